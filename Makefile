@@ -1,0 +1,107 @@
+# The book's commands. A fresh machine needs only two of them (see README.md):
+#   make book   set up, then build the book with execution into _build/html
+#   make test   set up, then run the whole test suite
+# Everything else is a step of those two, or a tool for maintainers.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ASSETS := _build/assets/vendor
+HTML := _build/html
+PORT ?= 8000
+# Strict: every Sphinx warning is an error; keep going so that one run lists them all.
+SPHINX_FLAGS := -W --keep-going -q -j 1
+NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
+
+.PHONY: help setup book build-stored serve test test-fast execute bench lock clean check-python check-node
+
+help:
+	@echo "make book    build the book (executing notebooks through a cache) into $(HTML)"
+	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)/"
+	@echo "make test    unit, data, notebook (nbval), strict build and browser tests"
+	@echo "make execute re-run every notebook and store its outputs (after changing code or data)"
+	@echo "make bench   refresh benchmarks/RESULTS.md"
+	@echo "make lock    regenerate requirements.txt from requirements.in"
+
+# ---------------------------------------------------------------- prerequisites, one line each
+check-python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: Python 3.11 or newer is needed: install it (e.g. apt-get install python3 python3-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { echo "make: Python 3.11 or newer is needed, $(PYTHON) is $$($(PYTHON) -c 'import platform; print(platform.python_version())'): install it or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "make: Python's venv module is missing: install it (e.g. apt-get install python3-venv)"; exit 1; }
+
+check-node:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make: Node.js 18 or newer with npm is needed for the book's offline JavaScript: install it (e.g. apt-get install nodejs npm)"; exit 1; }
+	@node -e 'process.exit(parseInt(process.versions.node) >= 18 ? 0 : 1)' || { echo "make: Node.js 18 or newer is needed, this is $$(node --version): install a newer one"; exit 1; }
+
+# ---------------------------------------------------------------- set-up (stamped: re-runs only when inputs change)
+$(VENV)/.installed: requirements.txt pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (phb)" >/dev/null
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json | check-node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Third-party JavaScript copied from node_modules into the book's own static files.
+$(ASSETS)/.copied: node_modules/.installed
+	@rm -rf $(ASSETS) && mkdir -p $(ASSETS)
+	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
+	   node_modules/vega-embed/build/vega-embed.min.js $(ASSETS)/
+	cp -r node_modules/mathjax/es5 $(ASSETS)/mathjax
+	@touch $@
+
+# Sphinx's conf.py is generated from _config.yml and _toc.yml (never edited by hand).
+conf.py: _config.yml _toc.yml $(VENV)/.installed
+	$(VENV)/bin/jupyter-book config sphinx . >/dev/null
+
+setup: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied conf.py
+
+# ---------------------------------------------------------------- the book
+book: setup
+	$(VENV)/bin/sphinx-build $(SPHINX_FLAGS) -b html . $(HTML)
+	@echo
+	@echo "The book is in $(HTML)/index.html. To read it: make serve, then open http://127.0.0.1:$(PORT)/"
+
+# The build that `make test` runs: renders the outputs stored in the notebooks (nbval proves them fresh).
+build-stored: setup
+	$(VENV)/bin/sphinx-build $(SPHINX_FLAGS) -D nb_execution_mode=off -b html . $(HTML)
+
+serve:
+	@test -f $(HTML)/index.html || { echo "make: no built book yet: run make book first"; exit 1; }
+	@echo "Serving the book on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+# ---------------------------------------------------------------- tests
+# One pytest run, in order: unit and data tests, nbval over every notebook (each executed once),
+# the strict build of the stored outputs, then the browser tests against that build.
+test: setup
+	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/book \
+	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider
+
+# Unit and data tests only, for a quick loop while coding.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest tests/unit tests/data -q -p no:cacheprovider
+
+# Re-run notebooks and store their outputs: after changing phb/, widgets/ or data/.
+# A single notebook: make execute NOTEBOOKS=chapters/01_what_is_a_phb.ipynb
+execute: $(VENV)/.installed
+	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \
+	  $(PY) -m phb.notebooks execute "$$nb" || exit 1; done
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+# Regenerate the pinned set from the top-level requirements (needs the package registry).
+lock: check-python
+	rm -rf _build/lockenv && $(PYTHON) -m venv _build/lockenv
+	_build/lockenv/bin/pip install --quiet -r requirements.in
+	{ echo "# Pinned with: make lock (from requirements.in, $$(_build/lockenv/bin/python --version))"; \
+	  _build/lockenv/bin/pip freeze --exclude-editable | grep -v '^phb-book'; \
+	  echo "-e ."; } > requirements.txt
+	rm -rf _build/lockenv
+
+clean:
+	rm -rf _build conf.py

@@ -1,0 +1,225 @@
+"""The book's one chart theme, its renderer, and the helper every chart goes through.
+
+Why one module: every chart in the book must look the same (one colour-blind-safe palette, readable
+system fonts), carry a title and a text description for screen readers, keep its data one click
+away, and render in a published page that fetches nothing from another host. Doing that once here
+means no chapter can forget it.
+
+Use::
+
+    from phb import charts
+    chart = charts.describe(alt.Chart(df).mark_bar().encode(...),
+                            title="...", description="...")
+    charts.show(chart, data=df)          # chart + a toggle with its data as a table
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from altair.utils.html import spec_to_html
+
+#: Okabe & Ito's colour-blind-safe palette, ordered so that the first colours have the most contrast
+#: against a white background (yellow, which is hard to see on white, is left out).
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#000000",  # black
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+)
+
+#: System fonts only: a web font would be fetched from another host.
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+#: Text colour with a contrast ratio above 7:1 on white.
+INK = "#1f2328"
+
+THEME_NAME = "phb"
+
+#: Where the page finds vega, vega-lite and vega-embed. They are preloaded by the book (see
+#: book_assets/vega-preload.js), so this relative path is never fetched; it is set so that no
+#: stored output even names a CDN.
+LOCAL_BASE_URL = "../_static/vendor"
+
+#: The shortest description accepted: shorter texts do not tell a screen-reader user anything.
+MIN_DESCRIPTION_CHARS = 40
+
+
+def theme() -> dict[str, Any]:
+    """Return the book's Vega-Lite config: palette, fonts, sizes, and accessible defaults."""
+    return {
+        "config": {
+            "background": "white",
+            "font": FONT,
+            "padding": 8,
+            "view": {"continuousWidth": 520, "continuousHeight": 300, "discreteWidth": 520,
+                     "discreteHeight": {"step": 30}, "stroke": None},
+            "range": {"category": list(PALETTE)},
+            "title": {
+                "fontSize": 16,
+                "fontWeight": 600,
+                "color": INK,
+                "anchor": "start",
+                "subtitleFontSize": 13,
+                "subtitleColor": INK,
+                "limit": 640,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "labelColor": INK,
+                "titleColor": INK,
+                "gridColor": "#d0d7de",
+                "domainColor": "#57606a",
+                "tickColor": "#57606a",
+                "labelLimit": 260,
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "labelColor": INK,
+                "titleColor": INK,
+                "labelLimit": 260,
+            },
+            "header": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": INK},
+            "text": {"fontSize": 12, "color": INK},
+            "bar": {"color": PALETTE[0]},
+            "line": {"color": PALETTE[0], "strokeWidth": 2.5},
+            "point": {"color": PALETTE[0], "filled": True, "size": 60},
+            "rule": {"color": INK},
+            "aria": True,
+        }
+    }
+
+
+def _output_div(spec: dict[str, Any]) -> str:
+    """A stable element id, so that re-running a notebook gives the same output (nbval compares)."""
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+    return f"phb-chart-{digest}"
+
+
+def book_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
+    """Render a chart as HTML that works offline: SVG (readable by screen readers), local scripts,
+    no link to the online editor, and an element id that does not change between runs."""
+    from altair.vegalite.v6.display import VEGA_VERSION, VEGAEMBED_VERSION, VEGALITE_VERSION
+
+    embed_options = {
+        "renderer": "svg",
+        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    }
+    embed_options.update(metadata.get("embed_options") or {})
+    html_text = spec_to_html(
+        spec,
+        mode="vega-lite",
+        vega_version=VEGA_VERSION,
+        vegaembed_version=VEGAEMBED_VERSION,
+        vegalite_version=VEGALITE_VERSION,
+        base_url=LOCAL_BASE_URL,
+        output_div=_output_div(spec),
+        embed_options=embed_options,
+        fullhtml=False,
+        requirejs=False,
+        template="universal",
+    )
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    return {"text/html": html_text, "text/plain": f"<Chart: {title or 'untitled'}>"}
+
+
+def enable() -> None:
+    """Register and switch on the book's theme and renderer (idempotent)."""
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(theme)
+    alt.theme.enable(THEME_NAME)
+    alt.renderers.register(THEME_NAME, book_renderer)
+    alt.renderers.enable(THEME_NAME)
+
+
+def describe(chart: alt.TopLevelMixin, *, title: str, description: str,
+             subtitle: str | None = None) -> alt.TopLevelMixin:
+    """Give a chart its visible title and its text description, and refuse a chart without them.
+
+    The description becomes the Vega-Lite ``description``, which Vega writes as the chart's
+    ``aria-label``: it is what a screen-reader user hears instead of seeing the chart, so it must
+    say what the chart shows and what it means, not just repeat the title.
+    """
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError("every chart needs a visible title: pass title='...'")
+    if not isinstance(description, str) or len(description.strip()) < MIN_DESCRIPTION_CHARS:
+        raise ValueError(
+            "every chart needs a text description for screen readers of at least "
+            f"{MIN_DESCRIPTION_CHARS} characters that says what the chart shows: "
+            f"got {description!r}"
+        )
+    enable()
+    title_param = alt.Title(title, subtitle=subtitle) if subtitle else title
+    return chart.properties(title=title_param, description=description.strip())
+
+
+def _check_described(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    spec = chart.to_dict()
+    if not spec.get("description") or not spec.get("title"):
+        raise ValueError("this chart has no title or description: build it with charts.describe()")
+    return spec
+
+
+def data_table_html(data: pd.DataFrame, caption: str) -> str:
+    """The chart's data as an HTML table inside a toggle, with a CSV download that needs no server."""
+    csv = data.to_csv(index=False)
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv)
+    filename = "".join(c if c.isalnum() else "-" for c in caption.lower()).strip("-")[:60] + ".csv"
+    table = data.to_html(index=False, border=0, classes="phb-data-table", na_rep="")
+    table = table.replace(
+        '<table border="0" class="dataframe phb-data-table">',
+        f'<table class="dataframe phb-data-table"><caption>{html.escape(caption)}</caption>',
+        1,
+    )
+    return (
+        '<details class="phb-chart-data">'
+        f"<summary>Show the data behind “{html.escape(caption)}”</summary>"
+        f'<div class="phb-table-wrap" tabindex="0" role="region" aria-label="Data: {html.escape(caption)}">'
+        f"{table}</div>"
+        f'<p><a download="{filename}" href="{href}">Download this data as CSV ({filename})</a></p>'
+        "</details>"
+    )
+
+
+@dataclass(frozen=True)
+class ChartWithData:
+    """A described chart and the table behind it, displayed together in one output."""
+
+    chart: alt.TopLevelMixin
+    data: pd.DataFrame | None = None
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        spec = _check_described(self.chart)
+        enable()
+        bundle = book_renderer(spec)
+        title = bundle["text/plain"]
+        html_out = f'<figure class="phb-figure">{bundle["text/html"]}'
+        if self.data is not None:
+            caption = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+            html_out += data_table_html(self.data, caption)
+        html_out += "</figure>"
+        return {"text/html": html_out, "text/plain": title}
+
+
+def show(chart: alt.TopLevelMixin, data: pd.DataFrame | None = None) -> ChartWithData:
+    """Return a chart with its data toggle for display as a cell's last expression.
+
+    ``data`` is the table a reader should see (tidy, with readable column names); it may differ from
+    the chart's own data, which can be a large precomputed grid for a kernel-free explorer.
+    """
+    _check_described(chart)
+    return ChartWithData(chart, data)

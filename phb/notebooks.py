@@ -1,0 +1,59 @@
+"""Run the book's notebooks and store their outputs, reproducibly.
+
+The chapters are committed with their outputs: the published book renders those outputs and nbval
+re-executes every notebook to prove they are still what the code and data give. After changing
+phb/, widgets/ or data/, ``make execute`` (or ``python -m phb.notebooks execute FILE``) refreshes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+#: Cell metadata that changes on every run and would make diffs noisy.
+VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
+
+
+def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove timestamps and other run-to-run noise so that re-running an unchanged chapter
+    leaves its file unchanged."""
+    for cell in notebook.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    notebook.metadata.pop("papermill", None)
+    notebook.metadata.pop("widgets", None)
+    return notebook
+
+
+def execute(path: Path, timeout: int = 300) -> None:
+    """Execute ``path`` in place in its own folder with the current environment's kernel."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    client.execute()
+    nbformat.write(strip_volatile(notebook), path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m phb.notebooks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("execute", help="execute notebooks in place and store their outputs")
+    run.add_argument("paths", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    for path in args.paths:
+        if not path.exists():
+            print(f"phb.notebooks: no such notebook: {path}", file=sys.stderr)
+            return 2
+        execute(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

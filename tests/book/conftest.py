@@ -1,0 +1,86 @@
+"""Fixtures for the book tests: the strict build, a local server, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = Path(os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def toc_pages() -> list[str]:
+    """Every page in _toc.yml, as the path of its HTML file under _build/html."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            for key in ("chapters", "sections", "parts"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return [f"{Path(f).with_suffix('')}.html" for f in files]
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """Run the strict build (warnings are errors) of the stored notebook outputs, once per session."""
+    result = subprocess.run(
+        ["make", "-s", "build-stored"], cwd=ROOT, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            "the strict book build failed:\n" + result.stdout[-6000:] + result.stderr[-6000:],
+            pytrace=False,
+        )
+    return HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep pytest's output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_url(built_book: Path) -> Iterator[str]:
+    """Serve the built book on 127.0.0.1 on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by pip playwright (never `playwright install`)."""
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
+                   "(or set PHB_CHROMIUM) to run the browser tests")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " — CI=true, so browser tests must run", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
