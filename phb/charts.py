@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
@@ -180,11 +181,8 @@ def data_table_html(data: pd.DataFrame, caption: str) -> str:
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv)
     filename = "".join(c if c.isalnum() else "-" for c in caption.lower()).strip("-")[:60] + ".csv"
     table = data.to_html(index=False, border=0, classes="phb-data-table", na_rep="")
-    table = table.replace(
-        '<table border="0" class="dataframe phb-data-table">',
-        f'<table class="dataframe phb-data-table"><caption>{html.escape(caption)}</caption>',
-        1,
-    )
+    table = re.sub(r"<table[^>]*>", lambda m: f'<table class="dataframe phb-data-table">'
+                   f"<caption>{html.escape(caption)}</caption>", table, count=1)
     return (
         '<details class="phb-chart-data">'
         f"<summary>Show the data behind “{html.escape(caption)}”</summary>"

@@ -1,0 +1,190 @@
+"""`make bench`: measure the book and write benchmarks/RESULTS.md.
+
+Every figure is a median of several runs, written beside the command that produced it. Speed is
+measured here, never asserted in timed tests. Sections:
+
+- model cases: every ``CASES`` entry of ``benchmarks/bench_*.py`` (callable, target seconds);
+- the notebook floor (a bare kernel start plus the book's imports) and nbval per notebook;
+- clean build (with execution) and no-change rebuild;
+- the size of each published page and of the shared assets;
+- in Chromium: time to the first chart drawn and a kernel-free slider move to repaint.
+
+Run a part with ``python benchmarks/run.py --only models`` (models, notebooks, build, sizes, browser).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+NOTEBOOK_DIRS = ("chapters", "appendices")
+
+
+def median_time(action: Callable[[], object], repeats: int, warmup: int = 1) -> float:
+    """Median wall time in seconds of ``action`` over ``repeats`` runs after ``warmup`` runs."""
+    for _ in range(warmup):
+        action()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(command: list[str]) -> None:
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def fmt_seconds(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.1f} s"
+
+
+def model_cases() -> list[str]:
+    lines = ["## Models, explorers and statistics", "",
+             "Command: `make bench` (`python benchmarks/run.py --only models`); each case the median "
+             "of many calls after a warm-up.", "",
+             "| module | case | median | target | met |", "|---|---|---|---|---|"]
+    for path in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        assert spec.loader is not None
+        spec.loader.exec_module(module)
+        for name, (action, target) in module.CASES.items():
+            single = median_time(action, repeats=3)
+            repeats = max(5, min(200, int(1.0 / max(single, 1e-6))))
+            seconds = median_time(action, repeats=repeats)
+            met = "yes" if seconds <= target else "**no**"
+            lines.append(f"| {path.stem} | {name} | {fmt_seconds(seconds)} | "
+                         f"< {fmt_seconds(target)} | {met} |")
+    return lines
+
+
+def notebooks() -> list[Path]:
+    return sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
+
+
+def notebook_section(repeats: int) -> list[str]:
+    floor_nb = ROOT / "_build" / "bench_floor.ipynb"
+    floor_nb.parent.mkdir(exist_ok=True)
+    floor_nb.write_text(
+        '{"cells":[{"cell_type":"code","execution_count":null,"metadata":{},"outputs":[],'
+        '"source":"import numpy, pandas, scipy.stats, altair, ipywidgets\\nimport phb.charts"}],'
+        '"metadata":{"kernelspec":{"name":"python3","display_name":"Python 3","language":"python"}},'
+        '"nbformat":4,"nbformat_minor":5}'
+    )
+    nbval = [PY, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider",
+             "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+    floor = median_time(lambda: run(nbval + [str(floor_nb)]), repeats=repeats)
+    lines = ["## Notebooks under nbval", "",
+             f"Command: `pytest --nbval --nbval-current-env NOTEBOOK` (one notebook per run), median of "
+             f"{repeats}. The floor is the same command on a one-cell notebook that starts a kernel and "
+             "imports numpy, pandas, scipy, altair, ipywidgets and phb.charts.", "",
+             f"Floor: **{fmt_seconds(floor)}**", "",
+             "| notebook | median | above the floor |", "|---|---|---|"]
+    total = 0.0
+    for nb in notebooks():
+        seconds = median_time(lambda nb=nb: run(nbval + [str(nb)]), repeats=repeats, warmup=0)
+        total += seconds
+        lines.append(f"| {nb.relative_to(ROOT)} | {fmt_seconds(seconds)} | {seconds / floor:.2f}× |")
+    lines += ["", f"Sum over {len(notebooks())} notebooks: {fmt_seconds(total)} "
+              f"(floor × notebooks: {fmt_seconds(floor * len(notebooks()))})."]
+    return lines
+
+
+def build_section(repeats: int) -> list[str]:
+    def clean_build() -> None:
+        shutil.rmtree(ROOT / "_build" / "html", ignore_errors=True)
+        shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
+        shutil.rmtree(ROOT / "_build" / ".doctrees", ignore_errors=True)
+        run(["make", "-s", "book"])
+
+    clean = median_time(clean_build, repeats=repeats, warmup=0)
+    rebuild = median_time(lambda: run(["make", "-s", "book"]), repeats=repeats, warmup=1)
+    stored = median_time(lambda: run(["make", "-s", "build-stored"]), repeats=repeats, warmup=1)
+    return ["## Book build", "",
+            f"Medians of {repeats} runs. A clean build removes `_build/html` and the execution cache "
+            "(not the set-up: `.venv`, `node_modules`, copied assets).", "",
+            "| what | command | median |", "|---|---|---|",
+            f"| clean build, executing every notebook | `make book` after removing the build and cache | {fmt_seconds(clean)} |",
+            f"| no-change rebuild | `make book` again | {fmt_seconds(rebuild)} |",
+            f"| build of stored outputs (what `make test` runs) | `make build-stored` | {fmt_seconds(stored)} |"]
+
+
+def size_section() -> list[str]:
+    html_dir = ROOT / "_build" / "html"
+    if not html_dir.exists():
+        return ["## Page sizes", "", "No build found: run `make book` first."]
+    static = html_dir / "_static"
+    shared = sum(p.stat().st_size for p in static.rglob("*") if p.is_file())
+    loaded = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js")
+    vega = sum((static / name).stat().st_size for name in loaded if (static / name).exists())
+    lines = ["## Page sizes", "",
+             "Command: `make bench` (`python benchmarks/run.py --only sizes`) after `make book`. A page's "
+             "size is its HTML file (charts' specs and data are inline); the shared assets are the "
+             "`_static` folder, loaded once and cached by the browser. Goal: no page over 100 KB.", "",
+             f"Shared assets: {shared / 1e6:.1f} MB in all (MathJax fonts and components are fetched only "
+             f"when a page has mathematics); vega + vega-lite + vega-embed: {vega / 1e3:.0f} KB.", "",
+             "| page | size | within 100 KB |", "|---|---|---|"]
+    for page in sorted(html_dir.rglob("*.html")):
+        if "_static" in page.parts or page.name in ("genindex.html", "search.html"):
+            continue
+        size = page.stat().st_size
+        lines.append(f"| {page.relative_to(html_dir)} | {size / 1e3:.0f} KB | "
+                     f"{'yes' if size <= 100_000 else '**no**'} |")
+    return lines
+
+
+def browser_section(repeats: int) -> list[str]:
+    script = ROOT / "benchmarks" / "browser_timing.py"
+    if not script.exists():
+        return []
+    result = subprocess.run([PY, str(script), str(repeats)], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        return ["## In the browser", "", "Not measured: " + (result.stderr.strip().splitlines() or ["?"])[-1]]
+    return result.stdout.splitlines()
+
+
+SECTIONS = ("models", "notebooks", "build", "sizes", "browser")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=SECTIONS, action="append")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    chosen = args.only or list(SECTIONS)
+    out = ["# Benchmark results", "",
+           f"Written by `make bench` on {platform.machine()}, {platform.python_version()}, "
+           f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores. "
+           "Timings are wall-clock medians on a shared 2-core machine: compare them with each other "
+           "and with their targets, not across machines.", ""]
+    parts = {"models": model_cases, "notebooks": lambda: notebook_section(args.repeats),
+             "build": lambda: build_section(args.repeats), "sizes": size_section,
+             "browser": lambda: browser_section(args.repeats)}
+    for name in SECTIONS:
+        if name in chosen:
+            print(f"bench: {name}", file=sys.stderr)
+            out += parts[name]() + [""]
+    RESULTS.write_text("\n".join(out))
+    print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
