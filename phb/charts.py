@@ -114,10 +114,9 @@ def book_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
     no link to the online editor, and an element id that does not change between runs."""
     from altair.vegalite.v6.display import VEGA_VERSION, VEGAEMBED_VERSION, VEGALITE_VERSION
 
-    embed_options = {
-        "renderer": "svg",
-        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-    }
+    # No actions menu: its button has no accessible name (axe: summary-name), and the data is
+    # already one click away in the toggle under each chart.
+    embed_options = {"renderer": "svg", "actions": False}
     embed_options.update(metadata.get("embed_options") or {})
     html_text = spec_to_html(
         spec,

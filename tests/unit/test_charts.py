@@ -49,6 +49,6 @@ def test_rendered_output_is_stable_offline_and_has_the_data_toggle():
     assert first == second, "re-running a chart must give identical output (nbval compares it)"
     urls = set(re.findall(r"https?://[^\"'\s]+", html))
     assert urls <= {"https://vega.github.io/schema/vega-lite/v6.4.1.json"}, urls  # $schema: an id, never fetched
-    assert '"renderer": "svg"' in html and '"editor": false' in html
+    assert '"renderer": "svg"' in html and '"actions": false' in html
     assert "<details" in html and "<caption>Values</caption>" in html and "data:text/csv" in html
     assert first["text/plain"] == "<Chart: Values>"
