@@ -1,0 +1,626 @@
+"""How sure can we be? Confidence intervals for the book's survey figures, and what a bound allows.
+
+The evidence on personal health budgets rests on small surveys (a hundred or two respondents) that
+report shares ("86% said their quality of life improved") or only bounds ("more than 80%", "fewer
+than 5%"). This module turns those into statements about the population they came from:
+
+* :func:`proportion_interval` — a confidence interval for one share, Wilson's score interval or the
+  Clopper–Pearson "exact" interval, both computed by :func:`scipy.stats.binomtest`
+  (``proportion_ci(method="wilson" | "exact")``). Wilson is the book's default: it keeps close to its
+  stated coverage even for small samples and shares near 0 or 1, where the familiar Wald interval
+  (estimate ± 1.96 standard errors) fails (Newcombe 1998a).
+* :func:`share_interval` — the same from a reported share and a sample size (the count is rounded).
+* :func:`difference_interval` — an interval for the difference of two independent shares: Newcombe's
+  hybrid score interval (method 10 of Newcombe 1998b) by default, or the Wald interval, which is
+  there for comparison only (it is too narrow in small samples and degenerate at 0% or 100%).
+* :func:`sample_size` / :func:`margin_of_error` — how many respondents a given margin needs.
+* :func:`allowed_counts` — what a bound such as "more than 80%" or a range such as "11.9% to 22%"
+  allows, given the sample size: every whole number of respondents consistent with it, and the
+  widest interval for the population share that those counts leave open.
+
+Impossible input (a sample size of zero, a share outside 0–1, more successes than respondents, NaN)
+raises :class:`ValueError` naming the argument and the allowed range, so a widget can show the
+message instead of a traceback.
+
+References: Newcombe RG (1998a) Two-sided confidence intervals for the single proportion: comparison
+of seven methods. Statistics in Medicine 17:857–872. Newcombe RG (1998b) Interval estimation for the
+difference between independent proportions: comparison of eleven methods. Statistics in Medicine
+17:873–890.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from numbers import Real
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+Method = Literal["wilson", "clopper-pearson"]
+DifferenceMethod = Literal["newcombe", "wald"]
+
+#: The methods :func:`proportion_interval` accepts, and scipy's name for each.
+METHODS: dict[str, str] = {"wilson": "wilson", "clopper-pearson": "exact"}
+
+#: Readable names, for tables and chart legends.
+METHOD_LABELS: dict[str, str] = {"wilson": "Wilson score", "clopper-pearson": "Clopper–Pearson (exact)"}
+
+#: The confidence level used throughout the book unless a reader changes it.
+CONFIDENCE = 0.95
+
+
+# ------------------------------------------------------------------------------------------ checks
+def _check_real(name: str, value: object) -> float:
+    """``value`` as a float, refusing non-numbers and NaN with a message naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"{name} must be a number; got {value!r}")
+    number = float(value)
+    if math.isnan(number):
+        raise ValueError(f"{name} must be a number, not NaN")
+    return number
+
+
+def _check_share(name: str, value: object) -> float:
+    """A share: a number from 0 to 1 inclusive."""
+    number = _check_real(name, value)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1; got {value!r}")
+    return number
+
+
+def _check_count(name: str, value: object, minimum: int = 0, maximum: int | None = None,
+                 maximum_name: str | None = None) -> int:
+    """A whole number of people within [minimum, maximum]."""
+    number = _check_real(name, value)
+    if math.isinf(number) or number != int(number):
+        raise ValueError(f"{name} must be a whole number; got {value!r}")
+    count = int(number)
+    if count < minimum:
+        if minimum == 1:
+            raise ValueError(f"{name} must be at least 1 (a sample needs someone in it); got {value!r}")
+        raise ValueError(f"{name} must be at least {minimum}; got {value!r}")
+    if maximum is not None and count > maximum:
+        bound = f"{maximum_name} ({maximum})" if maximum_name else str(maximum)
+        raise ValueError(f"{name} must be between {minimum} and {bound}; got {value!r}")
+    return count
+
+
+def _check_confidence(confidence: object) -> float:
+    number = _check_real("confidence", confidence)
+    if not 0.0 < number < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
+    return number
+
+
+def _check_method(method: object) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)}; got {method!r}")
+    return str(method)
+
+
+def _z(confidence: float) -> float:
+    """The two-sided normal critical value (1.959964 for 95%)."""
+    return float(_st.norm.ppf(0.5 + confidence / 2))
+
+
+# ------------------------------------------------------------------------------------------ one share
+@dataclass(frozen=True)
+class Interval:
+    """A share observed in a sample and the confidence interval for the population share."""
+
+    successes: int
+    n: int
+    estimate: float
+    lower: float
+    upper: float
+    method: str
+    confidence: float
+
+    @property
+    def width(self) -> float:
+        """Upper minus lower bound."""
+        return self.upper - self.lower
+
+    def as_dict(self) -> dict[str, float | int | str]:
+        return {"successes": self.successes, "n": self.n, "estimate": self.estimate,
+                "lower": self.lower, "upper": self.upper, "method": self.method,
+                "confidence": self.confidence}
+
+
+@lru_cache(maxsize=65_536)
+def _binomial_ci(successes: int, n: int, method: str, confidence: float) -> tuple[float, float]:
+    """scipy's interval, cached: grids for the kernel-free twin ask for the same count many times."""
+    ci = _st.binomtest(successes, n).proportion_ci(confidence_level=confidence,
+                                                   method=METHODS[method])
+    # Clip rounding noise (scipy can return 1.0000000000000002) so that bounds stay in [0, 1].
+    return max(0.0, float(ci.low)), min(1.0, float(ci.high))
+
+
+def proportion_interval(successes: int, n: int, method: Method = "wilson",
+                        confidence: float = CONFIDENCE) -> Interval:
+    """The confidence interval for a population share, given ``successes`` out of ``n``.
+
+    ``method`` is ``"wilson"`` (Wilson's score interval, the default) or ``"clopper-pearson"``
+    (the exact interval from the binomial distribution, which is conservative: its coverage is at
+    least the stated level, so it is a little wider). Both come from
+    ``scipy.stats.binomtest(successes, n).proportion_ci``.
+    """
+    n = _check_count("n", n, minimum=1)
+    successes = _check_count("successes", successes, 0, n, "n")
+    method = _check_method(method)
+    confidence = _check_confidence(confidence)
+    lower, upper = _binomial_ci(successes, n, method, confidence)
+    return Interval(successes, n, successes / n, lower, upper, method, confidence)
+
+
+def wilson(successes: int, n: int, confidence: float = CONFIDENCE) -> Interval:
+    """Wilson's score interval (see :func:`proportion_interval`)."""
+    return proportion_interval(successes, n, "wilson", confidence)
+
+
+def clopper_pearson(successes: int, n: int, confidence: float = CONFIDENCE) -> Interval:
+    """The Clopper–Pearson exact interval (see :func:`proportion_interval`)."""
+    return proportion_interval(successes, n, "clopper-pearson", confidence)
+
+
+def count_for_share(share: float, n: int) -> int:
+    """The whole number of respondents nearest to ``share`` of ``n`` (a reported share is rounded)."""
+    n = _check_count("n", n, minimum=1)
+    share = _check_share("share", share)
+    return int(math.floor(share * n + 0.5))
+
+
+def share_interval(share: float, n: int, method: Method = "wilson",
+                   confidence: float = CONFIDENCE) -> Interval:
+    """The interval for a reported share of a sample of ``n`` (the count is ``share × n`` rounded).
+
+    The returned ``estimate`` is the rounded count over ``n``, which can differ slightly from
+    ``share``: 86% of 129 is 110.94 people, so the survey must have counted 111 (86.0%).
+    """
+    return proportion_interval(count_for_share(share, n), n, method, confidence)
+
+
+# ------------------------------------------------------------------------------------------ two shares
+@dataclass(frozen=True)
+class DifferenceInterval:
+    """The difference of two independent shares (first minus second) and its interval."""
+
+    estimate: float
+    lower: float
+    upper: float
+    method: str
+    confidence: float
+    first: tuple[int, int]
+    second: tuple[int, int]
+
+
+def difference_interval(successes1: int, n1: int, successes2: int, n2: int,
+                        method: DifferenceMethod = "newcombe",
+                        confidence: float = CONFIDENCE) -> DifferenceInterval:
+    """An interval for ``successes1/n1 − successes2/n2`` (two independent samples).
+
+    ``"newcombe"`` is Newcombe's hybrid score interval (1998b, method 10): it combines the two Wilson
+    intervals, so it inherits their good behaviour in small samples and never leaves −1 to 1.
+    ``"wald"`` is the textbook estimate ± z standard errors, kept only for comparison: in small
+    samples it is too narrow, and when either share is 0% or 100% its standard error is zero. It is
+    clipped to −1 to 1.
+    """
+    n1 = _check_count("n1", n1, minimum=1)
+    successes1 = _check_count("successes1", successes1, 0, n1, "n1")
+    n2 = _check_count("n2", n2, minimum=1)
+    successes2 = _check_count("successes2", successes2, 0, n2, "n2")
+    confidence = _check_confidence(confidence)
+    if method not in ("newcombe", "wald"):
+        raise ValueError(f"method must be one of ['newcombe', 'wald']; got {method!r}")
+    p1, p2 = successes1 / n1, successes2 / n2
+    d = p1 - p2
+    if method == "newcombe":
+        l1, u1 = _binomial_ci(successes1, n1, "wilson", confidence)
+        l2, u2 = _binomial_ci(successes2, n2, "wilson", confidence)
+        lower = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        upper = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    else:
+        half = _z(confidence) * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+        lower, upper = max(-1.0, d - half), min(1.0, d + half)
+    return DifferenceInterval(d, lower, upper, method, confidence, (successes1, n1), (successes2, n2))
+
+
+# ------------------------------------------------------------------------------------------ planning
+def margin_of_error(n: int, share: float = 0.5, confidence: float = CONFIDENCE) -> float:
+    """The half-width of the normal-approximation interval, ``z·√(p(1−p)/n)``.
+
+    With ``share=0.5`` (the default) this is the largest margin any share can have at this ``n``:
+    the usual "plus or minus" quoted for a poll. It is a planning figure; report a Wilson interval.
+    """
+    n = _check_count("n", n, minimum=1)
+    share = _check_share("share", share)
+    return _z(_check_confidence(confidence)) * math.sqrt(share * (1 - share) / n)
+
+
+def sample_size(margin: float, share: float = 0.5, confidence: float = CONFIDENCE,
+                population: int | None = None) -> int:
+    """The smallest sample whose margin of error is at most ``margin`` (a share, e.g. 0.05).
+
+    Uses ``n₀ = z²·p(1−p)/margin²``; with ``population`` (a finite number of people who could
+    answer) it applies the finite population correction ``n₀ / (1 + (n₀ − 1)/population)``.
+    ``share=0.5`` is the cautious choice when nothing is known about the answer.
+    """
+    margin = _check_real("margin", margin)
+    if not 0.0 < margin < 1.0:
+        raise ValueError(f"margin must be between 0 and 1 (exclusive); got {margin!r}")
+    share = _check_share("share", share)
+    z = _z(_check_confidence(confidence))
+    n0 = z * z * share * (1 - share) / (margin * margin)
+    if population is not None:
+        population = _check_count("population", population, minimum=1)
+        n0 = n0 / (1 + (n0 - 1) / population)
+    # Round away floating-point dust before taking the ceiling (1067.0000000001 is 1067).
+    return max(1, math.ceil(round(n0, 9)))
+
+
+# ------------------------------------------------------------------------------------------ bounds
+#: How qualifiers map onto a comparison with a count's share. Keys are lower case; the data's
+#: codes (``more_than``, ``just_over``, ``approximately`` …) are accepted with underscores or spaces.
+QUALIFIERS: dict[str, str] = {
+    "more than": "above", "over": "above", "just over": "above", "above": "above",
+    "greater than": "above",
+    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
+    "fewer than": "below", "less than": "below", "under": "below", "below": "below",
+    "nearly": "below", "almost": "below",
+    "at most": "at most", "up to": "at most", "no more than": "at most",
+    "": "equal", "exact": "equal", "exactly": "equal", "about": "equal", "around": "equal",
+    "approximately": "equal",
+    "range": "range", "between": "range",
+}
+
+
+def _kind(qualifier: object) -> str:
+    """The comparison a qualifier stands for, or ValueError naming the qualifiers allowed."""
+    key = qualifier.strip().lower().replace("_", " ") if isinstance(qualifier, str) else None
+    if key not in QUALIFIERS:
+        raise ValueError(f"qualifier must be one of {sorted(QUALIFIERS)}; got {qualifier!r}")
+    return QUALIFIERS[key]
+
+
+def _decimals(value: float) -> int:
+    """Decimal places of a share written as a percentage (0.119 → 11.9% → 1), at most 4."""
+    percent = round(value * 100, 6)
+    for places in range(5):
+        if abs(percent - round(percent, places)) < 1e-9:
+            return places
+    return 4
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a reported share or bound allows, for a sample of ``n``.
+
+    ``counts`` are every whole number of respondents whose share fits the statement (after the
+    rounding the statement implies). ``lower``/``upper`` is the widest confidence interval those
+    counts leave open: the lower bound at the smallest count and the upper bound at the largest.
+    When no count fits (``possible`` is false) the statement cannot have come from ``n`` people
+    answering, which usually means the figure had a different base (fewer people answered that
+    question, or holders and carers were pooled).
+    """
+
+    statement: str
+    n: int
+    counts: np.ndarray
+    method: str
+    confidence: float
+    lower: float
+    upper: float
+
+    @property
+    def possible(self) -> bool:
+        return self.counts.size > 0
+
+    @property
+    def share_low(self) -> float:
+        """The smallest observed share consistent with the statement (NaN if none)."""
+        return float(self.counts.min() / self.n) if self.possible else float("nan")
+
+    @property
+    def share_high(self) -> float:
+        """The largest observed share consistent with the statement (NaN if none)."""
+        return float(self.counts.max() / self.n) if self.possible else float("nan")
+
+
+def _statement(kind: str, value: float | None, upper: float | None) -> str:
+    def pct(x: float) -> str:
+        return f"{x * 100:.{_decimals(x)}f}%"
+
+    return {
+        "above": lambda: f"more than {pct(value)}",
+        "at least": lambda: f"at least {pct(value)}",
+        "below": lambda: f"fewer than {pct(value)}",
+        "at most": lambda: f"at most {pct(value)}",
+        "equal": lambda: pct(value),
+        "range": lambda: f"{pct(value)} to {pct(upper)}",
+    }[kind]()
+
+
+def allowed_counts(n: int, qualifier: str, value: float, upper: float | None = None,
+                   decimals: int | None = None, tolerance: float | None = None,
+                   method: Method = "wilson", confidence: float = CONFIDENCE) -> Allowed:
+    """Which counts out of ``n`` fit "``qualifier`` ``value``", and the interval they leave open.
+
+    ``value`` (and ``upper``, for a range such as "11.9% to 22%") are shares from 0 to 1.
+    ``qualifier`` is one of :data:`QUALIFIERS` (e.g. "more than", "fewer than", "about", "" for a
+    plain figure, "range"). A plain or "about" figure is taken as rounded to the decimals it is
+    written with (``decimals``, the decimal places of the percentage, is inferred when not given):
+    86% fits any count whose share rounds to 86%, i.e. from 85.5% up to (not including) 86.5%.
+    A range holds each end as rounded ("11.9% to 22%": the lowest share rounds to 11.9% and the
+    highest to 22%), and allows any count from the lowest to the highest. Bounds are strict where
+    the words are ("more than 80%" excludes exactly 80%).
+
+    A figure in words is vaguer than its digits: "seven out of 10" is not "70.0%". Pass
+    ``tolerance`` (a share) to read a plain figure, or each end of a range, as anything within
+    ``tolerance`` of it (``tolerance=0.05``: 65% to 75%, inclusive) instead of as rounded digits.
+    """
+    n = _check_count("n", n, minimum=1)
+    kind = _kind(qualifier)
+    value = _check_share("value", value)
+    if kind == "range":
+        if upper is None:
+            raise ValueError("upper must be given for a range (e.g. 0.22 for '11.9% to 22%')")
+        upper = _check_share("upper", upper)
+        if upper < value:
+            raise ValueError(f"upper must be at least value ({value}); got {upper!r}")
+    if tolerance is not None:
+        tolerance = _check_real("tolerance", tolerance)
+        if not 0.0 <= tolerance <= 0.5:
+            raise ValueError(f"tolerance must be between 0 and 0.5; got {tolerance!r}")
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)
+                                 or not 0 <= decimals <= 4):
+        raise ValueError(f"decimals must be a whole number from 0 to 4; got {decimals!r}")
+    method = _check_method(method)
+    confidence = _check_confidence(confidence)
+
+    shares = np.arange(n + 1) / n
+    percents = shares * 100
+    eps = 1e-9
+
+    def rounds_to(target: float) -> np.ndarray:
+        if tolerance is not None:
+            return (shares >= target - tolerance - eps) & (shares <= target + tolerance + eps)
+        places = _decimals(target) if decimals is None else int(decimals)
+        half = 0.5 * 10.0 ** (-places)
+        centre = target * 100
+        return (percents >= centre - half - eps) & (percents < centre + half - eps)
+
+    if kind == "above":
+        mask = shares > value + eps
+    elif kind == "at least":
+        mask = shares >= value - eps
+    elif kind == "below":
+        mask = shares < value - eps
+    elif kind == "at most":
+        mask = shares <= value + eps
+    elif kind == "equal":
+        mask = rounds_to(value)
+    else:  # range: counts between the one rounding to the low end and the one rounding to the top
+        low_hits, high_hits = np.flatnonzero(rounds_to(value)), np.flatnonzero(rounds_to(upper))
+        mask = np.zeros(n + 1, dtype=bool)
+        if low_hits.size and high_hits.size:
+            mask[low_hits.min(): high_hits.max() + 1] = True
+    counts = np.flatnonzero(mask)
+    if counts.size:
+        lower = _binomial_ci(int(counts.min()), n, method, confidence)[0]
+        top = _binomial_ci(int(counts.max()), n, method, confidence)[1]
+    else:
+        lower = top = float("nan")
+    return Allowed(_statement(kind, value, upper), n, counts, method, confidence, lower, top)
+
+
+# ------------------------------------------------------------------------------------------ tables
+def interval_table(rows: list[dict], method: Method = "wilson",
+                   confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Intervals for a list of reported figures, one row each, for a chart or a table.
+
+    Each row is a mapping with ``label``, ``qualifier``, ``value`` (a share), optionally ``upper``
+    (for a range), ``tolerance`` (see :func:`allowed_counts`), ``statement`` (the figure as the
+    source words it; made from the numbers when absent) and ``n``. Where ``n`` is ``None`` — the
+    sources give no sample size, or the figure is not a count — no interval is computed and
+    ``why`` (default "sample size not published") says so. Other keys are carried through.
+
+    Returns columns: label, statement, n, n_known, counts (e.g. "104 to 129"), share_low,
+    share_high, lower, upper, possible, plus any carried keys.
+    """
+    own = ("label", "qualifier", "value", "upper", "n", "tolerance", "statement", "why")
+    out = []
+    for row in rows:
+        extra = {k: v for k, v in row.items() if k not in own}
+        n = row.get("n")
+        kind = _kind(row.get("qualifier") or "")
+        statement = row.get("statement") or _statement(kind, row["value"], row.get("upper"))
+        base = {"label": row["label"], "statement": statement, "n": n, "n_known": n is not None,
+                **extra}
+        if n is None:
+            out.append({**base, "share_low": np.nan, "share_high": np.nan, "lower": np.nan,
+                        "upper": np.nan, "possible": None,
+                        "counts": row.get("why") or "sample size not published"})
+            continue
+        allowed = allowed_counts(n, row.get("qualifier") or "", row["value"], row.get("upper"),
+                                 tolerance=row.get("tolerance"), method=method,
+                                 confidence=confidence)
+        if allowed.possible:
+            low, high = int(allowed.counts.min()), int(allowed.counts.max())
+            counts = f"{low}" if low == high else f"{low} to {high}"
+        else:
+            counts = f"no count out of {n} gives this"
+        out.append({**base, "share_low": allowed.share_low, "share_high": allowed.share_high,
+                    "lower": allowed.lower, "upper": allowed.upper, "possible": allowed.possible,
+                    "counts": counts})
+    columns = ["label", "statement", "n", "n_known", "counts", "share_low", "share_high",
+               "lower", "upper", "possible"]
+    frame = pd.DataFrame(out)
+    frame["n"] = frame["n"].astype("Int64")
+    return frame[columns + [c for c in frame.columns if c not in columns]]
+
+
+def bases_that_fit(qualifier: str, value: float, upper: float | None = None,
+                   candidates: dict[str, int] | None = None,
+                   tolerance: float | None = None) -> pd.DataFrame:
+    """Which candidate sample sizes could have produced a reported share.
+
+    A share with one decimal place pins down its base: 11.9% cannot be a whole number of people
+    out of 129 (15 is 11.6%, 16 is 12.4%), but it can out of 101 (12 people). ``candidates`` maps a
+    description to a sample size. Returns columns base, n, possible, counts.
+    """
+    rows = []
+    for name, n in (candidates or {}).items():
+        allowed = allowed_counts(n, qualifier, value, upper, tolerance=tolerance)
+        if allowed.possible:
+            low, high = int(allowed.counts.min()), int(allowed.counts.max())
+            counts = f"{low}" if low == high else f"{low} to {high}"
+        else:
+            counts = "none"
+        rows.append({"base": name, "n": n, "possible": allowed.possible, "counts": counts})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------ from data/
+#: Units of ``data/figures.csv`` that are shares, and the divisor that makes them 0–1.
+SHARE_UNITS: dict[str, float] = {"percent": 100.0, "fraction": 1.0}
+
+
+def figure_share(figure: object) -> dict[str, object]:
+    """A figure from :func:`phb.data.figure` as a share statement for :func:`allowed_counts`.
+
+    Returns ``qualifier``, ``value`` (the share, or the bound for "more than"/"fewer than") and
+    ``upper`` (for a range), with percentages divided by 100, plus ``statement`` (the figure's own
+    prose text). A figure that is not a share (people, pounds) raises ValueError.
+    """
+    from phb import data
+
+    unit = getattr(figure, "unit")
+    if unit not in SHARE_UNITS:
+        raise ValueError(f"figure {figure.id!r} is in {unit!r}, not a share (percent or fraction)")
+    scale = SHARE_UNITS[unit]
+    q = figure.qualifier
+    if q in data.RANGE:
+        value, upper = figure.lower / scale, figure.upper / scale
+    elif q in data.LOWER:
+        value, upper = figure.lower / scale, None
+    elif q in data.UPPER:
+        value, upper = figure.upper / scale, None
+    else:
+        value, upper = figure.value / scale, None
+    return {"qualifier": q, "value": value, "upper": upper, "statement": figure.text}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline figure of the book and the sample it came from.
+
+    ``n_id`` is the figure id of the sample size (``None`` where none is published or the figure
+    is not a count, with ``why`` saying which). ``count`` marks a figure given as a number of people
+    rather than a share. ``tolerance`` reads a figure in words ("seven out of 10") as a range.
+    """
+
+    figure_id: str
+    label: str
+    survey: str
+    n_id: str | None = None
+    why: str | None = None
+    count: bool = False
+    tolerance: float | None = None
+
+
+#: The book's headline survey figures, in the order the chapter shows them.
+HEADLINES: tuple[Headline, ...] = (
+    Headline("study2011_survey_service_users_pct", "Service users among respondents",
+             "2011 survey", "study2011_survey_n"),
+    Headline("study2011_survey_prior_pb_n", "Had held a personal budget (methodology)",
+             "2011 survey", "study2011_survey_n", count=True),
+    Headline("study2011_survey_prior_pb_n_findings", "Had used a personal budget (findings)",
+             "2011 survey", "study2011_survey_n", count=True),
+    Headline("study2011_focus_group_prior_pb_n", "Had held a personal budget",
+             "2011 focus groups", "study2011_focus_group_n", count=True),
+    Headline("study2011_would_not_consider", "Would not consider a budget",
+             "2011 focus groups", None, why="an impression from discussion, not a count"),
+    Headline("poet2013_views_in_support_plan", "Views taken into account in the plan",
+             "POET 2013 (holders)", "poet2013_holders_n"),
+    Headline("poet2014_qol_improved_s1", "Quality of life improved (publisher)",
+             "POET 2014 (holders)", "poet2014_holders_n"),
+    Headline("poet2014_qol_improved", "Quality of life improved (IPC programme)",
+             "POET 2014 (holders)", "poet2014_holders_n"),
+    Headline("poet2014_independence_holders", "Greater independence",
+             "POET 2014 (holders)", "poet2014_holders_n", tolerance=0.025),
+    Headline("poet2014_control_holders", "Greater control of their life",
+             "POET 2014 (holders)", "poet2014_holders_n", tolerance=0.05),
+    Headline("poet2014_direct_payment", "Budget taken as a direct payment",
+             "POET 2014 (holders)", "poet2014_holders_n"),
+    Headline("poet2014_qol_improved_carers_blog", "Quality of life improved (carers)",
+             "POET 2014 (carers)", "poet2014_carers_n"),
+    Headline("poet2014_negative_s1", "Negative impact, by domain",
+             "POET 2014 (all)", None, why="base not stated (respondents, by domain)"),
+    Headline("poet2014_process_difficult", "Found a step of the process difficult",
+             "POET 2014 (all)", None, why="base not stated (respondents, by step)"),
+    Headline("poet2015_quality_of_life_positive", "Quality of life positive",
+             "POET 2015 (holders)", "poet2015_holders_n"),
+    Headline("poet2015_mental_health_positive", "Mental health positive",
+             "POET 2015 (holders)", "poet2015_holders_n"),
+    Headline("poet2015_managed_direct_payment_pct", "Budget managed as a direct payment",
+             "POET 2015 (holders)", "poet2015_holders_n"),
+    Headline("nateval_restrictive_pct", "Budget implemented restrictively",
+             "Evaluation (PHB arm)", None, why="arm size not published (just over 1,000)"),
+    Headline("nateval_mortality_phb_pct", "Died during the study",
+             "Evaluation (PHB arm)", None, why="arm size not published (just over 1,000)"),
+    Headline("nateval_mortality_control_pct", "Died during the study",
+             "Evaluation (control arm)", None, why="arm size not published (just over 1,000)"),
+)
+
+
+def headline_rows(headlines: tuple[Headline, ...] = HEADLINES) -> list[dict]:
+    """:data:`HEADLINES` read from ``data/`` as rows for :func:`interval_table`."""
+    from phb.data import figure
+
+    rows = []
+    for h in headlines:
+        fig = figure(h.figure_id)
+        n = int(figure(h.n_id).value) if h.n_id else None
+        if h.count:
+            if n is None:
+                raise ValueError(f"headline {h.figure_id!r}: a count needs the sample size n_id")
+            row = {"qualifier": "exact", "value": fig.value / n, "statement": f"{fig.text} people"}
+        else:
+            row = figure_share(fig)
+        rows.append({**row, "label": f"{h.label} · {h.survey}", "survey": h.survey, "n": n,
+                     "tolerance": h.tolerance, "why": h.why, "figure_id": h.figure_id,
+                     "source_id": fig.source_id})
+    return rows
+
+
+def headline_table(method: Method = "wilson", confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """The book's headline survey figures with the counts and intervals they allow (see
+    :func:`interval_table`), straight from ``data/``."""
+    return interval_table(headline_rows(), method=method, confidence=confidence)
+
+
+def interval_scenario(n: int, share: float, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Both intervals for ``share`` of ``n`` as rows (the explorer's and its twin's model).
+
+    One row per method with columns method, label, successes, n, estimate, lower, upper, width.
+    """
+    rows = []
+    for method in METHODS:
+        ci = share_interval(share, n, method, confidence)  # type: ignore[arg-type]
+        rows.append({"method": method, "label": METHOD_LABELS[method], "successes": ci.successes,
+                     "n": ci.n, "estimate": ci.estimate, "lower": ci.lower, "upper": ci.upper,
+                     "width": ci.width})
+    return pd.DataFrame(rows)
+
+
+def width_by_n(ns: np.ndarray | list[int], share: float = 0.5, method: Method = "wilson",
+               confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """The interval at each sample size in ``ns`` for a fixed observed ``share``."""
+    rows = [share_interval(share, int(n), method, confidence).as_dict() for n in ns]
+    frame = pd.DataFrame(rows)
+    frame["width"] = frame["upper"] - frame["lower"]
+    return frame
