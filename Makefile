@@ -14,7 +14,7 @@ PORT ?= 8000
 SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
 
-.PHONY: help setup book build-stored serve test test-fast execute bench lock clean check-python check-node
+.PHONY: help setup book build-stored serve test test-fast execute bench lock clean check-python check-node workshop pdf
 
 help:
 	@echo "make book    build the book (executing notebooks through a cache) into $(HTML)"
@@ -22,6 +22,8 @@ help:
 	@echo "make test    unit, data, notebook (nbval), strict build and browser tests"
 	@echo "make execute re-run every notebook and store its outputs (after changing code or data)"
 	@echo "make bench   refresh benchmarks/RESULTS.md"
+	@echo "make workshop student notebooks without solutions, with the data, zipped, in workshop/"
+	@echo "make pdf     the whole book as one PDF, _build/pdf/phb-book.pdf (needs Chromium)"
 	@echo "make lock    regenerate requirements.txt from requirements.in"
 
 # ---------------------------------------------------------------- prerequisites, one line each
@@ -78,7 +80,7 @@ serve:
 # One pytest run, in order: unit and data tests, nbval over every notebook (each executed once),
 # the strict build of the stored outputs, then the browser tests against that build.
 test: setup
-	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/book \
+	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/workshop tests/book \
 	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider
 
 # Unit and data tests only, for a quick loop while coding.
@@ -93,6 +95,15 @@ execute: $(VENV)/.installed
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+# ---------------------------------------------------------------- for trainers and readers
+# Student copies of the chapter notebooks (cells tagged `solution` removed), data, README, zip.
+workshop: setup
+	$(PY) -m phb.workshop
+
+# One PDF of the whole book, printed by Chromium from a single-page build (no LaTeX, no network).
+pdf: setup
+	$(PY) -m phb.pdf
 
 # Regenerate the pinned set from the top-level requirements (needs the package registry).
 lock: check-python

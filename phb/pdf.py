@@ -1,0 +1,189 @@
+"""Print the whole book as one PDF with Chromium: no LaTeX, no network.
+
+Why this way: the book's charts are Vega-Lite drawn by JavaScript in the page, so the only printer
+that draws them exactly as readers see them is a browser. The same Debian Chromium that runs the
+browser tests prints a single-page build of the book (``sphinx-build -b singlehtml``, rendering the
+outputs stored in the notebooks, with the Makefile's strict flags) served on 127.0.0.1. Every request
+to another host is refused and reported, so the PDF is made offline or not at all.
+
+``python -m phb.pdf`` (or ``make pdf``) writes ``_build/pdf/phb-book.pdf``.
+
+Printing choices: each page of the book (chapter, appendix) starts on a new sheet; a chart is not
+split across sheets; sidebars, buttons and chart menus are not printed; data tables under charts
+and solutions in dropdowns stay closed, as on the web page (``--open-details`` prints them all);
+every sheet's footer gives the book's title and the page number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+SINGLEHTML = ROOT / "_build" / "singlehtml"
+PDF = ROOT / "_build" / "pdf" / "phb-book.pdf"
+
+#: The Makefile's strict flags (tests/workshop/test_pdf.py checks that they stay the same).
+SPHINX_FLAGS = ["-W", "--keep-going", "-q", "-j", "1"]
+
+#: Debian's Chromium, as in tests/book/conftest.py (PHB_CHROMIUM overrides it there and here).
+CHROMIUM = Path(os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium"))
+#: The same arguments as the browser tests (tests/book/conftest.py; a test keeps them equal).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+#: How long to wait for the page and for every chart to draw, in milliseconds.
+TIMEOUT_MS = 120_000
+
+#: Added to the page before printing: what a sheet of paper does not need.
+PRINT_CSS = """
+@media print {
+  .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, .bd-footer,
+  .bd-footer-article, .bd-footer-content, .prev-next-area, .headerlink, .vega-actions,
+  .skip-link, #pst-back-to-top, .toggle-button { display: none !important; }
+  span[id^="document-"] + section { break-before: page; }
+  .vega-embed, .cell_output img, figure, table { break-inside: avoid; }
+  pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+  h1, h2, h3 { break-after: avoid; }
+  .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
+}
+"""
+
+#: Every sheet's footer (Chromium fills the classes in). Inline styles only: it is its own page.
+FOOTER = (
+    '<div style="font-size:8px; width:100%; padding:0 12mm; display:flex; '
+    'justify-content:space-between; color:#555;">'
+    '<span class="title"></span><span><span class="pageNumber"></span> / '
+    '<span class="totalPages"></span></span></div>'
+)
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be made as the book requires (a build error, a chart not drawn, a request
+    to another host)."""
+
+
+def build_singlehtml(root: Path = ROOT, out: Path = SINGLEHTML) -> Path:
+    """Build the single-page HTML book of the stored outputs; return the page to print."""
+    command = [str(root / ".venv" / "bin" / "sphinx-build"), *SPHINX_FLAGS,
+               "-D", "nb_execution_mode=off", "-b", "singlehtml", ".", str(out)]
+    if not Path(command[0]).exists():
+        command[0] = "sphinx-build"
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise PdfError("the single-page build failed:\n" + result.stdout[-4000:] + result.stderr[-4000:])
+    pages = [p for p in out.glob("*.html") if p.name != "index.html" and p.stat().st_size > 1000]
+    if len(pages) != 1:  # index.html only redirects to the root page, which holds the whole book
+        raise PdfError(f"expected one page holding the book in {out}, found {[p.name for p in pages]}")
+    return pages[0]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 on a free port for as long as the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def print_pdf(url: str, target: Path, *, open_details: bool = False) -> Path:
+    """Open ``url`` in Chromium, wait until every chart has drawn, and print it to ``target``."""
+    if not CHROMIUM.exists():
+        raise PdfError(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y "
+                       "chromium` (or set PHB_CHROMIUM)")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    local = urlparse(url).netloc
+    refused: list[str] = []
+
+    def only_local(route) -> None:
+        request_url = route.request.url
+        parts = urlparse(request_url)
+        if parts.scheme in ("http", "https") and parts.netloc != local:
+            refused.append(request_url)
+            route.abort()
+        else:
+            route.continue_()
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1400})
+            page.route("**/*", only_local)
+            page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
+            try:
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('.vega-embed')]"
+                    ".every(e => e.querySelector('svg'))", timeout=TIMEOUT_MS)
+            except PlaywrightTimeout:
+                undrawn = page.evaluate(
+                    "() => [...document.querySelectorAll('.vega-embed')]"
+                    ".filter(e => !e.querySelector('svg')).map(e => e.id || '(no id)')")
+                raise PdfError(f"charts that did not draw an SVG: {undrawn}") from None
+            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            if open_details:
+                page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            page.add_style_tag(content=PRINT_CSS)
+            page.emulate_media(media="print")
+            page.pdf(path=str(target), format="A4", print_background=True,
+                     margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+                     display_header_footer=True, header_template="<span></span>",
+                     footer_template=FOOTER)
+        finally:
+            browser.close()
+    if refused:
+        target.unlink(missing_ok=True)
+        raise PdfError(f"the page asked for other hosts (refused; no PDF written): {refused[:5]}")
+    return target
+
+
+def make_pdf(root: Path = ROOT, target: Path = PDF, *, open_details: bool = False) -> Path:
+    """Build the single-page book, serve it locally and print it to ``target``."""
+    out = root / "_build" / "singlehtml"
+    page = build_singlehtml(root, out)
+    with serve(out) as url:
+        return print_pdf(f"{url}/{page.name}", target, open_details=open_details)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m phb.pdf", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=PDF, help=f"the PDF to write (default {PDF})")
+    parser.add_argument("--open-details", action="store_true",
+                        help="print data tables and other closed <details> open")
+    args = parser.parse_args(argv)
+    try:
+        target = make_pdf(ROOT, args.out, open_details=args.open_details)
+    except PdfError as error:
+        print(f"phb.pdf: {error}", file=sys.stderr)
+        return 1
+    print(f"The book as one PDF: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
