@@ -84,7 +84,7 @@ def _array(name: str, values: Any, low: float, high: float, *, low_open: bool = 
     if bad.any():
         where = int(np.argmax(bad))
         rule = (f"above {low:g} and at most {high:g}" if low_open else f"between {low:g} and {high:g}")
-        raise ValueError(f"{name} must be {rule} for every group; got {array[where]!r} "
+        raise ValueError(f"{name} must be {rule} for every group; got {float(array[where])!r} "
                          f"for group {where + 1}")
     return array
 
@@ -243,19 +243,24 @@ class Result:
 def evaluate(groups: Groups, advocacy: float = 0.0, reference: int | None = None) -> Result:
     """Budgets, shares, rate ratios and the gap for ``groups`` after ``advocacy`` (0 to 1).
 
-    ``reference`` is the index of the group rate ratios compare with: by default the last group for
-    ordered groups (the least disadvantaged) and otherwise the group with the highest propensity.
+    ``reference`` is the index of the group rate ratios compare with: by default the group with the
+    highest propensity (the last such group: for deprivation fifths, the least deprived), which
+    always has budgets.
     """
     a = _number("advocacy", advocacy, 0.0, 1.0)
     size = len(groups.names)
-    if reference is None:
-        reference = size - 1 if groups.ordered else int(np.argmax(groups.propensity))
-    if not isinstance(reference, (int, np.integer)) or not (-size <= reference < size):
+    p = advocacy_propensity(groups.propensity, a)
+    if reference is None:  # the last of the groups with the highest propensity
+        reference = size - 1 - int(np.argmax(p[::-1]))
+    if (isinstance(reference, bool) or not isinstance(reference, (int, np.integer))
+            or not (0 <= reference < size)):
         raise ValueError(f"reference must be a group index between 0 and {size - 1}; got {reference!r}")
-    reference = int(reference) % size
+    if p[reference] <= 0:
+        raise ValueError(f"reference must be a group with a propensity above 0; group {reference + 1} "
+                         "has none")
+    reference = int(reference)
     f, n, b = groups.pop_share, groups.need, groups.benefit
     p0 = groups.propensity
-    p = advocacy_propensity(p0, a)
     core = _core(f, n, p, b)
     base = _core(f, n, p0, b)
     per_head = n * p  # budgets per head of each group's population
@@ -270,7 +275,7 @@ def evaluate(groups: Groups, advocacy: float = 0.0, reference: int | None = None
         "benefit_share": core["benefit_share"],
         "take_up_per_1000_in_need": 1000 * p,
         "budgets_per_head_ratio": per_head / per_head[reference],
-        "take_up_ratio": np.divide(p, p[reference], out=np.full(size, np.inf), where=p[reference] > 0),
+        "take_up_ratio": p / p[reference],
     })
     hi = float(core["hi_budgets"])
     dissimilarity = float(core["dissimilarity"])
