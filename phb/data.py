@@ -504,13 +504,19 @@ def _signature(directory: Path) -> tuple[Any, ...]:
         (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
 
 
-def _ensure_valid(directory: Path) -> tuple[Any, ...]:
-    """Validate the whole package once per state; raise DataValidationError if broken."""
+def _validated(directory: Path) -> tuple[tuple[Any, ...], list[Problem]]:
+    """The package's signature and problems, validating once per state of its files."""
     sig = _signature(directory)
     if sig not in _VALIDATED:
         _VALIDATED[sig] = validate(directory)
-    if _VALIDATED[sig]:
-        raise DataValidationError(_VALIDATED[sig], directory)
+    return sig, _VALIDATED[sig]
+
+
+def _ensure_valid(directory: Path) -> tuple[Any, ...]:
+    """Validate the whole package once per state; raise DataValidationError if broken."""
+    sig, problems = _validated(directory)
+    if problems:
+        raise DataValidationError(problems, directory)
     return sig
 
 
@@ -521,7 +527,7 @@ def _typed_frame(directory: Path, resource: dict[str, Any]) -> "pd.DataFrame":
     raw = pd.read_csv(directory / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
     out = {}
     for f in fields:
-        col = raw[f["name"]].replace("", None)
+        col = [None if v == "" else v for v in raw[f["name"]]]
         kind = f.get("type", "string")
         if kind == "integer":
             out[f["name"]] = pd.array([None if v is None else int(v) for v in col], dtype="Int64")
@@ -664,7 +670,7 @@ def _figures(directory: Path) -> dict[str, Figure]:
         def opt(v: Any) -> Any:
             import pandas as pd
 
-            return None if v is pd.NA or v is None else v
+            return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
         figs = {}
         for rec in frame.to_dict("records"):
@@ -823,7 +829,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args[0] == "validate":
         directory = Path(args[1]) if len(args) > 1 else DATA_DIR
-        problems = validate(directory)
+        _, problems = _validated(directory)
         if problems:
             for p in problems:
                 print(p)
