@@ -766,12 +766,14 @@ def data_dictionary(directory: Path | str | None = None) -> str:
         keys = ", ".join(f"`{k}`" for k in schema.get("primaryKey", []))
         fks = "; ".join(f"`{','.join(fk['fields'])}` → `{fk['reference']['resource'] or res['name']}."
                         f"{','.join(fk['reference']['fields'])}`" for fk in schema.get("foreignKeys", []))
-        sources = sorted({s['title'] for s in res.get("sources", [])})
+        sources = sorted({r for r in load(res["name"], directory)["source_id"]})
         out.append(f"## `{res['name']}`\n")
         out.append(f"{res.get('description', '')}\n")
         out.append(f"File `data/{res['path']}`: {rows} rows. Primary key {keys}."
                    + (f" Foreign keys: {fks}." if fks else "") + "\n")
-        out.append(f"Sources ({len(sources)}): " + "; ".join(_md(s) for s in sources) + ".\n")
+        if res["name"] != "sources":
+            out.append(f"Sources ({len(sources)}): " + ", ".join(f"`{s}`" for s in sources)
+                       + " (see the Sources appendix).\n")
         out.append("| field | type | constraints | description |\n|---|---|---|---|")
         for f in schema["fields"]:
             out.append(f"| `{f['name']}` | {f.get('type', 'string')} | {_md(_constraints(f))} | {_md(f.get('description', ''))} |")
@@ -786,8 +788,11 @@ KIND_HEADINGS = {
 }
 
 
-def sources_markdown(directory: Path | str | None = None) -> str:
-    """Markdown listing every source: its nature, what it can and cannot support."""
+def sources_markdown(directory: Path | str | None = None, cite: bool = False) -> str:
+    """Markdown listing every source: its nature, what it can and cannot support.
+
+    With ``cite=True`` each source's key becomes a MyST ``{cite}`` role (for the book's page).
+    """
     frame = load("sources", directory)
     counts: dict[str, int] = {}
     figs = load("figures", directory)
@@ -804,7 +809,7 @@ def sources_markdown(directory: Path | str | None = None) -> str:
             meta = ", ".join(str(x) for x in (rec["author"], rec["date"]) if isinstance(x, str) and x)
             if meta:
                 bits.append(f"({_md(meta)})")
-            label = f"`{rec['source_id']}`"
+            label = f"{{cite}}`{rec['source_id']}`" if cite else f"`{rec['source_id']}`"
             if isinstance(rec["s_key"], str) and rec["s_key"]:
                 label += f", {rec['s_key']}"
             if isinstance(rec["file"], str) and rec["file"]:
