@@ -18,7 +18,7 @@ notebook the student runs. Widget state is dropped too (it belongs to a kernel t
       chapters/*.ipynb     student copies (same names as in the book)
       data/                the data package the notebooks read
       phb/ widgets/        the book's code, so the kit runs without the repository
-      pyproject.toml requirements.txt
+      pyproject.toml requirements.txt references.bib
       phb-workshop.zip     all of the above under one folder, phb-workshop/
 """
 
@@ -47,7 +47,7 @@ SOLUTION_DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})[ \t]*\{solution(?:-star
 
 #: What the kit carries besides the notebooks: the data and the code they import.
 KIT_DIRS = ("data", "phb", "widgets")
-KIT_FILES = ("pyproject.toml", "requirements.txt")
+KIT_FILES = ("pyproject.toml", "requirements.txt", "references.bib")  # the data cite the .bib
 
 #: The folder inside the zip, so that unzipping never scatters files into the current folder.
 ZIP_FOLDER = "phb-workshop"

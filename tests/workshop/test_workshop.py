@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -70,17 +71,41 @@ def test_no_solution_survives_in_the_student_copy(kit: Path, source: Path) -> No
             assert leaked not in text, f"{source.name}: a solution's output survived: {leaked[:80]}"
 
 
-@pytest.mark.parametrize("source", CHAPTERS, ids=lambda p: p.stem)
-def test_student_copy_still_runs(kit: Path, source: Path, tmp_path: Path) -> None:
-    """Run each student copy top to bottom, in a copy of the kit (the kit itself stays clean)."""
+def run_in_kit(notebook: nbformat.NotebookNode, folder: Path, tree: Path,
+               monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
+    """Execute ``notebook`` in ``folder`` with the kit's own ``phb``, ``widgets`` and ``data/`` first
+    on the kernel's path (PYTHONPATH), as on a student's machine that installed the kit."""
     from nbclient import NotebookClient
 
+    monkeypatch.setenv("PYTHONPATH", str(tree))
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def test_the_kit_runs_on_its_own_code_and_data(kit: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = tmp_path / "workshop"
+    shutil.copytree(kit, tree, ignore=shutil.ignore_patterns(workshop.ZIP_NAME))
+    probe = notebook_of(nbformat.v4.new_code_cell(
+        "import phb, widgets, phb.data\n"
+        "print(phb.__file__, widgets.__file__, phb.data.DATA_DIR, sep='\\n')"))
+    run_in_kit(probe, tree / "chapters", tree, monkeypatch)
+    paths = probe.cells[0].outputs[0]["text"].split()
+    assert all(Path(p).resolve().is_relative_to(tree.resolve()) for p in paths), paths
+    result = subprocess.run([sys.executable, "-m", "phb.data", "validate", str(tree / "data")],
+                            cwd=tree, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
+    assert result.returncode == 0, f"the kit's data package is not valid:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=lambda p: p.stem)
+def test_student_copy_still_runs(kit: Path, source: Path, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run each student copy top to bottom, in a copy of the kit (the kit itself stays clean)."""
     tree = tmp_path / "workshop"
     shutil.copytree(kit, tree, ignore=shutil.ignore_patterns(workshop.ZIP_NAME))
     path = tree / "chapters" / source.name
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook = run_in_kit(nbformat.read(path, as_version=4), path.parent, tree, monkeypatch)
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, f"{source.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
 
@@ -99,7 +124,8 @@ def test_zip_holds_notebooks_data_code_and_readme(kit: Path) -> None:
         for data_file in sorted((ROOT / "data").glob("*")):
             if data_file.is_file():
                 assert f"{folder}/data/{data_file.name}" in names, f"data/{data_file.name} missing"
-        for needed in ("phb/__init__.py", "widgets/__init__.py", "requirements.txt", "pyproject.toml"):
+        for needed in ("phb/__init__.py", "widgets/__init__.py", "requirements.txt", "pyproject.toml",
+                       "references.bib"):
             assert f"{folder}/{needed}" in names, f"{needed} missing: the kit would not run"
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
