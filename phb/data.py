@@ -481,13 +481,10 @@ def validate(directory: Path | str = DATA_DIR, bibliography: Path | str | None =
     for path in sorted(directory.glob("*.csv")):
         if path.name not in declared:
             problems.append(Problem(path.name, None, None, "undeclared-file", f"{path.name} is not a resource in {DESCRIPTOR}"))
-    frictionless_problems = _frictionless_problems(directory, descriptor, set(texts))
-    problems += frictionless_problems
-    broken_by_frictionless = {p.file for p in frictionless_problems}
-    clean = {n: t for n, t in texts.items() if descriptor_resource(descriptor, n)["path"] not in broken_by_frictionless}
-    # Cross-table checks need the tables they compare against: run them on typed-clean tables,
-    # but let figures/sources be used as references even when another table is broken.
-    problems += _hand_checks(directory, descriptor, clean, bib)
+    problems += _frictionless_problems(directory, descriptor, set(texts))
+    # The hand checks parse cells leniently (a cell frictionless rejects is skipped), so they run on
+    # every readable table and the report lists every problem at once.
+    problems += _hand_checks(directory, descriptor, texts, bib)
     return sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.message))
 
 
