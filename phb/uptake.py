@@ -129,9 +129,11 @@ _BASE: dict[str, Parameter] = {
     ]
 }
 
-#: Names of the funnel parameters (in funnel order) and of the cost parameters.
+#: Names of the funnel parameters (in funnel order) and of the cost parameters. The behaviour
+#: parameters are the funnel's shares: what decides uptake as a share of the eligible.
 FUNNEL_PARAMETERS = ("population", "share_aware", "share_consider", "support",
                      "completion_no_support", "completion_full_support", "share_agreed")
+BEHAVIOUR_PARAMETERS = FUNNEL_PARAMETERS[1:]
 MIX_PARAMETERS = ("share_direct_payment", "share_third_party")
 COST_PARAMETERS = ("mean_budget", "implementation_cost", "double_running_share", "fixed_cost")
 ALL_PARAMETERS = FUNNEL_PARAMETERS + MIX_PARAMETERS + COST_PARAMETERS
@@ -280,14 +282,18 @@ def funnel(population: ArrayLike, share_aware: ArrayLike, share_consider: ArrayL
     """People at each step from eligible to holding a budget (expected numbers, not whole people).
 
     Each step keeps a share of the one before, so holders can never exceed the eligible population.
+    ``uptake`` is holders as a share of the eligible (0 when nobody is eligible).
     """
     population = check("population", population, 0, MAX_POPULATION)
     aware = population * check("share_aware", share_aware, 0, 1)
     consider = aware * check("share_consider", share_consider, 0, 1)
     complete = consider * completion_rate(support, completion_no_support, completion_full_support)
     holders = complete * check("share_agreed", share_agreed, 0, 1)
+    uptake = np.divide(holders, population, out=np.zeros_like(np.asarray(holders, dtype=float)),
+                       where=np.asarray(population) > 0)
     return {"eligible": population, "aware": aware, "consider": consider,
-            "complete": complete, "holders": holders}
+            "complete": complete, "holders": holders,
+            "uptake": float(uptake) if np.ndim(uptake) == 0 else uptake}
 
 
 def mix(holders: ArrayLike, share_direct_payment: ArrayLike,
@@ -681,14 +687,18 @@ def targets_table(frame: pd.DataFrame | None = None, latest: float | None = None
                 continue
             out.append({"target": f"{label}: {float(r['value']):g} × the {latest_period} count "
                                   "(our reading of the base)",
-                        "year": when, "people": float(r["value"]) * latest})
+                        "year": when, "people": float(r["value"]) * latest,
+                        "deadline": str(r["deadline"])})
         elif r["qualifier"] == "range":
-            out += [{"target": f"{label} (low end)", "year": when, "people": float(r["lower"])},
-                    {"target": f"{label} (high end)", "year": when, "people": float(r["upper"])}]
+            out += [{"target": f"{label} (low end)", "year": when, "people": float(r["lower"]),
+                     "deadline": str(r["deadline"])},
+                    {"target": f"{label} (high end)", "year": when, "people": float(r["upper"]),
+                     "deadline": str(r["deadline"])}]
         else:
             value = r["value"] if not pd.isna(r["value"]) else r["upper"]
-            out.append({"target": label, "year": when, "people": float(value)})
-    return pd.DataFrame(out, columns=["target", "year", "people"])
+            out.append({"target": label, "year": when, "people": float(value),
+                        "deadline": str(r["deadline"])})
+    return pd.DataFrame(out, columns=["target", "year", "people", "deadline"])
 
 
 def growth_table(fits: Sequence[GrowthFit], years: ArrayLike, level: float = 0.95) -> pd.DataFrame:
@@ -716,18 +726,139 @@ COST_LABELS = {"budgets": "Budgets held", "implementation": "Implementation",
 MIX_LABELS = {"notional": "Notional", "third_party": "Third party", "direct_payment": "Direct payment"}
 
 
-def summary_table(result: Mapping[str, ArrayLike]) -> pd.DataFrame:
-    """One model result as a readable two-column table (what the widget and the chapter show)."""
-    rows = [(STEP_LABELS[k], result[k], "people") for k in STEP_LABELS]
-    rows += [(f"  of whom {MIX_LABELS[k].lower()}", result[k], "people") for k in MIX_LABELS]
-    rows += [(COST_LABELS[k], result[k], "£ a year") for k in COST_LABELS]
-    rows += [("Total cost", result["total"], "£ a year"),
-             ("Cost of the change (all but the budgets)", result["extra"], "£ a year"),
-             ("Total cost per holder", result["per_holder"], "£ a year"),
-             ("Cost of the change per holder", result["extra_per_holder"], "£ a year")]
+def summary_table(result: Mapping[str, ArrayLike],
+                  parts: Sequence[str] = ("funnel", "mix", "costs")) -> pd.DataFrame:
+    """One model result as a readable table (what the widget and the chapter show).
+
+    ``parts`` picks the rows: the funnel steps, the mix of budget types, the costs.
+    """
+    rows = []
+    if "funnel" in parts:
+        rows += [(STEP_LABELS[k], result[k], "people") for k in STEP_LABELS]
+    if "mix" in parts:
+        rows += [(f"Holders with a {MIX_LABELS[k].lower()} budget", result[k], "people")
+                 for k in MIX_LABELS]
+    if "costs" in parts:
+        rows += [(COST_LABELS[k], result[k], "£ a year") for k in COST_LABELS]
+        rows += [("Total cost", result["total"], "£ a year"),
+                 ("Cost of the change (all but the budgets)", result["extra"], "£ a year"),
+                 ("Total cost per holder", result["per_holder"], "£ a year"),
+                 ("Cost of the change per holder", result["extra_per_holder"], "£ a year")]
     return pd.DataFrame({"measure": [r[0] for r in rows],
                          "value": [round(float(r[1])) for r in rows],
                          "unit": [r[2] for r in rows]})
+
+
+def scenario(**values: float | None) -> dict[str, float]:
+    """A full, validated parameter set from a chapter's ``parameters`` cell: ``None`` means "the
+    sourced default", so that the cell types no figure and papermill can override any of them."""
+    return with_defaults(**{k: v for k, v in values.items() if v is not None})
+
+
+def parameter_table(chosen: Mapping[str, float]) -> pd.DataFrame:
+    """Every assumption: the value used, the sourced default, where it comes from, the range the
+    sensitivity analysis tries. What the chapter shows so a reader can see what is data and what is
+    not."""
+    def fmt(p: Parameter, v: float) -> str:
+        if p.unit == "£":
+            return f"£{v:,.0f}"
+        if p.unit == "people":
+            return f"{v:,.0f}"
+        return f"{v:.0%}" if p.name != "support" else f"{v:.2f}"
+
+    rows = []
+    for name, p in parameters().items():
+        rows.append({"Assumption": p.label, "Used here": fmt(p, chosen[name]),
+                     "Default": fmt(p, p.default),
+                     "Where the default comes from": p.source,
+                     "Range tried": f"{fmt(p, p.low)} to {fmt(p, p.high)}"})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class GrowthAnalysis:
+    """The national series and three fits: what the chapter's growth section shows."""
+
+    series: pd.DataFrame
+    totals: GrowthFit           # exponential, point-in-time totals only (comparable points)
+    totals_logistic: GrowthFit  # logistic on the same points: shows whether a ceiling is visible
+    mixed: GrowthFit            # logistic on totals and year-to-date counts together
+
+    def table(self, start: float = 2014.5, stop: float = 2030.0, step: float = 0.25,
+              cap: float = 1_000_000) -> pd.DataFrame:
+        """Both plotted fits over ``start``..``stop``, dropping points beyond ``cap`` people (an
+        exponential left to run leaves any sensible axis)."""
+        years = np.arange(start, stop + step / 2, step)
+        frame = growth_table([self.totals, self.mixed], years)
+        return frame[frame["upper"] <= cap].reset_index(drop=True)
+
+
+def growth_analysis(series: pd.DataFrame | None = None) -> GrowthAnalysis:
+    """Fit the national series two ways: comparable points only, and every point together."""
+    series = national_series() if series is None else series
+    return GrowthAnalysis(
+        series,
+        fit_series(series, ["total"], "exponential", "Point-in-time totals only (exponential)"),
+        fit_series(series, ["total"], "logistic", "Point-in-time totals only (logistic)"),
+        fit_series(series, ["total", "year_to_date"], "logistic",
+                   "Totals and year-to-date counts together (logistic)"),
+    )
+
+
+def chapter_numbers(chosen: Mapping[str, float], mc: MonteCarlo,
+                    growth: GrowthAnalysis) -> dict[str, str]:
+    """The model results the chapter's prose quotes, as text (glued by name)."""
+    r = evaluate(**chosen)
+    holders = mc.summary(["holders", "extra_per_holder"]).set_index("output")
+    by_holders = sensitivity("uptake", BEHAVIOUR_PARAMETERS, **chosen)
+    by_cost = sensitivity("extra_per_holder", **chosen)
+    low_aware = evaluate(**{**chosen, "share_aware": parameters()["share_aware"].low})
+    latest = growth.series[growth.series["count_basis"] == "year_to_date"].iloc[-1]
+    k_lo, k_hi = (math.exp(growth.mixed.params[0] + z * math.sqrt(growth.mixed.covariance[0, 0]))
+                  for z in (-1.96, 1.96))
+    n = CONSIDER_COUNT_N
+    consider_k = round(chosen["share_consider"] * n)
+
+    def people(v: float) -> str:
+        return f"{float(v):,.0f}"
+
+    def pounds(v: float) -> str:
+        return f"£{float(v):,.0f}"
+
+    return {
+        "up_eligible": people(r["eligible"]), "up_holders": people(r["holders"]),
+        "up_uptake_pct": f"{float(r['holders'] / max(r['eligible'], 1e-12)):.0%}",
+        "up_consider": people(r["consider"]), "up_aware": people(r["aware"]),
+        "up_completion_pct": f"{float(completion_rate(chosen['support'], chosen['completion_no_support'], chosen['completion_full_support'])):.0%}",
+        "up_total": pounds(r["total"]), "up_extra": pounds(r["extra"]),
+        "up_budgets": pounds(r["budgets"]),
+        "up_per_holder": pounds(r["per_holder"]), "up_extra_per_holder": pounds(r["extra_per_holder"]),
+        "up_low_aware_pct": f"{parameters()['share_aware'].low:.0%}",
+        "up_low_aware_holders": people(low_aware["holders"]),
+        "up_low_aware_extra_per_holder": pounds(low_aware["extra_per_holder"]),
+        "up_fixed_per_holder": pounds(r["fixed"] / max(float(r["holders"]), 1.0)),
+        "up_low_aware_fixed_per_holder": pounds(low_aware["fixed"] / max(float(low_aware["holders"]), 1.0)),
+        "mc_draws": f"{len(mc.outputs['holders']):,}",
+        "mc_holders_median": people(holders.loc["holders", "median"]),
+        "mc_holders_lower": people(holders.loc["holders", "lower"]),
+        "mc_holders_upper": people(holders.loc["holders", "upper"]),
+        "mc_extra_lower": pounds(holders.loc["extra_per_holder", "lower"]),
+        "mc_extra_upper": pounds(holders.loc["extra_per_holder", "upper"]),
+        "beta_k": f"{consider_k}", "beta_n": f"{n}",
+        "beta_a": f"{consider_k + 1}", "beta_b": f"{n - consider_k + 1}",
+        "beta_lower": f"{consider_beta(chosen['share_consider'], n).ppf(0.025):.0%}",
+        "beta_upper": f"{consider_beta(chosen['share_consider'], n).ppf(0.975):.0%}",
+        "conc": f"{ASSUMPTION_CONCENTRATION:g}",
+        "top_holders_1": by_holders["label"][0].lower(), "top_holders_2": by_holders["label"][1].lower(),
+        "top_holders_3": by_holders["label"][2].lower(),
+        "top_cost_1": by_cost["label"][0].lower(), "top_cost_2": by_cost["label"][1].lower(),
+        "growth_doubling": f"{growth.totals.doubling_time:.1f}",
+        "growth_totals_ceiling_bound": f"{CEILING_BOUND:,}",
+        "growth_totals_at_latest": people(growth.totals.predict([latest["year"]])[0]),
+        "growth_latest_period": str(latest["period"]),
+        "growth_mixed_ceiling": people(growth.mixed.ceiling),
+        "growth_mixed_ceiling_lower": people(k_lo), "growth_mixed_ceiling_upper": people(k_hi),
+    }
 
 
 def with_defaults(**params: float) -> dict[str, float]:
@@ -736,6 +867,8 @@ def with_defaults(**params: float) -> dict[str, float]:
 
 
 __all__ = [
+    "GrowthAnalysis", "chapter_numbers", "growth_analysis", "national_series", "parameter_table",
+    "scenario", "targets_table",
     "ALL_PARAMETERS", "COST_LABELS", "CURVES", "GrowthFit", "MIX_LABELS", "MonteCarlo",
     "Parameter", "STEP_LABELS", "beta_around", "check", "completion_rate", "consider_beta",
     "costs", "decimal_year", "defaults", "evaluate", "fit_growth", "fit_series", "funnel",

@@ -390,3 +390,22 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
                      "national targets."),
         subtitle="Shaded: 95% interval of each fitted curve; triangles: targets",
     )
+
+
+def growth_readable(series: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The growth chart's points and targets as one readable table (for the data toggle)."""
+    counts = pd.DataFrame({"When": series["period"], "What": series["basis"],
+                           "People": series["holders"].map("{:,.0f}".format),
+                           "Source": series["source_id"]})
+    goals = pd.DataFrame({"When": targets["deadline"],
+                          "What": "Target: " + targets["target"],
+                          "People": targets["people"].map("{:,.0f}".format), "Source": ""})
+    return pd.concat([counts, goals], ignore_index=True)
+
+
+def points_for_chart(series: pd.DataFrame) -> pd.DataFrame:
+    """The national counts with the short labels the growth chart's legend uses."""
+    short = {"total": "Point-in-time total", "live": "Live at quarter end",
+             "year_to_date": "Year to date (incl. wheelchair budgets)"}
+    return pd.DataFrame({"year": series["year"], "holders": series["holders"],
+                         "basis": series["count_basis"].map(short), "period": series["period"]})
