@@ -552,3 +552,73 @@ def twin_row(advocacy: float, uptake: float, need: float) -> pd.DataFrame:
         "baseline_hi": round(comparison.baseline_gap, 4),
         "take_up_per_1000": round(result.summary["take_up_per_1000_in_need"], 1),
     })
+
+
+# ------------------------------------------------------------------------------- cost and prose
+@dataclass(frozen=True)
+class AdvocacyValue:
+    """What advocacy buys in an area: extra holders, their cost and value, and the gap it closes."""
+
+    extra_holders: float
+    cost: float
+    value: float
+    gap_before: float
+    gap_after: float
+
+    @property
+    def net(self) -> float:
+        """Value less cost (positive: worth its cost on these assumptions)."""
+        return self.value - self.cost
+
+    @property
+    def cost_per_gap_point(self) -> float:
+        """Cost of each 0.01 by which the gap narrows (infinite if it does not narrow)."""
+        closed = (abs(self.gap_before) - abs(self.gap_after)) / 0.01
+        return self.cost / closed if closed > 0 else math.inf
+
+
+def advocacy_value(groups: Groups, advocacy: float, people_in_need: float,
+                   cost_per_extra_holder: float, value_per_holder: float = 0.0) -> AdvocacyValue:
+    """Cost and value of advocacy for an area with ``people_in_need`` eligible people.
+
+    Advocacy is costed per extra budget holder it brings (``cost_per_extra_holder``, pounds); each
+    extra holder's gain is valued at ``value_per_holder`` times the group's relative benefit
+    (pounds). Both are the reader's assumptions; the chapter brackets them with sourced figures.
+    """
+    people = _number("people_in_need", people_in_need, 0.0, 1e8)
+    cost_each = _number("cost_per_extra_holder", cost_per_extra_holder, 0.0, 1e6)
+    value_each = _number("value_per_holder", value_per_holder, 0.0, 1e6)
+    before, after = evaluate(groups, 0.0), evaluate(groups, advocacy)
+    weights = groups.pop_share * groups.need
+    in_need = people * weights / weights.sum()
+    extra = in_need * (after.table["propensity"].to_numpy() - groups.propensity)
+    return AdvocacyValue(
+        extra_holders=float(extra.sum()), cost=float(extra.sum() * cost_each),
+        value=float((extra * groups.benefit).sum() * value_each),
+        gap_before=before.gap, gap_after=after.gap,
+    )
+
+
+def summary_texts(result: Result, comparison: Comparison, prefix: str) -> dict[str, str]:
+    """A scenario's numbers formatted for prose, keyed ``prefix_name`` (the chapter glues them)."""
+    s = result.summary
+    texts = {
+        "advocacy": f"{result.advocacy:.0%}",
+        "conc_need": f"{s['conc_need']:.3f}",
+        "conc_budgets": f"{s['conc_budgets']:.3f}",
+        "conc_benefit": f"{s['conc_benefit']:.3f}",
+        "hi_budgets": f"{s['hi_budgets']:.3f}",
+        "hi_benefit": f"{s['hi_benefit']:.3f}",
+        "dissimilarity": f"{s['dissimilarity']:.1%}",
+        "gap": f"{abs(result.gap):.3f}" if result.groups.ordered else f"{result.gap:.1%}",
+        "baseline_gap": (f"{abs(comparison.baseline_gap):.3f}" if result.groups.ordered
+                         else f"{comparison.baseline_gap:.1%}"),
+        "verdict": comparison.verdict,
+        "take_up": f"{s['take_up_per_1000_in_need']:,.0f}",
+        "extra": f"{s['extra_per_1000_in_need']:,.0f}",
+        "lowest_to_highest": f"{s['lowest_to_highest_take_up']:.2f}",
+        "first_budget_share": f"{result.table['budget_share'].iloc[0]:.1%}",
+        "first_need_share": f"{result.table['need_share'].iloc[0]:.1%}",
+        "first_group": result.groups.names[0],
+    }
+    return {f"{prefix}_{key}": value for key, value in texts.items()}

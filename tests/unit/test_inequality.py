@@ -285,3 +285,23 @@ def test_unknown_preset_and_bad_reference_are_refused():
     with pytest.raises(ValueError, match="reference must be a group with a propensity above 0"):
         q.evaluate(g, 0, reference=0)
     assert q.evaluate(g, 0.5, reference=0).table["take_up_ratio"].iloc[1] == pytest.approx(2.0)
+
+
+def test_advocacy_value_counts_extra_holders_cost_and_value():
+    g = q.Groups(("a", "b"), [0.5, 0.5], [1, 1], [0.1, 0.3], [2, 1])
+    v = q.advocacy_value(g, 0.5, people_in_need=1000, cost_per_extra_holder=200, value_per_holder=300)
+    # group a: 500 people in need, take-up 0.1 -> 0.2: 50 extra holders; group b unchanged
+    assert v.extra_holders == pytest.approx(50)
+    assert v.cost == pytest.approx(10_000) and v.value == pytest.approx(50 * 2 * 300)
+    assert v.net == pytest.approx(20_000)
+    assert v.gap_after < v.gap_before and v.cost_per_gap_point > 0
+    assert q.advocacy_value(g, 0.0, 1000, 200).cost_per_gap_point == math.inf
+    with pytest.raises(ValueError, match="cost_per_extra_holder must be between 0 and 1e"):
+        q.advocacy_value(g, 0.5, 1000, -5)
+
+
+def test_summary_texts_are_prefixed_prose():
+    result, _, comparison = q.scenario("deprivation quintiles", 0.5)
+    texts = q.summary_texts(result, comparison, "dep")
+    assert texts["dep_verdict"] == "narrows" and texts["dep_advocacy"] == "50%"
+    assert float(texts["dep_hi_budgets"]) == pytest.approx(result.summary["hi_budgets"], abs=5e-4)
