@@ -26,9 +26,11 @@ Public API (chapter 4) :func:`study_phases`, :func:`study_samples`, :func:`sampl
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -103,6 +105,32 @@ def _secondary() -> dict[str, bool]:
     sources = load("sources")
     return {sid: bool(sec) or nature == "secondary summary"
             for sid, sec, nature in zip(sources["source_id"], sources["secondary"], sources["nature"])}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for the page: a caption (read out by screen readers), no index column, and a
+    scrollable region that keyboard users can reach. Output is the same on every run."""
+
+    frame: pd.DataFrame
+    caption: str
+
+    def _repr_html_(self) -> str:
+        body = self.frame.to_html(index=False, border=0, classes="phb-table", na_rep="")
+        body = re.sub(r"<table[^>]*>", lambda m: '<table class="dataframe phb-table">'
+                      f"<caption>{html.escape(self.caption)}</caption>", body, count=1)
+        return (f'<div class="phb-table-wrap" tabindex="0" role="region" '
+                f'aria-label="{html.escape(self.caption)}">{body}</div>')
+
+    def __repr__(self) -> str:
+        return f"{self.caption}\n{self.frame.to_string(index=False)}"
+
+
+def table(frame: pd.DataFrame, caption: str) -> Table:
+    """Wrap ``frame`` for display with ``caption``; refuses an empty caption."""
+    if not isinstance(caption, str) or not caption.strip():
+        raise ValueError("every table needs a caption: pass caption='...'")
+    return Table(frame.reset_index(drop=True), caption.strip())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -203,7 +231,7 @@ def samples_chart(samples: pd.DataFrame) -> alt.TopLevelMixin:
     segments = list(dict.fromkeys(data["segment"]))
     colour = alt.Color("segment:N", title=None, sort=segments,
                        scale=alt.Scale(domain=segments, range=list(charts.PALETTE[:len(segments)])),
-                       legend=alt.Legend(orient="bottom", columns=1))
+                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=520))
     main = data[data["segment"] != GROUP_LABELS["prior_personal_budget"]]
     prior = data[data["segment"] == GROUP_LABELS["prior_personal_budget"]]
     y = alt.Y("part:N", title=None, sort=["Survey", "Focus groups"])
@@ -259,10 +287,10 @@ def focus_groups_chart(groups: pd.DataFrame) -> alt.TopLevelMixin:
     squares = base.mark_square(size=900, opacity=1).encode(
         color=alt.Color("Who took part:N", sort=who, title="Who took part",
                         scale=alt.Scale(domain=who, range=list(charts.PALETTE[:len(who)]))))
-    rings = base.mark_point(size=1900, filled=False, strokeWidth=3, color=charts.INK).encode(
-        shape=alt.Shape("BME:N", title=None,
-                        scale=alt.Scale(domain=["Recruited from BME communities", "General recruitment"],
-                                        range=["circle", "stroke"])))
+    rings = base.transform_filter("datum.BME === 'Recruited from BME communities'").mark_point(
+        size=1900, filled=False, strokeWidth=3, color=charts.INK).encode(
+        shape=alt.Shape("BME:N", title=None, scale=alt.Scale(
+            domain=["Recruited from BME communities"], range=["circle"])))
     chart = alt.layer(squares, rings).properties(width=560, height=90).resolve_scale(
         color="independent", shape="independent")
     bme = ", ".join(data.loc[data["Recruited from BME communities"] == "Yes", "label"])
@@ -1028,3 +1056,13 @@ def five_tests() -> pd.DataFrame:
                          "Test": [str(c).replace("_", " ").capitalize() for c in tests["code"]],
                          "The question": list(tests["question"]),
                          "Why it mattered": list(tests["why"])})
+
+
+#: The POET disagreements chapter 5 shows: preferred figure id -> what is being counted.
+POET_CONFLICTS: dict[str, str] = {
+    "poet2014_qol_improved_s1": "PHB holders whose quality of life improved, 2014",
+    "poet2014_negative_s1": "Respondents reporting a negative outcome, by domain, 2014",
+    "poet2014_process_difficult": "Respondents finding a step of the process difficult, 2014",
+    "poet2014_organisations_n": "Organisations taking part, 2014",
+    "poet_sc2013_n": "Social care POET respondents, 2013",
+}
