@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from phb import charts
@@ -142,9 +143,10 @@ def concentration_curve_chart(result: Result) -> alt.Chart:
 
 
 def gap_chart(curve: pd.DataFrame, *, measure: str = "horizontal inequity index") -> alt.Chart:
-    """The gap in budgets (and in benefit, for ordered groups) as advocacy rises from 0 to 1."""
+    """The gap in budgets as advocacy rises from 0 to 1; for ordered groups also the gap in benefit
+    against need, when it differs from the budget gap (it does when benefit per holder differs)."""
     columns = {"gap": "Budgets against need"}
-    if measure == "horizontal inequity index":
+    if measure == "horizontal inequity index" and not np.allclose(curve["hi_benefit"], curve["gap"]):
         columns["hi_benefit"] = "Benefit against need"
     data = curve[["advocacy", *columns]].rename(columns=columns).melt(
         "advocacy", var_name="gap measure", value_name="gap")
@@ -155,7 +157,8 @@ def gap_chart(curve: pd.DataFrame, *, measure: str = "horizontal inequity index"
             x=alt.X("advocacy:Q", title="Share of the take-up gap closed by advocacy",
                     axis=alt.Axis(format="%")),
             y=alt.Y("gap:Q", title=f"Gap ({measure})"),
-            color=alt.Color("gap measure:N", title=None, legend=alt.Legend(orient="top")),
+            color=alt.Color("gap measure:N", title=None, sort=list(columns.values()),
+                            legend=alt.Legend(orient="top")),
             tooltip=[alt.Tooltip("advocacy:Q", format=".0%", title="Advocacy"),
                      alt.Tooltip("gap measure:N", title="Gap"), alt.Tooltip("gap:Q", format=".3f")],
         )
@@ -164,9 +167,9 @@ def gap_chart(curve: pd.DataFrame, *, measure: str = "horizontal inequity index"
     first, last = curve["gap"].iloc[0], curve["gap"].iloc[-1]
     description = (
         f"Line chart of the gap ({measure}) between budgets and need as advocacy rises from none to "
-        f"closing the whole take-up gap. It falls from {first:.3f} to {last:.3f}, steeply at first "
-        "and then more slowly."
-        + (" A second line shows the gap in benefit against need." if "hi_benefit" in columns else "")
+        f"closing the whole take-up gap. It falls steadily from {first:.3f} to {last:.3f}."
+        + (f" A second line shows the gap in benefit against need, from {curve['hi_benefit'].iloc[0]:.3f} "
+           f"to {curve['hi_benefit'].iloc[-1]:.3f}." if "hi_benefit" in columns else "")
     )
     return charts.describe(chart, title="How far advocacy narrows the gap", description=description)
 
@@ -223,17 +226,20 @@ def twin_chart(grid: pd.DataFrame, sliders: Sequence[Slider] = TWIN_SLIDERS,
     current = " && ".join(s.matches() for s in sliders)
     no_advocacy = " && ".join(s.matches() for s in sliders if s.name != "advocacy")
     advocacy = next(s for s in sliders if s.name == "advocacy")
-    text = (
+    lines = (
         alt.Chart(per_setting)
         .transform_filter(current)
         .transform_calculate(
-            line=("'Gap (horizontal inequity index): ' + format(datum.hi_budgets, '.3f') + "
-                  "', against ' + format(datum.baseline_hi, '.3f') + ' with no advocacy. Take-up: ' + "
-                  "format(datum.take_up_per_1000, '.0f') + ' per 1,000 people in need.'"))
-        .mark_text(align="left", fontSize=13, fontWeight=600)
-        .encode(text="line:N", x=alt.value(0), y=alt.value(8))
-        .properties(width=480, height=16)
+            gap=("'Gap (horizontal inequity index): ' + format(datum.hi_budgets, '.3f') + "
+                 "'; with no advocacy: ' + format(datum.baseline_hi, '.3f')"),
+            take_up="'Take-up: ' + format(datum.take_up_per_1000, '.0f') + ' per 1,000 people in need'")
+        .mark_text(align="left", baseline="top", fontSize=13)
+        .encode(x=alt.value(0))
+        .properties(width=480, height=36)
     )
+    text = alt.layer(lines.encode(text="gap:N", y=alt.value(0)).mark_text(
+                         align="left", baseline="top", fontSize=13, fontWeight=600),
+                     lines.encode(text="take_up:N", y=alt.value(18)))
     bars = (_share_bars(per_group, ["need_share", "budget_share"])
             .transform_filter(current).transform_lookup(lookup="order", from_=lookup))
     bars.transform = [bars.transform[-2], bars.transform[-1], *bars.transform[:-2]]
