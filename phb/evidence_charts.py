@@ -31,7 +31,9 @@ __all__ = [
     "council_variation_frame",
     "direct_payments_chart",
     "direct_payments_frame",
+    "audit_commission_table",
     "five_tests_table",
+    "nao_study_table",
     "frontline_survey_chart",
     "frontline_survey_frame",
     "html_table",
@@ -138,7 +140,7 @@ class HtmlTable:
     def to_html(self) -> str:
         """The table as HTML with a ``<caption>``, inside a keyboard-reachable scroll region."""
         table = self.frame.to_html(index=False, border=0, na_rep="", justify="left")
-        table = re.sub(r"<table[^>]*>", lambda m: '<table class="dataframe phb-data-table">'
+        table = re.sub(r"<table[^>]*>", lambda m: '<table class="phb-data-table">'
                        f"<caption>{html.escape(self.caption)}</caption>", table, count=1)
         # Not the chart toggles' .phb-table-wrap (that one has a max height): a reading table shows whole,
         # scrolling sideways only on a narrow screen, so the region is focusable for keyboard users.
@@ -200,21 +202,44 @@ def confederation_reports_table(reports: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def five_tests_table(five_tests: pd.DataFrame, chapters: Mapping[int, str] | None = None) -> pd.DataFrame:
-    """*Time to get real*'s tests: question, why it matters, and (optionally) where the book follows it up."""
+def five_tests_table(five_tests: pd.DataFrame) -> pd.DataFrame:
+    """*Time to get real*'s tests as a reader's table: number, question, and why it matters."""
     _require(five_tests, ["test_no", "question", "why"], "five_tests_table")
     frame = five_tests.sort_values("test_no")
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "Test": frame["test_no"].astype(int).to_numpy(),
         "Question": frame["question"].to_numpy(),
         "Why it matters": frame["why"].to_numpy(),
     })
-    if chapters is not None:
-        missing = [int(t) for t in out["Test"] if int(t) not in chapters]
-        if missing:
-            raise ValueError(f"chapters must name a follow-up chapter for every test; missing {missing}")
-        out["Followed up in"] = [chapters[int(t)] for t in out["Test"]]
-    return out
+
+
+def audit_commission_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The Audit Commission's findings on direct payments (``load("audit_commission")``) for reading.
+
+    A finding with a figure gets the figure's prose text (e.g. a cost range) from ``data/figures.csv``.
+    """
+    _require(findings, ["finding_id", "topic", "finding"], "audit_commission_table")
+    frame = findings.sort_values("finding_id")
+    figures = []
+    for _, row in frame.iterrows():
+        figure_id = row.get("figure_id")
+        figures.append(_published_text(row, float("nan")) if isinstance(figure_id, str) and figure_id else "")
+    return pd.DataFrame({
+        "Topic": [str(t).replace("_", " ").capitalize() for t in frame["topic"]],
+        "Finding": frame["finding"].to_numpy(),
+        "Figure": figures,
+    })
+
+
+def nao_study_table(study: pd.DataFrame) -> pd.DataFrame:
+    """Who the NAO-commissioned study interviewed, and how (``load("nao_study")``)."""
+    _require(study, ["interview_type", "mode", "participants", "count"], "nao_study_table")
+    return pd.DataFrame({
+        "Interview": [f"{str(t).capitalize()} interview, {str(m).replace('_', ' ')}"
+                      for t, m in zip(study["interview_type"], study["mode"])],
+        "Who": [str(p)[0].upper() + str(p)[1:] for p in study["participants"]],
+        "Interviews": study["count"].astype(int).to_numpy(),
+    })
 
 
 # --------------------------------------------------------------------------------------------------
@@ -390,8 +415,8 @@ def in_control_outcomes_chart(outcomes: pd.DataFrame) -> alt.TopLevelMixin:
     top, bottom = order[0], order[-1]
     return charts.describe(
         alt.layer(bars, labels).properties(width=460, height=alt.Step(34)),
-        title="Social-care budget holders reporting improvements (In Control survey)",
-        subtitle="Share of respondents reporting an improvement in each area; no comparison group",
+        title="What social-care budget holders reported",
+        subtitle="In Control survey: share reporting an improvement in each area; no comparison group",
         description=(
             f"A horizontal bar chart with one bar for each of {len(order)} areas of life, sorted from "
             f"the most often improved ({top}, {values.iloc[0]:.0f}%) to the least often ({bottom}, "
@@ -434,18 +459,22 @@ def direct_payments_chart(direct_payments: pd.DataFrame) -> alt.TopLevelMixin:
     """
     frame = direct_payments_frame(direct_payments)
     data = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
+    first_year, last_year = int(frame["date"].dt.year.min()), int(frame["date"].dt.year.max())
     base = alt.Chart(data).encode(
-        x=alt.X("date:T", title="Date (end of the period counted)", axis=alt.Axis(format="%Y", tickCount=8)),
+        x=alt.X("date:T", title="Date (end of the period counted)", axis=alt.Axis(format="%Y", tickCount=8),
+                scale=alt.Scale(domain=[f"{first_year - 1}-01-01", f"{last_year + 1}-12-31"])),
         y=alt.Y("People:Q", title="People receiving direct payments", axis=alt.Axis(format=",.0f"),
-                scale=alt.Scale(domainMin=0)),
+                scale=alt.Scale(domainMin=0, nice=True)),
         tooltip=[alt.Tooltip("Period:N"), alt.Tooltip("As published:N"), alt.Tooltip("Source:N")],
     )
     points = base.mark_point(filled=True, size=120).encode(
         shape=alt.Shape("Kind of figure:N", title="Kind of figure",
-                        scale=alt.Scale(domain=["count", "lower bound"], range=["circle", "triangle-up"])),
+                        scale=alt.Scale(domain=["count", "lower bound"], range=["circle", "triangle-up"]),
+                        legend=alt.Legend(orient="top-left", fillColor="white", padding=6)),
         color=alt.Color("Kind of figure:N", title="Kind of figure",
                         scale=alt.Scale(domain=["count", "lower bound"],
-                                        range=[charts.PALETTE[0], charts.PALETTE[1]])),
+                                        range=[charts.PALETTE[0], charts.PALETTE[1]]),
+                        legend=alt.Legend(orient="top-left", fillColor="white", padding=6)),
     )
     labels = base.mark_text(align="left", dx=8, dy=-10).encode(text="As published:N")
     first, last = frame.iloc[0], frame.iloc[-1]
@@ -510,14 +539,17 @@ def council_variation_chart(frame: pd.DataFrame, target_percent: float | None = 
     bar = base.mark_bar(height=14, color="#9ecae1", stroke=charts.PALETTE[0]).encode(
         x=alt.X("low:Q", title="Social-care users with a personal budget (%)", scale=x_scale),
         x2="high:Q", tooltip=tips)
-    low_text = base.mark_text(align="right", dx=-6).encode(x="low:Q", text=alt.Text("low:Q", format=".0f"))
-    high_text = base.mark_text(align="left", dx=6).encode(x="high:Q", text=alt.Text("high:Q", format=".0f"))
+    low_text = base.transform_calculate(t="format(datum.low, '.0f') + '%'").mark_text(dy=-15).encode(
+        x="low:Q", text="t:N")
+    high_text = base.transform_calculate(t="format(datum.high, '.0f') + '%'").mark_text(dy=-15).encode(
+        x="high:Q", text="t:N")
     layers: list[alt.Chart] = [bar, low_text, high_text]
     if data["england"].notna().any():
         england = base.transform_filter("isValid(datum.england)").mark_point(
             filled=True, size=140, shape="diamond", color=charts.PALETTE[4]).encode(x="england:Q", tooltip=tips)
-        england_text = base.transform_filter("isValid(datum.england)").mark_text(dy=-16).encode(
-            x="england:Q", text=alt.Text("england:Q", format=".1f"))
+        england_text = (base.transform_filter("isValid(datum.england)")
+                        .transform_calculate(t="'England ' + format(datum.england, '.1f') + '%'")
+                        .mark_text(dy=20, fontWeight="bold").encode(x="england:Q", text="t:N"))
         layers += [england, england_text]
     if target_percent is not None:
         target = pd.DataFrame({"target": [float(target_percent)],
@@ -533,7 +565,7 @@ def council_variation_chart(frame: pd.DataFrame, target_percent: float | None = 
              + (f", and a dashed line the national target of {float(target_percent):g}%." if target_percent is not None
                 else "."))
     return charts.describe(
-        alt.layer(*layers).properties(width=480, height=alt.Step(60)),
+        alt.layer(*layers).properties(width=480, height=alt.Step(72)),
         title="How far councils differed in giving personal budgets",
         subtitle="Each bar runs from the council with the lowest share to the one with the highest",
         description=("A range chart with one horizontal bar for each year, running from the lowest to the "
@@ -570,7 +602,7 @@ def frontline_survey_chart(survey: pd.DataFrame) -> alt.TopLevelMixin:
     for i, question in enumerate(questions):
         part = data[data["question"] == question]
         base = alt.Chart(part).encode(
-            y=alt.Y("answer:N", sort=list(part["answer"]), title=None),
+            y=alt.Y("answer:N", sort=list(part["answer"]), title=None, axis=alt.Axis(minExtent=250)),
             x=alt.X("percent:Q", title="Percent of respondents" if i == len(questions) - 1 else None,
                     scale=alt.Scale(domain=[0, 100])),
             tooltip=[alt.Tooltip("answer:N", title="Answer or group"), alt.Tooltip("percent:Q", title="Percent")],
@@ -578,10 +610,12 @@ def frontline_survey_chart(survey: pd.DataFrame) -> alt.TopLevelMixin:
         bars = base.mark_bar(color=charts.PALETTE[i % len(charts.PALETTE)])
         text = base.mark_text(align="left", dx=4).encode(text=alt.Text("percent:Q", format=".0f"))
         panels.append(alt.layer(bars, text).properties(
-            width=420, height=alt.Step(30), title=alt.Title(question, fontSize=13, fontWeight=500)))
-    chart = alt.vconcat(*panels, spacing=18)
+            width=420, height=alt.Step(30),
+            title=alt.Title(question, fontSize=14, fontWeight=600, anchor="start", frame="group",
+                            offset=8)))
+    chart = alt.vconcat(*panels, spacing=28)
     summary = "; ".join(f"{a} {p:g}%" for a, p in zip(data["answer"], data["percent"]))
-    return charts.describe(
+    described = charts.describe(
         chart,
         title="What frontline professionals told the NHS Confederation",
         subtitle="Percentages as reported in a news account of the 2011 survey",
@@ -589,3 +623,5 @@ def frontline_survey_chart(survey: pd.DataFrame) -> alt.TopLevelMixin:
                      "professionals saw personal health budgets; the second, for three professions, the "
                      f"share concerned about the lack of evidence. Values: {summary}."),
     )
+    described.title.offset = 16  # room between the subtitle and the first panel's own title
+    return described
