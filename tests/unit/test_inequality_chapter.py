@@ -1,0 +1,49 @@
+"""The "Who benefits?" chapter re-runs under papermill with other parameters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTER = ROOT / "chapters" / "08_who_benefits.ipynb"
+
+
+def glued(notebook: dict) -> dict[str, str]:
+    """Every value the notebook glued, by name (myst-nb records them as display data)."""
+    values = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook", {})
+            if meta.get("name"):
+                key = meta.get("mime_prefix", "") + "text/plain"
+                values[meta["name"]] = "".join(output["data"].get(key, ""))
+    return values
+
+
+def test_chapter_has_a_parameters_cell_and_a_hidden_live_widget():
+    nb = json.loads(CHAPTER.read_text())
+    tags = [cell.get("metadata", {}).get("tags", []) for cell in nb["cells"]]
+    assert sum("parameters" in t for t in tags) == 1
+    assert any("remove-output" in t for t in tags)
+    assert "widgets" not in nb["metadata"]
+
+
+def test_chapter_reruns_with_other_parameters(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    from phb import inequality
+
+    out = tmp_path / "who_benefits.ipynb"
+    parameters = {"advocacy": 0.2, "propensity_ratio": 0.4, "need_ratio": 3.0, "benefit_ratio": 1.5,
+                  "preset": "age bands 2023/24"}
+    papermill.execute_notebook(str(CHAPTER), str(out), parameters=parameters, cwd=str(CHAPTER.parent),
+                               kernel_name="python3", progress_bar=False)
+    values = glued(json.loads(out.read_text()))
+    result, _, comparison = inequality.scenario("deprivation quintiles", 0.2, 0.4, 3.0, 1.5)
+    texts = inequality.summary_texts(result, comparison, "dep")
+    assert values["dep_hi_budgets"] == texts["dep_hi_budgets"]
+    assert values["dep_verdict"] == "narrows"
+    assert values["other_preset"] == "age bands 2023/24"
+    assert values["need_ratio"] == "3"
