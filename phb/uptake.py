@@ -98,7 +98,7 @@ _BASE: dict[str, Parameter] = {
                   "budgets but gives no share", 0.2, 0.8, "Assumption"),
         Parameter("share_consider", "Share who would consider a budget", 0, 1, _FROM_DATA,
                   _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, _FROM_DATA_TEXT),
-        Parameter("support", "Support offered in assessment and planning (0 none, 1 full)", 0, 1,
+        Parameter("support", "Support offered (0 none, 1 full)", 0, 1,
                   0.5, "Assumption: a middle level of support; the sources say support matters but "
                   "do not measure it", 0.0, 1.0, "the whole scale"),
         Parameter("completion_no_support", "Completion with no support", 0, 1, 0.6,
@@ -119,8 +119,8 @@ _BASE: dict[str, Parameter] = {
         Parameter("implementation_cost", "Implementation cost per holder (£)", 0, MAX_POUNDS,
                   _FROM_DATA, _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, _FROM_DATA_TEXT, unit="£",
                   step=100, reader_max=5_000),
-        Parameter("double_running_share", "Double running: share of budgets still paid to old "
-                  "services", 0, 1, 0.25, "Assumption: the sources name the fear but give no share",
+        Parameter("double_running_share", "Double running (share of budgets)", 0, 1, 0.25,
+                  "Assumption: the sources name the fear but give no share",
                   0.0, 0.5, "Assumption"),
         Parameter("fixed_cost", "Area set-up cost per year (£)", 0, MAX_POUNDS, _FROM_DATA,
                   _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA,
@@ -784,13 +784,14 @@ class GrowthAnalysis:
     totals_logistic: GrowthFit  # logistic on the same points: shows whether a ceiling is visible
     mixed: GrowthFit            # logistic on totals and year-to-date counts together
 
-    def table(self, start: float = 2014.5, stop: float = 2030.0, step: float = 0.25,
+    def table(self, start: float = 2014.5, stop: float = 2030.0, step: float = 0.5,
               cap: float = 1_000_000) -> pd.DataFrame:
         """Both plotted fits over ``start``..``stop``, dropping points beyond ``cap`` people (an
-        exponential left to run leaves any sensible axis)."""
+        exponential left to run leaves any sensible axis). Counts are rounded to whole people."""
         years = np.arange(start, stop + step / 2, step)
         frame = growth_table([self.totals, self.mixed], years)
-        return frame[frame["upper"] <= cap].reset_index(drop=True)
+        frame = frame[frame["upper"] <= cap].reset_index(drop=True)
+        return frame.round({"fitted": 0, "lower": 0, "upper": 0})
 
 
 def growth_analysis(series: pd.DataFrame | None = None) -> GrowthAnalysis:
@@ -798,10 +799,10 @@ def growth_analysis(series: pd.DataFrame | None = None) -> GrowthAnalysis:
     series = national_series() if series is None else series
     return GrowthAnalysis(
         series,
-        fit_series(series, ["total"], "exponential", "Point-in-time totals only (exponential)"),
-        fit_series(series, ["total"], "logistic", "Point-in-time totals only (logistic)"),
+        fit_series(series, ["total"], "exponential", "Totals only (exponential)"),
+        fit_series(series, ["total"], "logistic", "Totals only (logistic)"),
         fit_series(series, ["total", "year_to_date"], "logistic",
-                   "Totals and year-to-date counts together (logistic)"),
+                   "Totals and year-to-date together (logistic)"),
     )
 
 

@@ -33,7 +33,7 @@ COST_TWIN_STEPS = {"share_consider": 0.1, "implementation_cost": 400.0, "double_
 # --------------------------------------------------------------------------------------------------
 
 
-def _funnel_base(data: pd.DataFrame | alt.InlineData, population: float, width: int = 480) -> alt.Chart:
+def _funnel_base(data: pd.DataFrame | alt.InlineData, population: float, width: int = 360) -> alt.Chart:
     order = [model.STEP_LABELS[k] for k in ("eligible", *FUNNEL_FIELDS)]
     label_expr = " : ".join(f"datum.key === '{k}' ? '{model.STEP_LABELS[k]}'"
                             for k in FUNNEL_FIELDS) + f" : '{model.STEP_LABELS['eligible']}'"
@@ -54,7 +54,7 @@ def _funnel_base(data: pd.DataFrame | alt.InlineData, population: float, width: 
 
 
 def funnel_chart(data: pd.DataFrame, population: float, sliders: Sequence[twin.Slider] = (),
-                 width: int = 480) -> alt.TopLevelMixin:
+                 width: int = 360) -> alt.TopLevelMixin:
     """Bars from the eligible population down to the people who hold a budget.
 
     ``data`` has one row per setting with columns ``aware``, ``consider``, ``complete``, ``holders``
@@ -81,7 +81,7 @@ def funnel_chart(data: pd.DataFrame, population: float, sliders: Sequence[twin.S
 
 
 def _cost_base(data: pd.DataFrame | alt.InlineData, maximum: float,
-               width: int = 480) -> alt.Chart:
+               width: int = 400) -> alt.Chart:
     order = [model.COST_LABELS[k] for k in COST_FIELDS]
     label_expr = " : ".join(f"datum.key === '{k}' ? '{model.COST_LABELS[k]}'"
                             for k in COST_FIELDS[:-1]) + f" : '{model.COST_LABELS[COST_FIELDS[-1]]}'"
@@ -91,7 +91,7 @@ def _cost_base(data: pd.DataFrame | alt.InlineData, maximum: float,
         .transform_calculate(part=label_expr)
         .encode(
             y=alt.Y("part:N", sort=order, title=None),
-            x=alt.X("pounds:Q", title="£ a year", axis=alt.Axis(format="~s"),
+            x=alt.X("pounds:Q", title="£ a year", axis=alt.Axis(format="~s", tickCount=5),
                     scale=alt.Scale(domain=[0, max(float(maximum), 1.0)])),
             color=alt.Color("part:N", sort=order, legend=None,
                             scale=alt.Scale(domain=order, range=list(charts.PALETTE[:4]))),
@@ -105,7 +105,7 @@ def _cost_base(data: pd.DataFrame | alt.InlineData, maximum: float,
 
 
 def cost_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] = (),
-               maximum: float | None = None, width: int = 480) -> alt.TopLevelMixin:
+               maximum: float | None = None, width: int = 400) -> alt.TopLevelMixin:
     """Bars of one year's cost to the area by part: budgets, implementation, double running, set-up.
 
     ``data`` has columns ``budgets``, ``implementation``, ``double_running``, ``fixed`` (and one
@@ -206,7 +206,8 @@ def _grid(fields: Sequence[str], sliders: Sequence[twin.Slider],
 
     def one(**settings: float) -> dict[str, float]:
         result = model.evaluate(**fixed, **settings)
-        return {k: round(float(result[k]), 1) for k in fields}
+        # Whole people and whole pounds: the page carries every row, and decimals add nothing.
+        return {k: round(float(result[k])) for k in fields}
 
     return twin.precompute(one, sliders)
 
@@ -241,7 +242,7 @@ def _twin_slider(name: str, step: float, params: Mapping[str, float]) -> twin.Sl
 
 
 def tornado_chart(frame: pd.DataFrame, output_label: str, value_format: str = ",.0f",
-                  top: int | None = None) -> alt.TopLevelMixin:
+                  axis_format: str = "~s", top: int | None = None) -> alt.TopLevelMixin:
     """Bars from the base result to the result at each end of each parameter's plausible range.
 
     ``frame`` is :func:`phb.uptake.sensitivity`'s result (sorted by swing). The longest bars are the
@@ -258,9 +259,9 @@ def tornado_chart(frame: pd.DataFrame, output_label: str, value_format: str = ",
     base_value = float(rows["base"].iloc[0])
     bars = alt.Chart(long).mark_bar(opacity=0.9).encode(
         y=alt.Y("label:N", sort=order, title=None),
-        x=alt.X("value:Q", title=output_label, axis=alt.Axis(format="~s")),
+        x=alt.X("value:Q", title=output_label, axis=alt.Axis(format=axis_format, tickCount=5)),
         x2="base:Q",
-        color=alt.Color("end:N", title="Parameter set to",
+        color=alt.Color("end:N", title="Parameter set to", legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["Low end of range", "High end of range"],
                                         range=[charts.PALETTE[1], charts.PALETTE[0]])),
         tooltip=[alt.Tooltip("label:N", title="Parameter"), alt.Tooltip("end:N", title="Set to"),
@@ -269,15 +270,15 @@ def tornado_chart(frame: pd.DataFrame, output_label: str, value_format: str = ",
     )
     rule = alt.Chart(pd.DataFrame({"base": [base_value]})).mark_rule(strokeDash=[4, 3]).encode(
         x="base:Q")
-    chart = alt.layer(bars, rule).properties(width=420, height=alt.Step(26))
+    chart = alt.layer(bars, rule).properties(width=320, height=alt.Step(26))
     return charts.describe(
         chart,
-        title=f"Which assumptions move the answer most: {output_label.lower()}",
+        title="Which assumptions matter most",
         description=(f"A tornado chart. Each row is one assumption, moved from the low to the high "
                      f"end of its plausible range while the others stay at their defaults; the bar "
                      f"runs from the default result (the dashed line) to the {output_label.lower()} "
                      f"at that end. Rows are sorted with the widest swing at the top."),
-        subtitle="One assumption at a time; dashed line: every assumption at its default",
+        subtitle=f"{output_label}, moving one assumption at a time; dashed line: all at defaults",
     )
 
 
@@ -316,13 +317,14 @@ def monte_carlo_chart(mc: model.MonteCarlo, output: str, output_label: str,
         x=alt.X("start:Q", title=output_label, axis=alt.Axis(format="~s")),
         x2="end:Q",
         y=alt.Y("share:Q", title="Share of draws", axis=alt.Axis(format="%")),
+        y2=alt.datum(0),
         tooltip=[alt.Tooltip("start:Q", title="From", format=",.0f"),
                  alt.Tooltip("end:Q", title="To", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of draws", format=".1%")],
     )
     rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
         x="value:Q",
-        strokeDash=alt.StrokeDash("what:N", title=None,
+        strokeDash=alt.StrokeDash("what:N", title=None, legend=alt.Legend(orient="bottom"),
                                   sort=["Lower end of interval", "Median", "Upper end of interval"],
                                   scale=alt.Scale(domain=["Lower end of interval", "Median",
                                                           "Upper end of interval"],
@@ -357,6 +359,7 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
     """
     fits = list(dict.fromkeys(curves["fit"]))
     colour = alt.Color("fit:N", title="Fit", sort=fits,
+                       legend=alt.Legend(orient="bottom", direction="vertical"),
                        scale=alt.Scale(domain=fits, range=list(charts.PALETTE[:len(fits)])))
     y_scale = alt.Scale(type="log", domain=[1_000, 2_000_000], clamp=True)
     band = alt.Chart(curves).mark_area(opacity=0.18).encode(
@@ -370,7 +373,8 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
                  alt.Tooltip("fitted:Q", title="Fitted", format=",.0f")])
     dots = alt.Chart(points).mark_point(filled=True, size=70, color=charts.INK).encode(
         x="year:Q", y=alt.Y("holders:Q", scale=y_scale),
-        shape=alt.Shape("basis:N", title="Count"),
+        shape=alt.Shape("basis:N", title="Count",
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=[alt.Tooltip("period:N", title="When"), alt.Tooltip("basis:N", title="Count"),
                  alt.Tooltip("holders:Q", title="People", format=",.0f")])
     goals = alt.Chart(targets).mark_point(shape="triangle-up", size=110, filled=False,
@@ -378,7 +382,7 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
         x="year:Q", y=alt.Y("people:Q", scale=y_scale),
         tooltip=[alt.Tooltip("target:N", title="Target"),
                  alt.Tooltip("people:Q", title="People", format=",.0f")])
-    chart = alt.layer(band, line, dots, goals).properties(width=520, height=320)
+    chart = alt.layer(band, line, dots, goals).properties(width=580, height=320)
     return charts.describe(
         chart,
         title="National uptake, two growth curves and the targets",
@@ -409,3 +413,11 @@ def points_for_chart(series: pd.DataFrame) -> pd.DataFrame:
              "year_to_date": "Year to date (incl. wheelchair budgets)"}
     return pd.DataFrame({"year": series["year"], "holders": series["holders"],
                          "basis": series["count_basis"].map(short), "period": series["period"]})
+
+
+def table(frame: pd.DataFrame) -> Any:
+    """A readable table for the page: no index column, and no text cut short (pandas cuts cells
+    at 50 characters, which would hide where a default comes from)."""
+    from IPython.display import HTML
+
+    return HTML(frame.to_html(index=False, border=0, classes="dataframe phb-table"))
