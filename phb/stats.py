@@ -536,11 +536,11 @@ class Headline:
 HEADLINES: tuple[Headline, ...] = (
     Headline("study2011_survey_service_users_pct", "Service users among respondents",
              "2011 survey", "study2011_survey_n"),
-    Headline("study2011_survey_prior_pb_n", "Had held a personal budget (methodology)",
+    Headline("study2011_survey_prior_pb_n", "Held a personal budget (methodology)",
              "2011 survey", "study2011_survey_n", count=True),
-    Headline("study2011_survey_prior_pb_n_findings", "Had used a personal budget (findings)",
+    Headline("study2011_survey_prior_pb_n_findings", "Used a personal budget (findings)",
              "2011 survey", "study2011_survey_n", count=True),
-    Headline("study2011_focus_group_prior_pb_n", "Had held a personal budget",
+    Headline("study2011_focus_group_prior_pb_n", "Held a personal budget (focus groups)",
              "2011 focus groups", "study2011_focus_group_n", count=True),
     Headline("study2011_would_not_consider", "Would not consider a budget",
              "2011 focus groups", None, why="an impression from discussion, not a count"),
@@ -548,7 +548,7 @@ HEADLINES: tuple[Headline, ...] = (
              "POET 2013 (holders)", "poet2013_holders_n"),
     Headline("poet2014_qol_improved_s1", "Quality of life improved (publisher)",
              "POET 2014 (holders)", "poet2014_holders_n"),
-    Headline("poet2014_qol_improved", "Quality of life improved (IPC programme)",
+    Headline("poet2014_qol_improved", "Quality of life improved (IPC)",
              "POET 2014 (holders)", "poet2014_holders_n"),
     Headline("poet2014_independence_holders", "Greater independence",
              "POET 2014 (holders)", "poet2014_holders_n", tolerance=0.025),
@@ -559,21 +559,21 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("poet2014_qol_improved_carers_blog", "Quality of life improved (carers)",
              "POET 2014 (carers)", "poet2014_carers_n"),
     Headline("poet2014_negative_s1", "Negative impact, by domain",
-             "POET 2014 (all)", None, why="base not stated (respondents, by domain)"),
+             "POET 2014 (holders and carers)", None, why="base not stated (respondents, by domain)"),
     Headline("poet2014_process_difficult", "Found a step of the process difficult",
-             "POET 2014 (all)", None, why="base not stated (respondents, by step)"),
-    Headline("poet2015_quality_of_life_positive", "Quality of life positive",
+             "POET 2014 (holders and carers)", None, why="base not stated (respondents, by step)"),
+    Headline("poet2015_quality_of_life_positive", "Quality of life positive (2015)",
              "POET 2015 (holders)", "poet2015_holders_n"),
-    Headline("poet2015_mental_health_positive", "Mental health positive",
+    Headline("poet2015_mental_health_positive", "Mental health positive (2015)",
              "POET 2015 (holders)", "poet2015_holders_n"),
     Headline("poet2015_managed_direct_payment_pct", "Budget managed as a direct payment",
              "POET 2015 (holders)", "poet2015_holders_n"),
-    Headline("nateval_restrictive_pct", "Budget implemented restrictively",
-             "Evaluation (PHB arm)", None, why="arm size not published (just over 1,000)"),
-    Headline("nateval_mortality_phb_pct", "Died during the study",
-             "Evaluation (PHB arm)", None, why="arm size not published (just over 1,000)"),
-    Headline("nateval_mortality_control_pct", "Died during the study",
-             "Evaluation (control arm)", None, why="arm size not published (just over 1,000)"),
+    Headline("nateval_restrictive_pct", "Restrictive implementation (PHB arm)",
+             "Evaluation", None, why="arm size not published (just over 1,000)"),
+    Headline("nateval_mortality_phb_pct", "Died during the study (PHB arm)",
+             "Evaluation", None, why="arm size not published (just over 1,000)"),
+    Headline("nateval_mortality_control_pct", "Died during the study (control arm)",
+             "Evaluation", None, why="arm size not published (just over 1,000)"),
 )
 
 
@@ -591,7 +591,7 @@ def headline_rows(headlines: tuple[Headline, ...] = HEADLINES) -> list[dict]:
             row = {"qualifier": "exact", "value": fig.value / n, "statement": f"{fig.text} people"}
         else:
             row = figure_share(fig)
-        rows.append({**row, "label": f"{h.label} · {h.survey}", "survey": h.survey, "n": n,
+        rows.append({**row, "label": h.label, "survey": h.survey, "n": n,
                      "tolerance": h.tolerance, "why": h.why, "figure_id": h.figure_id,
                      "source_id": fig.source_id})
     return rows

@@ -39,6 +39,21 @@ _PERCENT = ".0%"
 _PERCENT1 = ".1%"
 
 
+def compact(grid: pd.DataFrame) -> alt.InlineData:
+    """A twin grid as inline CSV with every column parsed as a number.
+
+    JSON rows repeat every column name in every row; CSV names them once, which makes a twin's
+    page several times smaller. The browser parses it back to the same numbers.
+    """
+    grid = grid.copy()
+    for column in grid.columns:  # 130.0 -> 130: whole numbers without a decimal point
+        if np.issubdtype(grid[column].dtype, np.floating) and (grid[column] % 1 == 0).all():
+            grid[column] = grid[column].astype(int)
+    return alt.InlineData(values=grid.to_csv(index=False, lineterminator="\n"),
+                          format=alt.DataFormat(type="csv",
+                                                parse={c: "number" for c in grid.columns}))
+
+
 def _pct(value: float) -> str:
     return "" if pd.isna(value) else f"{value:.1%}"
 
@@ -57,68 +72,74 @@ def headline_readable(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def _n_text(n: object, why: object) -> str:
+    if not pd.isna(n):
+        return f"n = {int(n):,}"
+    return "not a count" if isinstance(why, str) and "not a count" in why else "n unknown"
+
+
 def headline_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
-    """Each headline figure as the range of population shares it allows, with its sample size beside.
+    """Each headline figure as the range of population shares it allows, its sample size in its label.
 
     ``table`` is :func:`phb.stats.interval_table` output with a ``survey`` column. For each row the
     thin line is the widest 95% Wilson interval the reported figure allows; the thick bar is the
     range of shares the survey itself could have observed ("more than 80%" of 129 people: 80.6% to
     100%). Rows whose sample size is unpublished, or whose figure no count can produce, carry no
-    line: the text column says why.
+    line: a note in the row says why.
     """
     data = table.copy()
     data["order"] = np.arange(len(data))
-    data["n_text"] = [("n not published" if pd.isna(n) else f"n = {int(n):,}") for n in data["n"]]
+    data["row"] = [f"{label} ({_n_text(n, c)})"
+                   for label, n, c in zip(data["label"], data["n"], data["counts"])]
     data["note"] = [
-        f"{s}: {c}" if pd.isna(n) else
-        (f"{s}: no count of {int(n):,} gives this" if not p else f"{s}: {c} people")
+        "" if p is True else
+        (f"{s}: no whole number of {int(n):,} gives this" if p is False else f"{s}: {c}")
         for s, c, p, n in zip(data["statement"], data["counts"], data["possible"], data["n"])
     ]
     data["interval"] = [
-        "" if pd.isna(lo) else f"{lo:.0%} to {hi:.0%}" for lo, hi in zip(data["lower"], data["upper"])
+        "" if pd.isna(lo) else f"{lo:.1%} to {hi:.1%}" for lo, hi in zip(data["lower"], data["upper"])
     ]
-    keep = ["label", "survey", "order", "n_text", "note", "interval", "statement",
-            "share_low", "share_high", "lower", "upper"]
-    data = data[keep]
-    y = alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None,
-              axis=alt.Axis(labelLimit=300))
-    colour = alt.Color("survey:N", title="Survey", legend=alt.Legend(orient="bottom", columns=3))
-    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("statement:N", title="Reported"),
-               alt.Tooltip("n_text:N", title="Sample"),
+    data["seen"] = [
+        "" if pd.isna(lo) else (f"{lo:.1%}" if lo == hi else f"{lo:.1%} to {hi:.1%}")
+        for lo, hi in zip(data["share_low"], data["share_high"])
+    ]
+    data = data[["row", "survey", "order", "note", "interval", "seen", "statement",
+                 "share_low", "share_high", "lower", "upper"]]
+    y = alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None,
+              axis=alt.Axis(labelLimit=300, labelFontSize=11))
+    # Colour only the surveys that have something drawn (the palette has seven colours).
+    surveys = list(dict.fromkeys(data.loc[data["share_low"].notna(), "survey"]))
+    colour = alt.Color("survey:N", title="Survey", sort=surveys,
+                       scale=alt.Scale(domain=surveys, range=list(charts.PALETTE[:len(surveys)])),
+                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=200))
+    tooltip = [alt.Tooltip("row:N", title="Figure"), alt.Tooltip("statement:N", title="Reported"),
+               alt.Tooltip("seen:N", title="Survey could have seen"),
                alt.Tooltip("interval:N", title="Population share (95%)")]
     base = alt.Chart(data).encode(y=y)
-    x_scale = alt.Scale(domain=[0, 1])
-    interval = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("lower:Q", scale=x_scale, axis=alt.Axis(format=_PERCENT),
-                title="Share of people (thin line: 95% interval for the population)"),
-        x2="upper:Q", color=colour, tooltip=tooltip,
-    )
-    observed = base.mark_bar(height=10, opacity=0.9).encode(
-        x="share_low:Q", x2="share_high:Q", color=colour, tooltip=tooltip,
-    )
-    # A bar from a share to itself has no width: draw a tick at single-count figures too.
-    tick = base.mark_tick(thickness=3, size=16).encode(
-        x="share_low:Q", color=colour, tooltip=tooltip,
-    )
-    plot = alt.layer(interval, observed, tick).properties(width=380)
-    text = base.mark_text(align="left", baseline="middle").encode(
-        x=alt.value(0), text="note:N",
-    ).properties(width=250)
-    n_col = base.mark_text(align="left", baseline="middle", fontWeight=600).encode(
-        x=alt.value(0), text="n_text:N",
-    ).properties(width=110)
-    return alt.hconcat(plot, n_col, text, spacing=8).resolve_scale(y="shared")
+    x = alt.X("lower:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=_PERCENT),
+              title="Share of people")
+    interval = base.mark_rule(strokeWidth=2).encode(x=x, x2="upper:Q", color=colour, tooltip=tooltip)
+    observed = base.mark_bar(height=10).encode(x="share_low:Q", x2="share_high:Q", color=colour,
+                                               tooltip=tooltip)
+    # A bar from a share to itself has no width: a tick marks single-count figures too.
+    tick = base.mark_tick(thickness=3, size=16).encode(x="share_low:Q", color=colour,
+                                                       tooltip=tooltip)
+    note = base.mark_text(align="left", baseline="middle", fontStyle="italic", fontSize=11).encode(
+        x=alt.value(4), text="note:N")
+    return alt.layer(interval, observed, tick, note).properties(width=270)
 
 
 # ---------------------------------------------------------------------------------------- width by n
 def width_chart(frame: pd.DataFrame, marks: pd.DataFrame | None = None) -> alt.TopLevelMixin:
     """The Wilson interval around one observed share as the sample grows (log scale of n).
 
-    ``frame`` is :func:`phb.stats.width_by_n` output; ``marks`` (optional, columns ``n``, ``label``)
-    places the book's surveys on the curve.
+    ``frame`` is :func:`phb.stats.width_by_n` output; ``marks`` (optional, columns ``n``, ``label``,
+    ``lower``, ``upper``) places the book's surveys on the curve, labelled in a staircase so that
+    neighbouring sizes do not overprint.
     """
     data = frame[["n", "estimate", "lower", "upper"]].copy()
-    x = alt.X("n:Q", scale=alt.Scale(type="log", domain=[float(data["n"].min()), float(data["n"].max())]),
+    x = alt.X("n:Q", scale=alt.Scale(type="log", nice=False,
+                                     domain=[float(data["n"].min()), float(data["n"].max())]),
               title="Sample size (log scale)")
     y_scale = alt.Scale(domain=[0, 1])
     band = alt.Chart(data).mark_area(opacity=0.3).encode(
@@ -132,13 +153,17 @@ def width_chart(frame: pd.DataFrame, marks: pd.DataFrame | None = None) -> alt.T
     line = alt.Chart(data).mark_line().encode(x=x, y="estimate:Q")
     layers = [band, line]
     if marks is not None and len(marks):
-        m = marks.merge(data, on="n", how="left")
-        layers.append(alt.Chart(m).mark_rule(strokeDash=[4, 3], color=charts.PALETTE[1]).encode(
-            x="n:Q", y="lower:Q", y2="upper:Q",
-            tooltip=[alt.Tooltip("label:N", title="Survey"), alt.Tooltip("n:Q", title="Sample size")]))
-        layers.append(alt.Chart(m).mark_text(angle=270, align="left", dx=4, dy=-6,
-                                             color=charts.PALETTE[1]).encode(
-            x="n:Q", y="upper:Q", text="label:N"))
+        m = marks.sort_values("n").reset_index(drop=True)
+        m["label_y"] = 0.97 - 0.065 * np.arange(len(m))
+        tip = [alt.Tooltip("label:N", title="Survey"), alt.Tooltip("n:Q", title="Sample size"),
+               alt.Tooltip("lower:Q", format=_PERCENT1, title="Lower"),
+               alt.Tooltip("upper:Q", format=_PERCENT1, title="Upper")]
+        layers.append(alt.Chart(m).mark_rule(strokeWidth=2, color=charts.PALETTE[1]).encode(
+            x="n:Q", y="lower:Q", y2="upper:Q", tooltip=tip))
+        layers.append(alt.Chart(m).mark_rule(strokeDash=[2, 3], color=charts.PALETTE[1]).encode(
+            x="n:Q", y="upper:Q", y2="label_y:Q"))
+        layers.append(alt.Chart(m).mark_text(align="left", dx=4, color=charts.INK).encode(
+            x="n:Q", y="label_y:Q", text="label:N", tooltip=tip))
     return alt.layer(*layers)
 
 
@@ -169,9 +194,10 @@ def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = N
     """Wilson and Clopper–Pearson intervals for the chosen sample size and share, on one 0–100% axis.
 
     ``data`` has the columns of :func:`interval_row` plus ``n`` and ``share``: one row for the live
-    explorer, or the whole grid with ``sliders`` for the twin (which then shows the selected row).
+    explorer, or the whole grid with ``sliders`` for the twin (which then shows the selected row,
+    and ships the grid as compact CSV).
     """
-    chart = alt.Chart(data)
+    chart = alt.Chart(compact(data) if sliders else data)
     if sliders:
         chart = twin.bind(chart, sliders)
     chart = chart.transform_calculate(
@@ -194,9 +220,9 @@ def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = N
             x="est:Q", y=y))
         layers.append(chart.mark_text(dy=-16, color=charts.INK).encode(
             x="est:Q", y=y, text=f"{txt}:N"))
-    layers.append(chart.mark_text(dy=-28, color=charts.INK, fontWeight=600).encode(
-        x=alt.value(260), y=alt.value(0), text="head:N"))
-    return alt.layer(*layers).properties(height=160)
+    layers.append(chart.mark_text(dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
+        x=alt.value(0), y=alt.value(0), text="head:N"))
+    return alt.layer(*layers).properties(height=160, width=440)
 
 
 # ---------------------------------------------------------------------------------------- selection explorer
@@ -219,14 +245,14 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
 
     ``data`` has the columns of :func:`selection_row` plus ``strength`` and ``survey_size``.
     """
-    chart = alt.Chart(data)
+    chart = alt.Chart(compact(data) if sliders else data)
     if sliders:
         chart = twin.bind(chart, sliders)
     chart = chart.transform_calculate(
         gap="datum.expected - datum.truth",
         etext="format(datum.estimate, '.1%') + ' (' + format(datum.lower, '.1%') + ' to ' + format(datum.upper, '.1%') + ')'",
         ttext="format(datum.truth, '.1%')",
-        xtext="format(datum.expected, '.1%') + ': bias ' + format(datum.expected - datum.truth, '+.1%')",
+        xtext="format(datum.expected, '.1%') + ': bias ' + format(100 * (datum.expected - datum.truth), '+.1f') + ' points'",
         head="'Selection strength ' + format(datum.strength, '.1f') + ', ' + datum.survey_size + ' respondents'",
     )
     x_scale = alt.Scale(domain=[0.5, 1])
@@ -245,9 +271,9 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
             x=f"{value}:Q", y=y, tooltip=[alt.Tooltip(f"{txt}:N", title=label)]))
         layers.append(chart.mark_text(dy=-16, color=charts.INK).encode(x=f"{value}:Q", y=y,
                                                                         text=f"{txt}:N"))
-    layers.append(chart.mark_text(dy=-28, color=charts.INK, fontWeight=600).encode(
-        x=alt.value(260), y=alt.value(0), text="head:N"))
-    return alt.layer(*layers).properties(height=200)
+    layers.append(chart.mark_text(dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
+        x=alt.value(0), y=alt.value(0), text="head:N"))
+    return alt.layer(*layers).properties(height=200, width=420)
 
 
 def bias_curve_chart(curve: pd.DataFrame) -> alt.TopLevelMixin:
@@ -275,12 +301,251 @@ def bias_curve_chart(curve: pd.DataFrame) -> alt.TopLevelMixin:
                  alt.Tooltip("share:Q", format=_PERCENT1, title="Share")],
     )
     data["what"] = "One survey (95% interval)"
-    bars = alt.Chart(data).mark_rule(opacity=0.6).encode(x=x, y="lower:Q", y2="upper:Q",
-                                                          color="what:N")
+    bars = alt.Chart(data).mark_rule(opacity=0.6).encode(
+        x=x, y=alt.Y("lower:Q", scale=y_scale), y2="upper:Q", color="what:N")
     dots = alt.Chart(data).mark_point(filled=True, size=30).encode(
-        x=x, y="estimate:Q", color="what:N",
+        x=x, y=alt.Y("estimate:Q", scale=y_scale), color="what:N",
         tooltip=[alt.Tooltip("strength:Q", title="Strength"),
                  alt.Tooltip("estimate:Q", format=_PERCENT1, title="One survey"),
                  alt.Tooltip("lower:Q", format=_PERCENT1, title="Interval from"),
                  alt.Tooltip("upper:Q", format=_PERCENT1, title="Interval to")])
     return alt.layer(bars, dots, lines)
+
+
+# ---------------------------------------------------------------------------------------- the chapter's figures
+#: The book's surveys, placed on the sample-size chart: (figure id of the sample size, label).
+SURVEY_SIZES: tuple[tuple[str, str], ...] = (
+    ("study2011_focus_group_n", "2011 focus groups"),
+    ("study2011_survey_n", "2011 survey"),
+    ("poet2014_holders_n", "POET 2014 holders"),
+    ("poet2013_holders_n", "POET 2013 holders"),
+    ("poet2015_holders_n", "POET 2015 holders"),
+    ("nateval_sample_n", "Evaluation (both arms)"),
+)
+
+
+def headline_figure() -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+    """The headline chart, described, and the table a reader sees beside it."""
+    table = stats.headline_table()
+    known = table[table["n_known"] & (table["possible"] == True)]  # noqa: E712
+    widest = known.loc[(known["upper"] - known["lower"]).idxmax()]
+    chart = charts.describe(
+        headline_chart(table),
+        title="What the headline survey figures allow, with the sample behind each",
+        subtitle="Thick bar: shares the survey could have seen. Thin line: 95% interval for everyone.",
+        description=(
+            f"A dot-and-line chart of {len(table)} reported figures from the 2011 NHS Confederation "
+            f"study, the POET surveys of 2013 to 2015 and the national evaluation, on a 0 to 100% "
+            f"axis, each with its sample size written beside it. For {len(known)} figures the "
+            f"sample is known and a 95% Wilson interval is drawn; the widest is "
+            f"'{widest['label']}' ({widest['statement']}), from {widest['lower']:.0%} to "
+            f"{widest['upper']:.0%}. {int((~table['n_known']).sum())} figures have no published "
+            f"sample size or are not counts, and {int((table['possible'] == False).sum())} "  # noqa: E712
+            "cannot be produced by any whole number of the stated sample; these have no line."),
+    )
+    return chart, headline_readable(table)
+
+
+def survey_marks() -> pd.DataFrame:
+    """The book's survey sizes from data/, for :func:`width_chart`."""
+    from phb.data import figure
+
+    return pd.DataFrame([{"n": int(figure(i).value), "label": label} for i, label in SURVEY_SIZES])
+
+
+def width_figure(share: float = 0.5) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+    """How the interval around ``share`` narrows from 10 to 3,000 people, with the book's surveys.
+
+    The curve uses even sample sizes so that a half is a whole count; each survey's own interval
+    uses its own size (the nearest whole count to ``share``).
+    """
+    marks = survey_marks()
+    ns = np.unique(2 * np.round(np.geomspace(10, 3000, 60) / 2).astype(int))
+    frame = stats.width_by_n(ns, share)
+    own = stats.width_by_n(marks["n"].to_numpy(), share)
+    marks = marks.assign(lower=own["lower"].to_numpy(), upper=own["upper"].to_numpy())
+    first, last = frame.iloc[0], frame.iloc[-1]
+    chart = charts.describe(
+        width_chart(frame, marks),
+        title=f"The 95% interval around {share:.0%} narrows slowly as samples grow",
+        description=(
+            f"A shaded band on a log scale of sample size: the Wilson interval around an observed "
+            f"{share:.0%} is {first['lower']:.0%} to {first['upper']:.0%} with {int(first['n'])} "
+            f"people and {last['lower']:.1%} to {last['upper']:.1%} with {int(last['n']):,}. "
+            f"Orange lines mark the book's surveys: "
+            + ", ".join(f"{r.label} ({r.n:,}, {r.lower:.0%} to {r.upper:.0%})"
+                        for r in marks.itertuples()) + "."),
+    )
+    table = pd.concat([
+        pd.DataFrame({"Sample size": marks["n"], "Survey": marks["label"],
+                      "lower": marks["lower"], "upper": marks["upper"]}),
+        pd.DataFrame({"Sample size": frame["n"], "Survey": "",
+                      "lower": frame["lower"], "upper": frame["upper"]})
+        .loc[lambda f: f["Sample size"].isin([10, 30, 100, 300, 1000, 3000])],
+    ]).sort_values("Sample size")
+    table = pd.DataFrame({
+        "Sample size": table["Sample size"].to_numpy(), "Survey": table["Survey"].to_numpy(),
+        "Lower (95%)": table["lower"].map(_pct).to_numpy(),
+        "Upper (95%)": table["upper"].map(_pct).to_numpy(),
+        "Width (points)": ((table["upper"] - table["lower"]) * 100).round(1).to_numpy(),
+    })
+    return chart, table
+
+
+def interval_twin() -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+    """The kernel-free interval explorer: a chart over the precomputed grid, bound to two sliders."""
+    grid = interval_grid()
+    chart = charts.describe(
+        interval_chart(grid, INTERVAL_SLIDERS),
+        title="Move the sliders: 95% intervals for a share of a sample",
+        description=(
+            "Two horizontal intervals on a 0 to 100% axis, Wilson score above and Clopper–Pearson "
+            "below, around a dot at the observed share, with the count written above. Two sliders "
+            f"set the sample size ({N_SLIDER.minimum:g} to {N_SLIDER.maximum:g} people) and the "
+            "observed share; both intervals shrink as the sample grows and are lopsided near 0% "
+            "and 100%."),
+    )
+    default = grid[np.isclose(grid["share"], SHARE_SLIDER.snap(SHARE_SLIDER.default))]
+    table = pd.DataFrame({
+        "Sample size": default["n"].astype(int), "Count": default["k"],
+        "Wilson lower": default["wl"].map(_pct), "Wilson upper": default["wu"].map(_pct),
+        "Clopper–Pearson lower": default["cl"].map(_pct),
+        "Clopper–Pearson upper": default["cu"].map(_pct),
+    })
+    return chart, table
+
+
+def selection_twin(**settings: float) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+    """The kernel-free selection explorer: selection strength and survey size → bias."""
+    grid = selection_grid(**settings)
+    chart = charts.describe(
+        selection_chart(grid, SELECTION_SLIDERS),
+        title="Move the sliders: a self-selected survey against the truth",
+        description=(
+            "Three rows on a share axis: a green dot for the true share in the whole simulated "
+            "population, an orange dot for the average self-selected survey, and a blue dot with "
+            "its 95% interval for one survey. Sliders set the selection strength and the number "
+            "of respondents; as selection strengthens the surveys move right of the truth, and a "
+            "larger survey narrows the interval without moving it back."),
+    )
+    at = grid[np.isclose(grid["survey_size"], SURVEY_SLIDER.snap(SURVEY_SLIDER.default))]
+    table = pd.DataFrame({
+        "Selection strength": at["strength"], "Truth": at["truth"].map(_pct),
+        "Average survey": at["expected"].map(_pct), "One survey": at["estimate"].map(_pct),
+        "Interval from": at["lower"].map(_pct), "Interval to": at["upper"].map(_pct),
+    })
+    return chart, table
+
+
+def bias_figure(**settings: float) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+    """The bias curve over selection strength, described, with its table."""
+    curve = selection.bias_curve(**settings)
+    last = curve.iloc[-1]
+    chart = charts.describe(
+        bias_curve_chart(curve),
+        title="Stronger self-selection pulls the survey away from the truth",
+        description=(
+            f"Lines against selection strength from 0 to {last['strength']:g}: the truth stays flat "
+            f"at {last['truth']:.0%}; the average self-selected survey climbs to "
+            f"{last['expected']:.0%}. Dots with vertical lines show one survey of "
+            f"{selection.SURVEY_SIZE} people at each strength with its 95% interval, which stops "
+            "covering the truth once selection is moderate."),
+    )
+    table = pd.DataFrame({
+        "Selection strength": curve["strength"],
+        "Most engaged fifth's chance of answering, × least engaged": curve["engaged_ratio"].round(1),
+        "Truth": curve["truth"].map(_pct), "Average survey": curve["expected"].map(_pct),
+        "One survey": curve["estimate"].map(_pct), "Interval from": curve["lower"].map(_pct),
+        "Interval to": curve["upper"].map(_pct),
+    })
+    return chart, table
+
+
+#: The larger survey the chapter compares with (respondents).
+BIG_SURVEY = 1000
+
+
+def _points(x: float) -> str:
+    """A share as percentage points with a real minus sign ("−9.9")."""
+    return f"{x * 100:.1f}".replace("-", "−")
+
+
+def _neighbours(share: float, n: int) -> tuple[int, int]:
+    """The counts out of ``n`` just below and just above ``share`` (to show a share is impossible)."""
+    k = int(np.floor(share * n))
+    return k, k + 1
+
+
+def chapter_numbers(n: int, share: float, strength: float, survey_size: int) -> dict[str, str]:
+    """Every model number the chapter's prose quotes, formatted for glue (name → text).
+
+    ``n``/``share`` is the reader's interval scenario; ``strength``/``survey_size`` the selection one.
+    """
+    from phb.data import figure
+
+    out: dict[str, str] = {}
+    ci = stats.share_interval(share, n)
+    cp = stats.share_interval(share, n, "clopper-pearson")
+    out |= {"hs_n": f"{n:,}", "hs_count": f"{ci.successes:,}", "hs_share": _pct(ci.estimate),
+            "hs_wilson": f"{ci.lower:.1%} to {ci.upper:.1%}",
+            "hs_cp": f"{cp.lower:.1%} to {cp.upper:.1%}",
+            "hs_margin": _points(stats.margin_of_error(n, share))}
+
+    holders = int(figure("poet2014_holders_n").value)
+    above = stats.allowed_counts(holders, "more than", 0.8)
+    exact = stats.share_interval(figure("poet2014_qol_improved").value / 100, holders)
+    out |= {"hs_more80_min_count": f"{above.counts.min()}", "hs_more80_min_share": _pct(above.share_low),
+            "hs_more80_lower": f"{above.lower:.1%}",
+            "hs_qol86_count": f"{exact.successes}", "hs_qol86_interval": f"{exact.lower:.1%} to {exact.upper:.1%}",
+            "hs_margin_holders": _points(stats.margin_of_error(holders)),
+            "hs_n_5pts": f"{stats.sample_size(0.05):,}", "hs_n_3pts": f"{stats.sample_size(0.03):,}"}
+
+    carers = int(figure("poet2014_carers_n").value)
+    steps = stats.figure_share(figure("poet2014_process_difficult"))
+    fit = stats.allowed_counts(carers, "range", steps["value"], steps["upper"])
+    below, above_k = _neighbours(steps["value"], holders)
+    out |= {"hs_step_low": f"{steps['value']:.1%}",
+            "hs_step_fit_carers": f"{fit.counts.min()} to {fit.counts.max()}",
+            "hs_step_holders_below": f"{below} ({below / holders:.1%})",
+            "hs_step_holders_above": f"{above_k} ({above_k / holders:.1%})"}
+
+    n15 = int(figure("poet2015_holders_n").value)
+    dp = stats.figure_share(figure("poet2015_managed_direct_payment_pct"))["value"]
+    lo_k, hi_k = _neighbours(dp, n15)
+    out |= {"hs_dp2015_below": f"{lo_k} ({lo_k / n15:.1%})",
+            "hs_dp2015_above": f"{hi_k} ({hi_k / n15:.1%})"}
+
+    s_n, s_k = int(figure("study2011_survey_n").value), int(figure("study2011_survey_prior_pb_n").value)
+    f_n, f_k = int(figure("study2011_focus_group_n").value), int(figure("study2011_focus_group_prior_pb_n").value)
+    diff = stats.difference_interval(s_k, s_n, f_k, f_n)
+    out |= {"hs_pb_survey_share": _pct(s_k / s_n), "hs_pb_fg_share": _pct(f_k / f_n),
+            "hs_pb_diff": _points(diff.estimate),
+            "hs_pb_diff_interval": f"{_points(diff.lower)} to {_points(diff.upper)}"}
+
+    sim = selection.simulate(strength, survey_size=survey_size)
+    out |= {"hs_sel_strength": f"{strength:g}", "hs_sel_size": f"{survey_size:,}",
+            "hs_sel_ratio": f"{sim['engaged_ratio']:.0f}", "hs_sel_truth": _pct(sim["truth"]),
+            "hs_sel_expected": _pct(sim["expected"]), "hs_sel_bias": _points(sim["bias"]),
+            "hs_sel_coverage": f"{selection.coverage(strength, survey_size=survey_size):.0%}",
+            "hs_sel_coverage_big": f"{selection.coverage(strength, survey_size=BIG_SURVEY):.0%}",
+            "hs_sel_big_size": f"{BIG_SURVEY:,}",
+            "hs_sel_coverage_none": f"{selection.coverage(0.0, survey_size=survey_size):.0%}",
+            "hs_sel_surveys": "200", "hs_sel_true_share": _pct(selection.TRUE_SHARE),
+            "hs_sel_response_rate": f"{selection.RESPONSE_RATE:.0%}",
+            "hs_sel_population": f"{selection.POPULATION_SIZE:,}"}
+    return out
+
+
+def chapter_defaults(n: int | None = None, share: float | None = None,
+                     strength: float | None = None, survey_size: int | None = None) -> dict[str, float]:
+    """The chapter's scenario: the papermill parameters, with ``None`` meaning the sourced default
+    (the 2014 POET survey's budget holders and its 86% quality-of-life figure; the selection
+    model's assumptions)."""
+    from phb.data import figure
+
+    return {
+        "n": int(figure("poet2014_holders_n").value) if n is None else int(n),
+        "share": figure("poet2014_qol_improved").value / 100 if share is None else float(share),
+        "strength": selection.STRENGTH if strength is None else float(strength),
+        "survey_size": selection.SURVEY_SIZE if survey_size is None else int(survey_size),
+    }
