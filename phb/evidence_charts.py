@@ -140,7 +140,7 @@ class HtmlTable:
     def to_html(self) -> str:
         """The table as HTML with a ``<caption>``, inside a keyboard-reachable scroll region."""
         table = self.frame.to_html(index=False, border=0, na_rep="", justify="left")
-        table = re.sub(r"<table[^>]*>", lambda m: '<table class="phb-data-table">'
+        table = re.sub(r"<table[^>]*>", lambda m: '<table class="table phb-data-table">'
                        f"<caption>{html.escape(self.caption)}</caption>", table, count=1)
         # Not the chart toggles' .phb-table-wrap (that one has a max height): a reading table shows whole,
         # scrolling sideways only on a narrow screen, so the region is focusable for keyboard users.
