@@ -884,7 +884,8 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None,
     tooltip = [alt.Tooltip("period:N", title="When"), alt.Tooltip("stated:N", title="People"),
                alt.Tooltip("basis:N", title="Counted as"), alt.Tooltip("source:N", title="Source")]
     base = alt.Chart(data).encode(
-        x=x, y=alt.Y("people:Q", title=y_title, scale=y_scale, axis=alt.Axis(format="~s")),
+        x=x, y=alt.Y("people:Q", title=y_title, scale=y_scale,
+                     axis=alt.Axis(format="~s" if log_scale else ",.0f")),
         color=colour, shape=shape, tooltip=tooltip)
     filled = base.transform_filter("!datum.qualified").mark_point(filled=True, size=110, opacity=1)
     hollow = base.transform_filter("datum.qualified").mark_point(filled=False, size=110, strokeWidth=2.5)
