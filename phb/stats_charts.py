@@ -11,6 +11,7 @@ the page, so a smaller grid is a faster page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -34,6 +35,12 @@ STRENGTH_SLIDER = twin.Slider("strength", "Selection strength", 0, 2, 0.2,
 SURVEY_SLIDER = twin.Slider("survey_size", "Survey size (respondents)", 50, 1000, 50,
                             default=150)
 SELECTION_SLIDERS = (STRENGTH_SLIDER, SURVEY_SLIDER)
+
+#: The selection explorer's three rows, top to bottom.
+SELECTION_ROWS = ("The truth (everyone)", "Average of many surveys", "One survey (95% interval)")
+
+#: The two interval methods as the charts name them (Wilson first: the book's default).
+METHOD_NAMES = ("Wilson score", "Clopper–Pearson (exact)")
 
 _PERCENT = ".0%"
 _PERCENT1 = ".1%"
@@ -162,8 +169,12 @@ def width_chart(frame: pd.DataFrame, marks: pd.DataFrame | None = None) -> alt.T
             x="n:Q", y="lower:Q", y2="upper:Q", tooltip=tip))
         layers.append(alt.Chart(m).mark_rule(strokeDash=[2, 3], color=charts.PALETTE[1]).encode(
             x="n:Q", y="upper:Q", y2="label_y:Q"))
-        layers.append(alt.Chart(m).mark_text(align="left", dx=4, color=charts.INK).encode(
-            x="n:Q", y="label_y:Q", text="label:N", tooltip=tip))
+        # Labels run right of their line, except near the right edge, where they run left.
+        edge = float(np.sqrt(data["n"].min() * data["n"].max()) * 3)
+        for side, keep, dx in (("left", m["n"] < edge, 4), ("right", m["n"] >= edge, -4)):
+            if keep.any():
+                layers.append(alt.Chart(m[keep]).mark_text(align=side, dx=dx, color=charts.INK)
+                              .encode(x="n:Q", y="label_y:Q", text="label:N", tooltip=tip))
     return alt.layer(*layers)
 
 
@@ -186,7 +197,13 @@ def interval_row(n: float, share: float) -> dict[str, float]:
 
 
 def interval_grid(sliders: Sequence[twin.Slider] = INTERVAL_SLIDERS) -> pd.DataFrame:
-    """The interval twin's grid: :func:`interval_row` at every slider setting."""
+    """The interval twin's grid: :func:`interval_row` at every slider setting (a fresh copy)."""
+    return _interval_grid(tuple(sliders)).copy()
+
+
+@lru_cache(maxsize=4)
+def _interval_grid(sliders: tuple[twin.Slider, ...]) -> pd.DataFrame:
+    """Cached: the grid depends only on the sliders, and building it calls scipy ~1,300 times."""
     return twin.precompute(interval_row, sliders)
 
 
@@ -200,29 +217,31 @@ def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = N
     chart = alt.Chart(compact(data) if sliders else data)
     if sliders:
         chart = twin.bind(chart, sliders)
-    chart = chart.transform_calculate(
+    wilson, exact = METHOD_NAMES
+    # One row per setting holds both intervals; fold it into one row per method so that a single
+    # set of marks draws both.
+    chart = chart.transform_fold(["wl", "cl"], as_=["m", "lo"]).transform_calculate(
+        hi="datum.m == 'wl' ? datum.wu : datum.cu",
+        method=f"datum.m == 'wl' ? '{wilson}' : '{exact}'",
         est="datum.k / datum.n",
-        wtext="format(datum.wl, '.1%') + ' to ' + format(datum.wu, '.1%')",
-        ctext="format(datum.cl, '.1%') + ' to ' + format(datum.cu, '.1%')",
+        text="format(datum.lo, '.1%') + ' to ' + format(datum.m == 'wl' ? datum.wu : datum.cu, '.1%')",
         head="datum.k + ' of ' + datum.n + ' people (' + format(datum.k / datum.n, '.1%') + ')'",
     )
-    x_scale = alt.Scale(domain=[0, 1])
-    x_axis = alt.Axis(format=_PERCENT, title="Share of the population (95% confidence interval)")
-    methods = [("Wilson score", "wl", "wu", "wtext", charts.PALETTE[0]),
-               ("Clopper–Pearson (exact)", "cl", "cu", "ctext", charts.PALETTE[1])]
-    layers = []
-    for label, lo, hi, txt, colour in methods:
-        y = alt.YDatum(label, type="nominal", title=None)
-        layers.append(chart.mark_rule(strokeWidth=6, color=colour).encode(
-            x=alt.X(f"{lo}:Q", scale=x_scale, axis=x_axis), x2=f"{hi}:Q", y=y,
-            tooltip=[alt.Tooltip(f"{txt}:N", title=label)]))
-        layers.append(chart.mark_point(filled=True, size=120, color=charts.INK).encode(
-            x="est:Q", y=y))
-        layers.append(chart.mark_text(dy=-16, color=charts.INK).encode(
-            x="est:Q", y=y, text=f"{txt}:N"))
-    layers.append(chart.mark_text(dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
-        x=alt.value(0), y=alt.value(0), text="head:N"))
-    return alt.layer(*layers).properties(height=160, width=440)
+    y = alt.Y("method:N", title=None, sort=list(METHOD_NAMES))
+    colour = alt.Color("method:N", legend=None,
+                       scale=alt.Scale(domain=list(METHOD_NAMES),
+                                       range=[charts.PALETTE[0], charts.PALETTE[1]]))
+    x = alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(format=_PERCENT, title="Share of the population (95% confidence interval)"))
+    rule = chart.mark_rule(strokeWidth=6).encode(
+        x=x, x2="hi:Q", y=y, color=colour,
+        tooltip=[alt.Tooltip("method:N", title="Method"), alt.Tooltip("text:N", title="Interval")])
+    dot = chart.mark_point(filled=True, size=120, color=charts.INK).encode(x="est:Q", y=y)
+    label = chart.mark_text(dy=-16, color=charts.INK).encode(x="est:Q", y=y, text="text:N")
+    head = chart.transform_filter("datum.m == 'wl'").mark_text(
+        dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
+        x=alt.value(0), y=alt.value(0), text="head:N")
+    return alt.layer(rule, dot, label, head).properties(height=160, width=440)
 
 
 # ---------------------------------------------------------------------------------------- selection explorer
@@ -248,32 +267,34 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
     chart = alt.Chart(compact(data) if sliders else data)
     if sliders:
         chart = twin.bind(chart, sliders)
-    chart = chart.transform_calculate(
-        gap="datum.expected - datum.truth",
-        etext="format(datum.estimate, '.1%') + ' (' + format(datum.lower, '.1%') + ' to ' + format(datum.upper, '.1%') + ')'",
-        ttext="format(datum.truth, '.1%')",
-        xtext="format(datum.expected, '.1%') + ': bias ' + format(100 * (datum.expected - datum.truth), '+.1f') + ' points'",
-        head="'Selection strength ' + format(datum.strength, '.1f') + ', ' + datum.survey_size + ' respondents'",
+    truth, average, one = SELECTION_ROWS
+    chart = chart.transform_fold(["truth", "expected", "estimate"], as_=["w", "v"]).transform_calculate(
+        row=f"datum.w == 'truth' ? '{truth}' : datum.w == 'expected' ? '{average}' : '{one}'",
+        text=("datum.w == 'truth' ? format(datum.truth, '.1%') : datum.w == 'expected' ? "
+              "format(datum.expected, '.1%') + ': bias ' + "
+              "format(100 * (datum.expected - datum.truth), '+.1f') + ' points' : "
+              "format(datum.estimate, '.1%') + ' (' + format(datum.lower, '.1%') + ' to ' + "
+              "format(datum.upper, '.1%') + ')'"),
+        head=("'Selection strength ' + format(datum.strength, '.1f') + ', ' + datum.survey_size + "
+              "' respondents'"),
     )
-    x_scale = alt.Scale(domain=[0.5, 1])
-    x_axis = alt.Axis(format=_PERCENT, title="Share reporting a good outcome")
-    rows = [("The truth (everyone)", "truth", None, None, "ttext", charts.PALETTE[2]),
-            ("Average of many surveys", "expected", None, None, "xtext", charts.PALETTE[1]),
-            ("One survey (95% interval)", "estimate", "lower", "upper", "etext", charts.PALETTE[0])]
-    layers = [chart.mark_rule(strokeDash=[4, 3], color=charts.PALETTE[2]).encode(
-        x=alt.X("truth:Q", scale=x_scale, axis=x_axis))]
-    for label, value, lo, hi, txt, colour in rows:
-        y = alt.YDatum(label, type="nominal", title=None)
-        if lo:
-            layers.append(chart.mark_rule(strokeWidth=5, color=colour).encode(
-                x=f"{lo}:Q", x2=f"{hi}:Q", y=y))
-        layers.append(chart.mark_point(filled=True, size=140, color=colour).encode(
-            x=f"{value}:Q", y=y, tooltip=[alt.Tooltip(f"{txt}:N", title=label)]))
-        layers.append(chart.mark_text(dy=-16, color=charts.INK).encode(x=f"{value}:Q", y=y,
-                                                                        text=f"{txt}:N"))
-    layers.append(chart.mark_text(dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
-        x=alt.value(0), y=alt.value(0), text="head:N"))
-    return alt.layer(*layers).properties(height=200, width=420)
+    y = alt.Y("row:N", title=None, sort=list(SELECTION_ROWS))
+    colour = alt.Color("row:N", legend=None, scale=alt.Scale(
+        domain=list(SELECTION_ROWS), range=[charts.PALETTE[2], charts.PALETTE[1], charts.PALETTE[0]]))
+    x = alt.X("v:Q", scale=alt.Scale(domain=[0.5, 1]),
+              axis=alt.Axis(format=_PERCENT, title="Share reporting a good outcome"))
+    truth_line = chart.transform_filter("datum.w == 'truth'").mark_rule(
+        strokeDash=[4, 3], color=charts.PALETTE[2]).encode(x=x)
+    interval = chart.transform_filter("datum.w == 'estimate'").mark_rule(strokeWidth=5).encode(
+        x=alt.X("lower:Q"), x2="upper:Q", y=y, color=colour)
+    dot = chart.mark_point(filled=True, size=140, opacity=1).encode(
+        x=x, y=y, color=colour, tooltip=[alt.Tooltip("row:N", title="What"),
+                                         alt.Tooltip("text:N", title="Share")])
+    label = chart.mark_text(dy=-16, color=charts.INK).encode(x=x, y=y, text="text:N")
+    head = chart.transform_filter("datum.w == 'truth'").mark_text(
+        dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
+        x=alt.value(0), y=alt.value(0), text="head:N")
+    return alt.layer(truth_line, interval, dot, label, head).properties(height=200, width=420)
 
 
 def bias_curve_chart(curve: pd.DataFrame) -> alt.TopLevelMixin:

@@ -1,0 +1,145 @@
+"""The chapter's kernel-free twins equal the models, and the live explorers refuse bad input politely."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from phb import selection, stats, stats_charts, twin
+from widgets import stats as wstats
+
+
+@pytest.fixture(scope="module")
+def interval_grid():
+    return stats_charts.interval_grid()
+
+
+@pytest.fixture(scope="module")
+def selection_grid():
+    return stats_charts.selection_grid()
+
+
+@pytest.mark.parametrize("n,share", [(10, 0.0), (130, 0.85), (300, 1.0), (70, 0.35), (240, 0.05),
+                                     (129, 0.86)])
+def test_interval_twin_equals_the_model(interval_grid, n, share):
+    row = twin.select(interval_grid, stats_charts.INTERVAL_SLIDERS, n=n, share=share)
+    assert len(row) == 1
+    snapped_n = stats_charts.N_SLIDER.snap(n)
+    snapped_share = stats_charts.SHARE_SLIDER.snap(share)
+    wilson = stats.share_interval(snapped_share, int(snapped_n))
+    exact = stats.share_interval(snapped_share, int(snapped_n), "clopper-pearson")
+    r = row.iloc[0]
+    assert r["k"] == wilson.successes
+    assert r["wl"] == pytest.approx(wilson.lower, abs=5e-5)
+    assert r["wu"] == pytest.approx(wilson.upper, abs=5e-5)
+    assert r["cl"] == pytest.approx(exact.lower, abs=5e-5)
+    assert r["cu"] == pytest.approx(exact.upper, abs=5e-5)
+
+
+@pytest.mark.parametrize("strength,size", [(0, 50), (1.0, 150), (2.0, 1000), (0.6, 400)])
+def test_selection_twin_equals_the_model(selection_grid, strength, size):
+    row = twin.select(selection_grid, stats_charts.SELECTION_SLIDERS, strength=strength,
+                      survey_size=size)
+    assert len(row) == 1
+    out = selection.simulate(stats_charts.STRENGTH_SLIDER.snap(strength),
+                             survey_size=int(stats_charts.SURVEY_SLIDER.snap(size)))
+    for key in ("truth", "expected", "estimate", "lower", "upper"):
+        assert row.iloc[0][key] == pytest.approx(out[key], abs=5e-5)
+
+
+def test_twin_grids_are_small_enough_for_a_page(interval_grid, selection_grid):
+    assert len(interval_grid) + len(selection_grid) < 5000
+    chart, _ = stats_charts.interval_twin()
+    assert len(json.dumps(chart.to_dict())) < 60_000
+
+
+def test_twin_charts_bind_every_slider_and_ship_csv():
+    for build, sliders in ((stats_charts.interval_twin, stats_charts.INTERVAL_SLIDERS),
+                           (stats_charts.selection_twin, stats_charts.SELECTION_SLIDERS)):
+        spec = build()[0].to_dict()
+        names = {p["name"] for p in spec.get("params", [])}
+        assert {s.name for s in sliders} <= names
+        assert spec["description"] and spec["title"]
+        assert spec["data"]["format"]["type"] == "csv"
+
+
+def test_compact_csv_round_trips():
+    import io
+
+    import pandas as pd
+
+    grid = stats_charts.interval_grid()
+    inline = stats_charts.compact(grid)
+    back = pd.read_csv(io.StringIO(inline.values))
+    assert list(back.columns) == list(grid.columns)
+    assert (back - grid).abs().max().max() < 1e-12
+
+
+def test_the_widget_chart_is_the_twin_spec_on_one_row():
+    """One chart spec for widget and twin: the live chart has the twin's layers without sliders."""
+    live, _ = wstats.render_interval({"n": 129, "share": 0.86})
+    twin_chart, _ = stats_charts.interval_twin()
+    marks = lambda spec: [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+                          for layer in spec["layer"]]
+    assert marks(live.to_dict()) == marks(twin_chart.to_dict())
+    assert "params" not in live.to_dict()
+
+
+def test_interval_explorer_defaults_come_from_data():
+    from phb.data import figure
+
+    explorer = wstats.interval_explorer()
+    assert explorer.parameters == {"n": int(figure("poet2014_holders_n").value),
+                                   "share": figure("poet2014_qol_improved").value / 100}
+    chart, table = wstats.render_interval(explorer.parameters)
+    assert table["Count"].tolist() == [111, 111]
+    assert "111 of 129" in chart.to_dict()["description"]
+
+
+@pytest.mark.parametrize("change,words", [
+    ({"n": 0}, "Sample size (people who answered) must be between 1 and"),
+    ({"n": float("nan")}, "Sample size"),
+    ({"share": 1.2}, "Observed share must be between 0 and 1"),
+    ({"share": -0.01}, "Observed share must be between 0 and 1"),
+])
+def test_interval_explorer_refuses_impossible_values_with_a_message(change, words):
+    explorer = wstats.interval_explorer()
+    before = explorer.parameters
+    message = explorer.set(**change)
+    assert message.startswith("Not changed:") and words in message
+    assert explorer.parameters == before
+
+
+def test_selection_explorer_moves_and_refuses():
+    explorer = wstats.selection_explorer()
+    assert explorer.set(strength=2.0) == ""
+    chart, table = wstats.render_selection(explorer.parameters)
+    expected = selection.simulate(2.0)["expected"]
+    assert table.set_index("What").loc["Average of many surveys", "Share"] == pytest.approx(
+        expected, abs=5e-5)
+    assert "between 0 and 3" in explorer.set(strength=4)
+    assert "must be between" in explorer.set(survey_size=0)
+    assert explorer.parameters["strength"] == 2.0
+    exported = explorer.export_parameters("chapters/09_how_sure.ipynb")
+    assert "-p strength 2.0" in exported
+    assert explorer.widget() is explorer.widget()
+
+
+def test_every_chapter_figure_is_described():
+    for build in (stats_charts.headline_figure, stats_charts.width_figure, stats_charts.bias_figure):
+        chart, table = build()
+        spec = chart.to_dict()
+        assert len(spec["description"]) > 80 and spec["title"]
+        assert len(table) > 0
+
+
+def test_chapter_numbers_follow_the_parameters():
+    default = stats_charts.chapter_numbers(**stats_charts.chapter_defaults())
+    assert default["hs_count"] == "111" and default["hs_wilson"] == "79.0% to 91.0%"
+    assert default["hs_more80_min_count"] == "104"
+    other = stats_charts.chapter_numbers(**stats_charts.chapter_defaults(n=500, share=0.5,
+                                                                         strength=0.0))
+    assert other["hs_n"] == "500" and other["hs_sel_bias"] in ("0.0", "−0.0")
+    assert not math.isnan(float(other["hs_margin"]))

@@ -1,0 +1,61 @@
+"""Chapter 9 re-runs under papermill with a reader's own scenario, and its glued numbers follow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+papermill = pytest.importorskip("papermill")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTER = ROOT / "chapters" / "09_how_sure.ipynb"
+
+
+def glued(path: Path) -> dict[str, str]:
+    """Every value the notebook glued, by name, as the text the prose shows."""
+    notebook = json.loads(path.read_text())
+    values = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                text = output["data"].get("application/papermill.record/text/plain", "")
+                values[name] = "".join(text) if isinstance(text, list) else text
+    return values
+
+
+def test_the_chapter_has_one_parameters_cell():
+    notebook = json.loads(CHAPTER.read_text())
+    tagged = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1
+    source = "".join(tagged[0]["source"])
+    for name in ("n", "share", "strength", "survey_size"):
+        assert f"{name} = None" in source
+
+
+def test_live_widget_cells_are_removed_from_the_page_and_twins_kept():
+    notebook = json.loads(CHAPTER.read_text())
+    widget_cells = [c for c in notebook["cells"] if "explorer()" in "".join(c["source"])]
+    assert len(widget_cells) == 2
+    for cell in widget_cells:
+        assert "remove-output" in cell["metadata"]["tags"]
+    twins = [c for c in notebook["cells"] if "_twin()" in "".join(c["source"])]
+    assert len(twins) == 2 and all("remove-output" not in c["metadata"].get("tags", []) for c in twins)
+    assert "widgets" not in notebook["metadata"]
+
+
+def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
+    out = tmp_path / "mine.ipynb"
+    papermill.execute_notebook(
+        str(CHAPTER), str(out), cwd=str(CHAPTER.parent), kernel_name="python3", progress_bar=False,
+        parameters={"n": 400, "share": 0.5, "strength": 0.0, "survey_size": 500},
+    )
+    stored, rerun = glued(CHAPTER), glued(out)
+    assert stored["hs_n"] == "129" and rerun["hs_n"] == "400"
+    assert rerun["hs_count"] == "200" and rerun["hs_share"] == "50.0%"
+    assert rerun["hs_wilson"] != stored["hs_wilson"]
+    assert rerun["hs_sel_bias"] in ("0.0", "−0.0")
+    # Figures from data/ do not move with the scenario.
+    assert rerun["poet2014_holders_n"] == stored["poet2014_holders_n"]
