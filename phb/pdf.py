@@ -9,9 +9,10 @@ to another host is refused and reported, so the PDF is made offline or not at al
 ``python -m phb.pdf`` (or ``make pdf``) writes ``_build/pdf/phb-book.pdf``.
 
 Printing choices: each page of the book (chapter, appendix) starts on a new sheet; a chart is not
-split across sheets; sidebars, buttons and chart menus are not printed; data tables under charts
-and solutions in dropdowns stay closed, as on the web page (``--open-details`` prints them all);
-every sheet's footer gives the book's title and the page number.
+split across sheets; sidebars, buttons and chart menus are not printed; every sheet's footer gives
+the book's title and the page number. Paper cannot be unfolded, so solutions (dropdowns on the web
+page) are printed open; ``--no-solutions`` leaves them out altogether, text and code, for a handout.
+The data table under each chart stays closed, as on the web page (``--open-details`` prints them).
 """
 
 from __future__ import annotations
@@ -55,12 +56,21 @@ PRINT_CSS = """
   span[id^="document-"] + section { break-before: page; }
   .vega-embed, .cell_output img, figure, table { break-inside: avoid; }
   pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+  /* A chart taller than a sheet cannot be split: scale it down (its viewBox keeps it in shape). */
+  .vega-embed svg { max-height: 235mm; }
   h1, h2, h3 { break-after: avoid; }
   .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
 }
 """
 
 #: Every sheet's footer (Chromium fills the classes in). Inline styles only: it is its own page.
+#: Added with ``--no-solutions``: every solution, its text and its code cells (tagged ``solution``).
+NO_SOLUTIONS_CSS = ".admonition.solution, .cell.tag_solution { display: none !important; }"
+
+#: Unfolds every dropdown admonition (sphinx-togglebutton), solutions included.
+UNFOLD_JS = ("() => document.querySelectorAll('.admonition.toggle-hidden')"
+             ".forEach(e => e.classList.remove('toggle-hidden'))")
+
 FOOTER = (
     '<div style="font-size:8px; width:100%; padding:0 12mm; display:flex; '
     'justify-content:space-between; color:#555;">'
@@ -74,12 +84,42 @@ class PdfError(RuntimeError):
     to another host)."""
 
 
+def _inherit_html_handlers(app: object) -> None:
+    """Give the singlehtml builder every HTML node handler it lacks.
+
+    Sphinx looks up node handlers by builder name and falls back to the format ("html") only when
+    no extension registered any handler for that name. sphinx-exercise registers its own for
+    "singlehtml", so the fallback is lost and myst-nb's hidden-cell node (``hide-input`` and
+    similar tags) has no handler: the build fails. Copying the HTML handlers restores the fallback.
+    """
+    handlers = app.registry.translation_handlers  # type: ignore[attr-defined]
+    single = handlers.setdefault("singlehtml", {})
+    for name, pair in handlers.get("html", {}).items():
+        single.setdefault(name, pair)
+
+
+def singlehtml_main(argv: list[str]) -> int:
+    """``sphinx-build`` (same arguments) with the singlehtml builder's handlers completed."""
+    import sphinx.application
+    import sphinx.cmd.build
+
+    class Sphinx(sphinx.application.Sphinx):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            _inherit_html_handlers(self)
+
+    sphinx.cmd.build.Sphinx = Sphinx  # build_main creates the app through this name
+    return sphinx.cmd.build.build_main(argv)
+
+
 def build_singlehtml(root: Path = ROOT, out: Path = SINGLEHTML) -> Path:
-    """Build the single-page HTML book of the stored outputs; return the page to print."""
-    command = [str(root / ".venv" / "bin" / "sphinx-build"), *SPHINX_FLAGS,
-               "-D", "nb_execution_mode=off", "-b", "singlehtml", ".", str(out)]
-    if not Path(command[0]).exists():
-        command[0] = "sphinx-build"
+    """Build the single-page HTML book of the stored outputs; return the page to print.
+
+    Runs ``sphinx-build SPHINX_FLAGS -D nb_execution_mode=off -b singlehtml . OUT`` in a fresh
+    Python process (see :func:`singlehtml_main`)."""
+    command = [sys.executable, "-c", "import sys; from phb.pdf import singlehtml_main; "
+               "sys.exit(singlehtml_main(sys.argv[1:]))",
+               *SPHINX_FLAGS, "-D", "nb_execution_mode=off", "-b", "singlehtml", ".", str(out)]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
         raise PdfError("the single-page build failed:\n" + result.stdout[-4000:] + result.stderr[-4000:])
@@ -108,8 +148,10 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-def print_pdf(url: str, target: Path, *, open_details: bool = False) -> Path:
-    """Open ``url`` in Chromium, wait until every chart has drawn, and print it to ``target``."""
+def print_pdf(url: str, target: Path, *, open_details: bool = False,
+              solutions: bool = True) -> Path:
+    """Open ``url`` in Chromium, wait until every chart has drawn, and print it to ``target``
+    (with the solutions unfolded, or without them if ``solutions`` is false)."""
     if not CHROMIUM.exists():
         raise PdfError(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y "
                        "chromium` (or set PHB_CHROMIUM)")
@@ -147,7 +189,11 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False) -> Path:
             page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             if open_details:
                 page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            page.wait_for_timeout(500)  # togglebutton folds the dropdowns once the page has loaded
+            page.evaluate(UNFOLD_JS)
             page.add_style_tag(content=PRINT_CSS)
+            if not solutions:
+                page.add_style_tag(content=NO_SOLUTIONS_CSS)
             page.emulate_media(media="print")
             page.pdf(path=str(target), format="A4", print_background=True,
                      margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
@@ -161,12 +207,14 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False) -> Path:
     return target
 
 
-def make_pdf(root: Path = ROOT, target: Path = PDF, *, open_details: bool = False) -> Path:
+def make_pdf(root: Path = ROOT, target: Path = PDF, *, open_details: bool = False,
+             solutions: bool = True) -> Path:
     """Build the single-page book, serve it locally and print it to ``target``."""
     out = root / "_build" / "singlehtml"
     page = build_singlehtml(root, out)
     with serve(out) as url:
-        return print_pdf(f"{url}/{page.name}", target, open_details=open_details)
+        return print_pdf(f"{url}/{page.name}", target, open_details=open_details,
+                         solutions=solutions)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,9 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PDF, help=f"the PDF to write (default {PDF})")
     parser.add_argument("--open-details", action="store_true",
                         help="print data tables and other closed <details> open")
+    parser.add_argument("--no-solutions", action="store_true",
+                        help="leave every solution out (a handout for a workshop)")
     args = parser.parse_args(argv)
     try:
-        target = make_pdf(ROOT, args.out, open_details=args.open_details)
+        target = make_pdf(ROOT, args.out, open_details=args.open_details,
+                          solutions=not args.no_solutions)
     except PdfError as error:
         print(f"phb.pdf: {error}", file=sys.stderr)
         return 1

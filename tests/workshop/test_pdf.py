@@ -76,12 +76,37 @@ def pdf_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def pdf_text(pdf_file: Path) -> tuple[int, str]:
+def page_texts(path: Path) -> list[str]:
     from pypdf import PdfReader
 
-    reader = PdfReader(pdf_file)
-    return len(reader.pages), normalise(" ".join(page.extract_text() or "" for page in reader.pages))
+    return [normalise(page.extract_text() or "") for page in PdfReader(path).pages]
+
+
+@pytest.fixture(scope="module")
+def pages(pdf_file: Path) -> list[str]:
+    return page_texts(pdf_file)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pages: list[str]) -> tuple[int, str]:
+    return len(pages), " ".join(pages)
+
+
+def solution_phrases() -> list[tuple[str, str]]:
+    """From each solution cell of the chapters, the first eight words of a line of plain prose (no
+    markup, glue or quotes that the page would render differently): (chapter, phrase)."""
+    found = []
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "markdown" or "solution" not in cell["metadata"].get("tags", []):
+                continue
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith((":", "#", "|", "-", ">")) or re.search(r"[{}`$\[\]*_'\"<>\\]|--", line):
+                    continue
+                if len(words := line.split()) >= 8:
+                    found.append((notebook.stem, " ".join(words[:8])))
+                    break
+    return found
 
 
 def test_page_count_is_sensible(pdf_text: tuple[int, str]) -> None:
@@ -92,11 +117,47 @@ def test_page_count_is_sensible(pdf_text: tuple[int, str]) -> None:
     assert low <= pages <= high, f"the PDF has {pages} pages; expected between {low} and {high}"
 
 
+def starts_with(page: str, title: str) -> bool:
+    """True if ``page`` opens with ``title``, after any chapter number ("7. ") or the citation
+    labels ("[1] [2]") that text extraction may read before a bibliography's heading."""
+    page = re.sub(r"^(\[\d+\] ?)+", "", page)
+    return re.sub(r"^\d+(\.\d+)*\. ", "", page).startswith(normalise(title))
+
+
 @pytest.mark.parametrize("source", toc_files(), ids=lambda p: p.stem)
-def test_pdf_contains_every_title_in_the_toc(pdf_text: tuple[int, str], source: Path) -> None:
-    _, text = pdf_text
+def test_every_page_in_the_toc_starts_a_sheet_with_its_title(pages: list[str], source: Path) -> None:
     title = title_of(source)
-    assert normalise(title) in text, f"the PDF lacks the title of {source.name}: {title!r}"
+    assert any(starts_with(page, title) for page in pages), (
+        f"no sheet of the PDF opens with the title of {source.name}: {title!r}")
+
+
+def test_the_pages_come_in_toc_order(pages: list[str]) -> None:
+    """Each page's opening sheet comes after the previous page's (a cross-reference that happens
+    to open a sheet earlier does not count)."""
+    sheet = -1
+    for source in toc_files():
+        later = [i for i in range(sheet + 1, len(pages)) if starts_with(pages[i], title_of(source))]
+        assert later, f"{source.name} does not open a sheet after sheet {sheet + 1}"
+        sheet = later[0]
+
+
+def test_solutions_are_printed_open(pdf_text: tuple[int, str]) -> None:
+    phrases = solution_phrases()
+    missing = [(chapter, phrase) for chapter, phrase in phrases if normalise(phrase) not in pdf_text[1]]
+    assert not missing, f"solutions missing from the PDF (folded away?): {missing[:5]}"
+
+
+def test_a_handout_leaves_every_solution_out(pdf_file: Path, tmp_path: Path) -> None:
+    """``--no-solutions``, printed from the single-page build the first test made."""
+    handout = tmp_path / "handout.pdf"
+    with pdf.serve(pdf.SINGLEHTML) as url:
+        page = next(p for p in pdf.SINGLEHTML.glob("*.html") if p.name != "index.html"
+                    and p.stat().st_size > 1000)
+        pdf.print_pdf(f"{url}/{page.name}", handout, solutions=False)
+    text = " ".join(page_texts(handout))
+    leaked = [(c, p) for c, p in solution_phrases() if normalise(p) in text]
+    assert not leaked, f"solutions printed in the handout: {leaked[:5]}"
+    assert "exercise" in text and "solution to exercise" not in text
 
 
 def test_the_pdf_is_a_pdf_and_names_the_book(pdf_file: Path, pdf_text: tuple[int, str]) -> None:

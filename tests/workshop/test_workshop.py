@@ -220,7 +220,45 @@ def test_the_zip_is_reproducible_and_a_foreign_folder_is_not_deleted(tmp_path: P
     assert (foreign / "notes.txt").read_text() == "keep me"
 
 
-# ---------------------------------------------------------------- the research kit's metadata
+# ---------------------------------------------------------------- the research guide and metadata
+def parameter_names(notebook: Path) -> list[str] | None:
+    """The names a chapter's ``parameters`` cell assigns (what papermill's -p can set), or None."""
+    import ast
+
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            tree = ast.parse(cell.source)
+            return [t.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                    if isinstance(t, ast.Name)]
+    return None
+
+
+def guide_parameters() -> dict[str, list[str]]:
+    """The parameter tables of guides/rerunning.md: chapter stem -> the names listed for it."""
+    tables: dict[str, list[str]] = {}
+    current = None
+    for line in (ROOT / "guides" / "rerunning.md").read_text().splitlines():
+        heading = re.match(r"^\*\*\{doc\}`\.\./chapters/(\w+)`\*\*$", line)
+        if heading:
+            current = tables.setdefault(heading.group(1), [])
+        elif (row := re.match(r"^\| `(\w+)` \|", line)) and current is not None:
+            current.append(row.group(1))
+    return tables
+
+
+def test_the_research_guide_lists_every_papermill_parameter() -> None:
+    """guides/rerunning.md names each explorer's parameters: exactly those of its parameters cell."""
+    in_chapters = {p.stem: names for p in CHAPTERS if (names := parameter_names(p)) is not None}
+    in_guide = guide_parameters()
+    assert in_guide, "no parameter tables found in guides/rerunning.md"
+    for stem, names in in_chapters.items():
+        assert stem in in_guide, f"guides/rerunning.md has no parameter table for {stem}"
+        assert in_guide[stem] == names, (
+            f"guides/rerunning.md lists {in_guide[stem]} for {stem}; its parameters cell has {names}")
+    assert set(in_guide) <= set(in_chapters), "the guide lists parameters for a chapter without any"
+
+
 def test_citation_names_the_repository_set_in_config() -> None:
     """The repository URL is written once, in _config.yml; CITATION.cff must agree with it."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
