@@ -220,6 +220,36 @@ def test_the_zip_is_reproducible_and_a_foreign_folder_is_not_deleted(tmp_path: P
     assert (foreign / "notes.txt").read_text() == "keep me"
 
 
+# ---------------------------------------------------------------- the trainer's guide
+def session_plans() -> list[list[tuple[int, int]]]:
+    """The timetables of guides/workshop.md: per table, (start in minutes, length) of each row."""
+    plans, rows = [], []
+    for line in (ROOT / "guides" / "workshop.md").read_text().splitlines() + [""]:
+        row = re.match(r"^\| (\d+):(\d\d) \| (\d+) \|", line)
+        if row:
+            rows.append((int(row.group(1)) * 60 + int(row.group(2)), int(row.group(3))))
+        elif rows:
+            plans.append(rows)
+            rows = []
+    return plans
+
+
+def test_session_plans_add_up() -> None:
+    """Each row starts when the one before it ends: 90 minutes, then half a day (3h30)."""
+    plans = session_plans()
+    assert [sum(length for _, length in plan) for plan in plans] == [90, 210]
+    for plan in plans:
+        assert plan[0][0] == 0
+        for (start, length), (following, _) in zip(plan, plan[1:]):
+            assert start + length == following, f"a row starting at minute {start} overlaps or leaves a gap"
+
+
+def test_workshop_guide_links_every_chapter() -> None:
+    guide = (ROOT / "guides" / "workshop.md").read_text()
+    missing = [p.stem for p in CHAPTERS if f"{{doc}}`../chapters/{p.stem}`" not in guide]
+    assert not missing, f"guides/workshop.md never points to {missing}"
+
+
 # ---------------------------------------------------------------- the research guide and metadata
 def parameter_names(notebook: Path) -> list[str] | None:
     """The names a chapter's ``parameters`` cell assigns (what papermill's -p can set), or None."""
