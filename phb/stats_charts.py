@@ -539,6 +539,10 @@ def chapter_numbers(n: int, share: float, strength: float, survey_size: int) -> 
     s_n, s_k = int(figure("study2011_survey_n").value), int(figure("study2011_survey_prior_pb_n").value)
     f_n, f_k = int(figure("study2011_focus_group_n").value), int(figure("study2011_focus_group_prior_pb_n").value)
     diff = stats.difference_interval(s_k, s_n, f_k, f_n)
+    s_k2 = int(figure("study2011_survey_prior_pb_n_findings").value)
+    for name, count in (("hs_pb_methodology_interval", s_k), ("hs_pb_findings_interval", s_k2)):
+        ci = stats.wilson(count, s_n)
+        out[name] = f"{ci.lower:.1%} to {ci.upper:.1%}"
     out |= {"hs_pb_survey_share": _pct(s_k / s_n), "hs_pb_fg_share": _pct(f_k / f_n),
             "hs_pb_diff": _points(diff.estimate),
             "hs_pb_diff_interval": f"{_points(diff.lower)} to {_points(diff.upper)}"}
