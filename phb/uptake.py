@@ -584,14 +584,6 @@ def fit_growth(years: ArrayLike, counts: ArrayLike, curve: str = "logistic",
     return GrowthFit(curve, params, cov, t, y, label or curve)
 
 
-def decimal_year(dates: Any) -> np.ndarray:
-    """Dates as decimal years (2019-07-01 -> about 2019.5), for fitting."""
-    d = pd.to_datetime(pd.Series(dates))
-    start = pd.to_datetime(d.dt.year.astype(str) + "-01-01")
-    length = np.where(d.dt.is_leap_year, 366.0, 365.0)
-    return (d.dt.year + (d - start).dt.days / length).to_numpy(dtype=float)
-
-
 def fit_series(series: pd.DataFrame, count_basis: Sequence[str], curve: str,
                label: str) -> GrowthFit:
     """Fit a curve to the rows of a national series whose ``count_basis`` is in ``count_basis``.
@@ -872,7 +864,7 @@ __all__ = [
     "scenario", "targets_table",
     "ALL_PARAMETERS", "COST_LABELS", "CURVES", "GrowthFit", "MIX_LABELS", "MonteCarlo",
     "Parameter", "STEP_LABELS", "beta_around", "check", "completion_rate", "consider_beta",
-    "costs", "decimal_year", "defaults", "evaluate", "fit_growth", "fit_series", "funnel",
+    "costs", "defaults", "evaluate", "fit_growth", "fit_series", "funnel",
     "growth_table", "mix", "monte_carlo", "parameters", "sensitivity", "summary_table",
     "with_defaults",
 ]
