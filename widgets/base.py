@@ -158,10 +158,11 @@ class Explorer:
     def _draw(self, chart: alt.TopLevelMixin, table: pd.DataFrame) -> None:
         if self._ui is None:
             return
-        self._out.clear_output(wait=True)
-        with self._out:
-            display(charts.show(chart))
-            display(table)
+        # Set the Output's contents directly rather than printing into it: that sends no output
+        # messages from the cell, so a re-run notebook (nbval) sees only the widget itself.
+        self._out.outputs = ()
+        self._out.append_display_data(charts.show(chart))
+        self._out.append_display_data(table)
 
     def _sync_inputs(self) -> None:
         for name, widget in self._inputs.items():
