@@ -50,6 +50,7 @@ def test_no_wcag_violations(browser, book_url: str, path: str) -> None:
         closed = run_axe(page)
         # Open every toggle (data tables, solutions) and check what it reveals as well.
         page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.wait_for_timeout(1000)  # let the toggles' fade-in finish: mid-fade text is near-white
         opened = run_axe(page)
         violations = {v["id"]: v for v in closed + opened}
         assert not violations, f"{path}: " + "; ".join(
