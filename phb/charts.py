@@ -223,3 +223,30 @@ def show(chart: alt.TopLevelMixin, data: pd.DataFrame | None = None) -> ChartWit
     """
     _check_described(chart)
     return ChartWithData(chart, data)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for the page: a caption (read out by screen readers), no index column, shown whole
+    (scrolling sideways only on a narrow screen, in a region keyboard users can reach), and the same
+    output on every run (nbval compares it)."""
+
+    frame: pd.DataFrame
+    caption: str
+
+    def _repr_html_(self) -> str:
+        body = self.frame.to_html(index=False, border=0, na_rep="", justify="left")
+        body = re.sub(r"<table[^>]*>", lambda m: '<table class="table phb-data-table">'
+                      f"<caption>{html.escape(self.caption)}</caption>", body, count=1)
+        return (f'<div class="phb-table" tabindex="0" role="region" '
+                f'aria-label="Table: {html.escape(self.caption)}">{body}</div>')
+
+    def __repr__(self) -> str:  # text/plain, also compared by nbval
+        return f"<Table: {self.caption}>"
+
+
+def table(frame: pd.DataFrame, caption: str) -> Table:
+    """Show ``frame`` as a captioned table: the book's one way of displaying a table."""
+    if not isinstance(caption, str) or not caption.strip():
+        raise ValueError("every table needs a caption that says what it shows: pass caption='...'")
+    return Table(frame.reset_index(drop=True), caption.strip())

@@ -3,7 +3,7 @@
 Each builder takes a table loaded with :func:`phb.data.load` (so every number comes from ``data/``)
 and returns either a chart that has been through :func:`phb.charts.describe` or a reader-facing table
 with plain column names. Chapters stay thin: a cell loads a table, calls one builder, and shows it
-with :func:`phb.charts.show` (charts) or :func:`html_table` (tables).
+with :func:`phb.charts.show` (charts) or :func:`phb.charts.table` (tables).
 
 Why builders take tables rather than loading them: the tests can then feed a small frame and check
 what is drawn, and a chapter can pass a subset (for example a few key events of the timeline).
@@ -11,8 +11,6 @@ what is drawn, and a chapter can pass a subset (for example a few key events of 
 
 from __future__ import annotations
 
-import html
-import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -24,7 +22,6 @@ from phb import charts
 __all__ = [
     "CATEGORY_LABELS",
     "KEY_EVENTS",
-    "HtmlTable",
     "budget_types_table",
     "confederation_reports_table",
     "council_variation_chart",
@@ -36,7 +33,6 @@ __all__ = [
     "nao_study_table",
     "frontline_survey_chart",
     "frontline_survey_frame",
-    "html_table",
     "in_control_outcomes_chart",
     "in_control_outcomes_frame",
     "timeline_chart",
@@ -126,37 +122,6 @@ def _number_text(value: float, qualifier: str = "exact", unit: str = "") -> str:
 # --------------------------------------------------------------------------------------------------
 # Tables
 # --------------------------------------------------------------------------------------------------
-
-
-class HtmlTable:
-    """A captioned, scrollable HTML table for a notebook output (no index, no random ids)."""
-
-    def __init__(self, frame: pd.DataFrame, caption: str) -> None:
-        if not isinstance(caption, str) or not caption.strip():
-            raise ValueError("every table needs a caption that says what it shows")
-        self.frame = frame
-        self.caption = caption.strip()
-
-    def to_html(self) -> str:
-        """The table as HTML with a ``<caption>``, inside a keyboard-reachable scroll region."""
-        table = self.frame.to_html(index=False, border=0, na_rep="", justify="left")
-        table = re.sub(r"<table[^>]*>", lambda m: '<table class="table phb-data-table">'
-                       f"<caption>{html.escape(self.caption)}</caption>", table, count=1)
-        # Not the chart toggles' .phb-table-wrap (that one has a max height): a reading table shows whole,
-        # scrolling sideways only on a narrow screen, so the region is focusable for keyboard users.
-        return (f'<div class="phb-evidence-table" style="overflow-x: auto" tabindex="0" role="region" '
-                f'aria-label="Table: {html.escape(self.caption)}">{table}</div>')
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __repr__(self) -> str:  # the text/plain output nbval also compares
-        return f"<Table: {self.caption}>"
-
-
-def html_table(frame: pd.DataFrame, caption: str) -> HtmlTable:
-    """Show ``frame`` as a captioned table: the chapters' one way of displaying a table."""
-    return HtmlTable(frame, caption)
 
 
 def budget_types_table(budget_types: pd.DataFrame) -> pd.DataFrame:

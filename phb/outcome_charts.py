@@ -26,11 +26,9 @@ Public API (chapter 4) :func:`study_phases`, :func:`study_samples`, :func:`sampl
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -105,32 +103,6 @@ def _secondary() -> dict[str, bool]:
     sources = load("sources")
     return {sid: bool(sec) or nature == "secondary summary"
             for sid, sec, nature in zip(sources["source_id"], sources["secondary"], sources["nature"])}
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table for the page: a caption (read out by screen readers), no index column, and a
-    scrollable region that keyboard users can reach. Output is the same on every run."""
-
-    frame: pd.DataFrame
-    caption: str
-
-    def _repr_html_(self) -> str:
-        body = self.frame.to_html(index=False, border=0, classes="phb-table", na_rep="")
-        body = re.sub(r"<table[^>]*>", lambda m: '<table class="dataframe phb-table">'
-                      f"<caption>{html.escape(self.caption)}</caption>", body, count=1)
-        return (f'<div class="phb-table-wrap" tabindex="0" role="region" '
-                f'aria-label="{html.escape(self.caption)}">{body}</div>')
-
-    def __repr__(self) -> str:
-        return f"{self.caption}\n{self.frame.to_string(index=False)}"
-
-
-def table(frame: pd.DataFrame, caption: str) -> Table:
-    """Wrap ``frame`` for display with ``caption``; refuses an empty caption."""
-    if not isinstance(caption, str) or not caption.strip():
-        raise ValueError("every table needs a caption: pass caption='...'")
-    return Table(frame.reset_index(drop=True), caption.strip())
 
 
 # --------------------------------------------------------------------------------------------------

@@ -52,3 +52,19 @@ def test_rendered_output_is_stable_offline_and_has_the_data_toggle():
     assert '"renderer": "svg"' in html and '"actions": false' in html
     assert "<details" in html and "<caption>Values</caption>" in html and "data:text/csv" in html
     assert first["text/plain"] == "<Chart: Values>"
+
+
+def test_table_has_a_caption_no_index_and_is_stable():
+    frame = pd.DataFrame({"A": [1, 2], "B": ["x", "y"]})
+    out = charts.table(frame, "A caption")
+    html = out._repr_html_()
+    assert "<caption>A caption</caption>" in html and 'role="region"' in html and 'tabindex="0"' in html
+    assert "<th>0</th>" not in html  # no index column
+    assert html == charts.table(frame, "A caption")._repr_html_()
+    assert repr(out) == "<Table: A caption>"
+
+
+@pytest.mark.parametrize("caption", ["", "  ", None])
+def test_table_refuses_a_table_without_a_caption(caption):
+    with pytest.raises(ValueError, match="caption"):
+        charts.table(pd.DataFrame({"A": [1]}), caption)

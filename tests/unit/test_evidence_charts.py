@@ -76,22 +76,6 @@ def test_nao_study_table_counts_match():
     assert table["Interview"].str.contains("face to face").any()
 
 
-def test_html_table_has_a_caption_no_index_and_is_stable():
-    frame = pd.DataFrame({"A": [1, 2], "B": ["x", "y"]})
-    out = ec.html_table(frame, "A caption")
-    html = out._repr_html_()
-    assert "<caption>A caption</caption>" in html and 'role="region"' in html and 'tabindex="0"' in html
-    assert "<th>0</th>" not in html  # no index column
-    assert html == ec.html_table(frame, "A caption")._repr_html_()
-    assert repr(out) == "<Table: A caption>"
-
-
-@pytest.mark.parametrize("caption", ["", "  ", None])
-def test_html_table_refuses_a_table_without_a_caption(caption):
-    with pytest.raises(ValueError, match="caption"):
-        ec.html_table(pd.DataFrame({"A": [1]}), caption)
-
-
 # ------------------------------------------------------------------------------------------ timeline
 
 

@@ -277,17 +277,6 @@ def test_five_tests_are_five():
     assert len(oc.five_tests()) == figure("getreal2011_tests_n").value
 
 
-def test_table_has_a_caption_no_index_and_is_stable():
-    frame = pd.DataFrame({"a": [1, 2]}, index=[5, 6])
-    shown = oc.table(frame, "Two numbers")
-    first = shown._repr_html_()
-    assert first == oc.table(frame, "Two numbers")._repr_html_()
-    assert "<caption>Two numbers</caption>" in first and 'tabindex="0"' in first
-    assert ">5<" not in first
-    with pytest.raises(ValueError, match="caption"):
-        oc.table(frame, " ")
-
-
 def test_poet_conflicts_list_every_linked_figure():
     table = oc.conflicts(oc.POET_CONFLICTS)
     negative = table[table["measure"].str.contains("negative")]
