@@ -94,16 +94,20 @@ def pdf_text(pages: list[str]) -> tuple[int, str]:
 
 def solution_phrases() -> list[tuple[str, str]]:
     """From each solution cell of the chapters, the first eight words of a line of plain prose (no
-    markup, glue or quotes that the page would render differently): (chapter, phrase)."""
+    markup, glue or quotes that the page would render differently) that the rest of the chapter
+    does not also say (a summary may repeat a solution's words): (chapter, phrase)."""
     found = []
     for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
-        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-            if cell["cell_type"] != "markdown" or "solution" not in cell["metadata"].get("tags", []):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+        elsewhere = normalise(" ".join("".join(c["source"]) for c in cells if c not in solutions))
+        for cell in solutions:
+            if cell["cell_type"] != "markdown":
                 continue
             for line in "".join(cell["source"]).splitlines():
                 if line.startswith((":", "#", "|", "-", ">")) or re.search(r"[{}`$\[\]*_'\"<>\\]|--", line):
                     continue
-                if len(words := line.split()) >= 8:
+                if len(words := line.split()) >= 8 and normalise(" ".join(words[:8])) not in elsewhere:
                     found.append((notebook.stem, " ".join(words[:8])))
                     break
     return found
