@@ -413,11 +413,3 @@ def points_for_chart(series: pd.DataFrame) -> pd.DataFrame:
              "year_to_date": "Year to date (incl. wheelchair budgets)"}
     return pd.DataFrame({"year": series["year"], "holders": series["holders"],
                          "basis": series["count_basis"].map(short), "period": series["period"]})
-
-
-def table(frame: pd.DataFrame) -> Any:
-    """A readable table for the page: no index column, and no text cut short (pandas cuts cells
-    at 50 characters, which would hide where a default comes from)."""
-    from IPython.display import HTML
-
-    return HTML(frame.to_html(index=False, border=0, classes="dataframe phb-table"))
