@@ -28,6 +28,23 @@ def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def glued_values(path: Path) -> dict[str, str]:
+    """Every value a run notebook glued (myst-nb ``glue``), by name, as the text its prose shows.
+
+    A researcher who re-runs a chapter with papermill reads the new figures from here; the tests use
+    it to check that the glued numbers follow the parameters.
+    """
+    notebook = nbformat.read(path, as_version=4)
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook", {})
+            if meta.get("name"):
+                text = output.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain", "")
+                values[meta["name"]] = "".join(text) if isinstance(text, list) else text
+    return values
+
+
 def execute(path: Path, timeout: int = 300) -> None:
     """Execute ``path`` in place in its own folder with the current environment's kernel."""
     from nbclient import NotebookClient

@@ -7,20 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from phb.notebooks import glued_values as glued
+
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapters" / "08_who_benefits.ipynb"
-
-
-def glued(notebook: dict) -> dict[str, str]:
-    """Every value the notebook glued, by name (myst-nb records them as display data)."""
-    values = {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook", {})
-            if meta.get("name"):
-                key = meta.get("mime_prefix", "") + "text/plain"
-                values[meta["name"]] = "".join(output["data"].get(key, ""))
-    return values
 
 
 def test_chapter_has_a_parameters_cell_and_a_hidden_live_widget():
@@ -40,7 +30,7 @@ def test_chapter_reruns_with_other_parameters(tmp_path):
                   "preset": "age bands 2023/24"}
     papermill.execute_notebook(str(CHAPTER), str(out), parameters=parameters, cwd=str(CHAPTER.parent),
                                kernel_name="python3", progress_bar=False)
-    values = glued(json.loads(out.read_text()))
+    values = glued(out)
     result, _, comparison = inequality.scenario("deprivation quintiles", 0.2, 0.4, 3.0, 1.5)
     texts = inequality.summary_texts(result, comparison, "dep")
     assert values["dep_hi_budgets"] == texts["dep_hi_budgets"]

@@ -7,23 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from phb.notebooks import glued_values as glued
+
 papermill = pytest.importorskip("papermill")
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapters" / "09_how_sure.ipynb"
-
-
-def glued(path: Path) -> dict[str, str]:
-    """Every value the notebook glued, by name, as the text the prose shows."""
-    notebook = json.loads(path.read_text())
-    values = {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                text = output["data"].get("application/papermill.record/text/plain", "")
-                values[name] = "".join(text) if isinstance(text, list) else text
-    return values
 
 
 def test_the_chapter_has_one_parameters_cell():

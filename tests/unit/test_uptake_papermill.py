@@ -7,25 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from phb.notebooks import glued_values as glued
+
 from phb import uptake
 
 papermill = pytest.importorskip("papermill")
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapters" / "07_how_many_would_take_a_budget.ipynb"
-
-
-def glued(path: Path) -> dict[str, str]:
-    """Every value the notebook glued, by name, as the text the prose shows."""
-    notebook = json.loads(path.read_text())
-    values = {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                text = output["data"].get("application/papermill.record/text/plain", "")
-                values[name] = "".join(text) if isinstance(text, list) else text
-    return values
 
 
 def test_the_chapter_has_a_parameters_cell_papermill_can_find():
