@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
+
+from phb.book import toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
@@ -25,18 +26,7 @@ CHROMIUM_ARGS = [
 
 def toc_pages() -> list[str]:
     """Every page in _toc.yml, as the path of its HTML file under _build/html."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("chapters", "sections", "parts"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [f"{Path(f).with_suffix('')}.html" for f in files]
+    return [f"{name}.html" for name in toc_documents()]
 
 
 @pytest.fixture(scope="session")

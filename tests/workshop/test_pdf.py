@@ -15,25 +15,15 @@ import pytest
 import yaml
 
 from phb import pdf
+from phb.book import toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def toc_files() -> list[Path]:
     """Every source file _toc.yml lists, in book order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    found = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                found.append(entry["file"])
-            for key in ("chapters", "sections", "parts"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
     paths = []
-    for name in found:
+    for name in toc_documents():
         candidates = [ROOT / f"{name}{ext}" for ext in (".md", ".ipynb")] + [ROOT / name]
         paths.append(next(p for p in candidates if p.is_file()))
     return paths
