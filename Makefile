@@ -10,6 +10,8 @@ PY := $(VENV)/bin/python
 ASSETS := _build/assets/vendor
 HTML := _build/html
 PORT ?= 8000
+# Extra pytest options for `make test` (make bench passes --junitxml to time each part).
+PYTEST_ARGS ?=
 # Strict: every Sphinx warning is an error; keep going so that one run lists them all.
 SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
@@ -81,7 +83,7 @@ serve:
 # the strict build of the stored outputs, then the browser tests against that build.
 test: setup
 	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/workshop tests/book \
-	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider
+	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
 
 # Unit and data tests only, for a quick loop while coding.
 test-fast: $(VENV)/.installed

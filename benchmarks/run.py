@@ -7,15 +7,21 @@ measured here, never asserted in timed tests. Sections:
 - the notebook floor (a bare kernel start plus the book's imports) and nbval per notebook;
 - clean build (with execution) and no-change rebuild;
 - the size of each published page and of the shared assets;
-- in Chromium: time to the first chart drawn and a kernel-free slider move to repaint.
+- in Chromium: time to the first chart drawn and a kernel-free slider move to repaint;
+- the whole ``make test``, split by part, against its goal (1.5 times the notebook floor plus the
+  browser tests);
+- the goals missed, and why (``benchmarks/why.md``, written by hand, is included as it stands).
 
-Run a part with ``python benchmarks/run.py --only models`` (models, notebooks, build, sizes, browser).
+Refresh some parts only with ``python benchmarks/run.py --only models --only sizes``: the other
+sections of RESULTS.md are kept as they were.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
+import xml.etree.ElementTree as ET
 import platform
 import shutil
 import statistics
@@ -160,7 +166,83 @@ def browser_section(repeats: int) -> list[str]:
     return result.stdout.splitlines()
 
 
-SECTIONS = ("models", "notebooks", "build", "sizes", "browser")
+def suite_section() -> list[str]:
+    """Time one whole `make test`, and split its time by part from pytest's JUnit report."""
+    report = ROOT / "_build" / "bench-junit.xml"
+    start = time.perf_counter()
+    result = subprocess.run(["make", "-s", "test", f"PYTEST_ARGS=--junitxml={report}"], cwd=ROOT,
+                            capture_output=True, text=True)
+    total = time.perf_counter() - start
+    parts: dict[str, float] = {}
+    for case in ET.parse(report).getroot().iter("testcase"):
+        name = case.get("classname", "") + "." + case.get("name", "")
+        if ".ipynb" in name or name.startswith(("chapters", "appendices")):
+            part = "nbval (every notebook)"
+        elif "tests.book.test_build" in name or "tests.book.test_links" in name:
+            part = "strict build and link checks"
+        elif "tests.book" in name:
+            part = "browser and accessibility tests (Chromium)"
+        elif "tests.workshop" in name:
+            part = "workshop kit and PDF"
+        else:
+            part = "unit, property and data tests"
+        parts[part] = parts.get(part, 0.0) + float(case.get("time", 0))
+    summary = (result.stdout.strip().splitlines() or ["?"])[-1].strip("= ")
+    lines = ["## The whole test suite", "",
+             f"Command: `make test` once, timed from outside (one run: it takes minutes), with "
+             f"`PYTEST_ARGS=--junitxml=...` to split it. Result: {summary}. Total wall time "
+             f"{fmt_seconds(total)} (the set-up was already done; on a fresh machine add the installs).", "",
+             "| part | time inside pytest |", "|---|---|"]
+    lines += [f"| {part} | {fmt_seconds(seconds)} |" for part, seconds in sorted(parts.items())]
+    return lines
+
+
+SECTIONS = ("models", "notebooks", "build", "sizes", "browser", "suite")
+HEADINGS = {"models": "## Models, explorers and statistics", "notebooks": "## Notebooks under nbval",
+            "build": "## Book build", "sizes": "## Page sizes", "browser": "## In the browser",
+            "suite": "## The whole test suite"}
+
+
+def existing_sections() -> dict[str, list[str]]:
+    """The sections of the current RESULTS.md, by name, so that --only keeps the others."""
+    if not RESULTS.exists():
+        return {}
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in RESULTS.read_text().splitlines():
+        if line.startswith("## "):
+            current = next((k for k, h in HEADINGS.items() if line.strip() == h), None)
+        if current:
+            found.setdefault(current, []).append(line)
+    for lines in found.values():
+        while lines and not lines[-1].strip():
+            lines.pop()
+    return found
+
+
+def goals_section(sections: dict[str, list[str]]) -> list[str]:
+    """Every measured figure that misses its goal, read back from the tables, then benchmarks/why.md."""
+    missed = [line for name in SECTIONS for line in sections.get(name, [])
+              if line.startswith("|") and "**no**" in line]
+    lines = ["## Goals missed", ""]
+    lines += ([f"- {' '.join(c.strip() for c in row.strip('|').split('|') if c.strip())}" for row in missed]
+              or ["None: every measured figure meets its goal."])
+    suite = "\n".join(sections.get("suite", []))
+    floor_text = "\n".join(sections.get("notebooks", []))
+    floor = re.search(r"floor × notebooks: ([\d.]+) (ms|s)", floor_text)
+    total = re.search(r"Total wall time ([\d.]+) (ms|s)", suite)
+    browser = re.search(r"\| browser and accessibility tests \(Chromium\) \| ([\d.]+) (ms|s) \|", suite)
+    if floor and total and browser:
+        seconds = lambda m: float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)  # noqa: E731
+        goal = 1.5 * seconds(floor) + seconds(browser)
+        verdict = "meets" if seconds(total) <= goal else "**misses**"
+        lines += ["", f"The whole suite took {fmt_seconds(seconds(total))} against a goal of "
+                  f"{fmt_seconds(goal)} (1.5 × the notebook floor summed over every notebook, plus the "
+                  f"browser tests): it {verdict} the goal."]
+    why = ROOT / "benchmarks" / "why.md"
+    if why.exists():
+        lines += ["", why.read_text().strip()]
+    return lines
 
 
 def main() -> int:
@@ -169,6 +251,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     chosen = args.only or list(SECTIONS)
+    sections = existing_sections()
     out = ["# Benchmark results", "",
            f"Written by `make bench` on {platform.machine()}, {platform.python_version()}, "
            f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores. "
@@ -176,11 +259,13 @@ def main() -> int:
            "and with their targets, not across machines.", ""]
     parts = {"models": model_cases, "notebooks": lambda: notebook_section(args.repeats),
              "build": lambda: build_section(args.repeats), "sizes": size_section,
-             "browser": lambda: browser_section(args.repeats)}
+             "browser": lambda: browser_section(args.repeats), "suite": suite_section}
     for name in SECTIONS:
         if name in chosen:
             print(f"bench: {name}", file=sys.stderr)
-            out += parts[name]() + [""]
+            sections[name] = parts[name]()
+        out += sections.get(name, []) + [""]
+    out += goals_section(sections) + [""]
     RESULTS.write_text("\n".join(out))
     print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     return 0
