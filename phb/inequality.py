@@ -395,6 +395,19 @@ def _gradient(first: float, size: int) -> np.ndarray:
     return np.linspace(first, 1.0, size)
 
 
+def _ratios(propensity_ratio: float | None, need_ratio: float | None, benefit_ratio: float | None,
+            top_propensity: float | None) -> tuple[float, float, float, float]:
+    """The four ratios a two-sided preset takes, each its default when None, each checked against
+    its allowed range (a ValueError names the one that is not)."""
+    def pick(name: str, value: float | None) -> float:
+        return _default(name) if value is None else value
+
+    return (_number("propensity_ratio", pick("propensity_ratio", propensity_ratio), 0.0, 1.0),
+            _number("need_ratio", pick("need_ratio", need_ratio), 1.0, 5.0),
+            _number("benefit_ratio", pick("benefit_ratio", benefit_ratio), 0.2, 5.0),
+            _number("top_propensity", pick("top_propensity", top_propensity), 0.0, 1.0, low_open=True))
+
+
 def deprivation_quintiles(propensity_ratio: float | None = None, need_ratio: float | None = None,
                           benefit_ratio: float | None = None,
                           top_propensity: float | None = None) -> Groups:
@@ -405,13 +418,7 @@ def deprivation_quintiles(propensity_ratio: float | None = None, need_ratio: flo
     between). ``need_ratio``: need per head in the most deprived fifth relative to the least (1 to 5).
     ``benefit_ratio``: benefit per holder in the most deprived fifth relative to the least (0.2 to 5).
     """
-    r = _number("propensity_ratio", _default("propensity_ratio") if propensity_ratio is None
-                else propensity_ratio, 0.0, 1.0)
-    k = _number("need_ratio", _default("need_ratio") if need_ratio is None else need_ratio, 1.0, 5.0)
-    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio,
-                0.2, 5.0)
-    top = _number("top_propensity", _default("top_propensity") if top_propensity is None
-                  else top_propensity, 0.0, 1.0, low_open=True)
+    r, k, g, top = _ratios(propensity_ratio, need_ratio, benefit_ratio, top_propensity)
     names = ("1 most deprived", "2", "3", "4", "5 least deprived")
     return Groups(
         names=names, pop_share=np.full(5, 0.2), need=_gradient(k, 5),
@@ -427,13 +434,7 @@ def ethnicity(propensity_ratio: float | None = None, need_ratio: float | None = 
               benefit_ratio: float | None = None, top_propensity: float | None = None) -> Groups:
     """Minority ethnic groups and the rest (assumptions: the sources give no rates). The ratios are
     those of the minority group relative to the rest, as for the first deprivation quintile."""
-    r = _number("propensity_ratio", _default("propensity_ratio") if propensity_ratio is None
-                else propensity_ratio, 0.0, 1.0)
-    k = _number("need_ratio", _default("need_ratio") if need_ratio is None else need_ratio, 1.0, 5.0)
-    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio,
-                0.2, 5.0)
-    top = _number("top_propensity", _default("top_propensity") if top_propensity is None
-                  else top_propensity, 0.0, 1.0, low_open=True)
+    r, k, g, top = _ratios(propensity_ratio, need_ratio, benefit_ratio, top_propensity)
     share = _default("minority_share")
     return Groups(
         names=("Minority ethnic groups", "Everyone else"), pop_share=np.array([share, 1 - share]),
