@@ -14,7 +14,7 @@ from phb.data import load
 
 
 def _render(chart) -> str:
-    return charts.show(chart)._repr_mimebundle_()["text/html"]
+    return charts.embed_html(charts.show(chart).outputs()[0][charts.LIVE_MIME])
 
 
 def timeline() -> str:

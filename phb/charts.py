@@ -109,16 +109,42 @@ def _output_div(spec: dict[str, Any]) -> str:
     return f"phb-chart-{digest}"
 
 
-def book_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
-    """Render a chart as HTML that works offline: SVG (readable by screen readers), local scripts,
+#: The MIME type a chart is stored under in a notebook. JupyterLab, Notebook 7, VS Code and JupyterHub
+#: draw it with the Vega-Lite they bundle (so a live notebook needs no download and no built book);
+#: the book's own myst-nb plugin (:mod:`bookkit.vega_mime`) turns it into :func:`embed_html` for the
+#: published page. Altair 6 names its own type ``application/vnd.vegalite.v6.json``, which no front end
+#: renders yet; JupyterLab 4 draws the v6 specs the book makes under the v5 type.
+LIVE_MIME = "application/vnd.vegalite.v5+json"
+
+
+def chart_title(spec: dict[str, Any]) -> str:
+    """The visible title of a chart spec, as text."""
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    return str(title or "untitled")
+
+
+def book_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
+    """Render a chart as a MIME bundle that draws wherever the notebook is opened: the Vega-Lite spec
+    (drawn by the front end's own Vega-Lite, or by the book's embed in the published page) and a text
+    line naming the chart for anything that cannot draw it."""
+    return {LIVE_MIME: spec, "text/plain": f"<Chart: {chart_title(spec)}>"}
+
+
+def embed_html(spec: dict[str, Any], embed_options: dict[str, Any] | None = None) -> str:
+    """The chart as HTML for the published book: SVG (readable by screen readers), the book's own
+    vega scripts (preloaded by book_assets/vega-preload.js, so nothing is fetched from another host),
     no link to the online editor, and an element id that does not change between runs."""
     from altair.vegalite.v6.display import VEGA_VERSION, VEGAEMBED_VERSION, VEGALITE_VERSION
 
     # No actions menu: its button has no accessible name (axe: summary-name), and the data is
     # already one click away in the toggle under each chart.
-    embed_options = {"renderer": "svg", "actions": False}
-    embed_options.update(metadata.get("embed_options") or {})
-    html_text = spec_to_html(
+    options = {"renderer": "svg", "actions": False}
+    options.update(embed_options or {})
+    return spec_to_html(
         spec,
         mode="vega-lite",
         vega_version=VEGA_VERSION,
@@ -126,15 +152,11 @@ def book_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
         vegalite_version=VEGALITE_VERSION,
         base_url=LOCAL_BASE_URL,
         output_div=_output_div(spec),
-        embed_options=embed_options,
+        embed_options=options,
         fullhtml=False,
         requirejs=False,
         template="universal",
     )
-    title = spec.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    return {"text/html": html_text, "text/plain": f"<Chart: {title or 'untitled'}>"}
 
 
 def enable() -> None:
@@ -197,22 +219,32 @@ def data_table_html(data: pd.DataFrame, caption: str) -> str:
 
 @dataclass(frozen=True)
 class ChartWithData:
-    """A described chart and the table behind it, displayed together in one output."""
+    """A described chart and the table behind it, displayed as two outputs: the chart (drawn by the
+    front end or the book) and, under it, a toggle with its data as a table and a CSV download."""
 
     chart: alt.TopLevelMixin
     data: pd.DataFrame | None = None
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+    def outputs(self) -> list[dict[str, Any]]:
+        """The MIME bundles this displays, in order (the chart, then its data toggle if any)."""
         spec = _check_described(self.chart)
         enable()
-        bundle = book_renderer(spec)
-        title = bundle["text/plain"]
-        html_out = f'<figure class="phb-figure">{bundle["text/html"]}'
+        bundles = [book_renderer(spec)]
         if self.data is not None:
-            caption = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
-            html_out += data_table_html(self.data, caption)
-        html_out += "</figure>"
-        return {"text/html": html_out, "text/plain": title}
+            toggle = data_table_html(self.data, chart_title(spec))
+            bundles.append({"text/html": toggle, "text/plain": f"<Data: {chart_title(spec)}>"})
+        return bundles
+
+    def output_messages(self) -> tuple[dict[str, Any], ...]:
+        """The same outputs as notebook ``display_data`` entries, e.g. for an ``ipywidgets.Output``."""
+        return tuple({"output_type": "display_data", "data": bundle, "metadata": {}}
+                     for bundle in self.outputs())
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for bundle in self.outputs():
+            display(bundle, raw=True)
 
 
 def show(chart: alt.TopLevelMixin, data: pd.DataFrame | None = None) -> ChartWithData:

@@ -161,7 +161,7 @@ class Explorer:
         # Set the Output's contents directly rather than printing into it: that sends no output
         # messages from the cell, so a re-run notebook (nbval) sees only the widget itself.
         self._out.outputs = ()
-        self._out.append_display_data(charts.show(chart))
+        self._out.outputs = charts.show(chart).output_messages()
         self._out.append_display_data(table)
 
     def _sync_inputs(self) -> None:

