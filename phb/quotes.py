@@ -103,6 +103,10 @@ FRACTION_FORMS = {0.1: ["one in 10", "one in ten"], 0.2: ["a fifth", "one in fiv
                   0.8: ["eight out of 10", "eight in 10"]}
 
 
+NEAR_CHARACTERS = 3000
+"""How far after the locator's heading a clause still counts as near it (about a page)."""
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A clause of a source file that contains one of a figure's forms."""
@@ -113,7 +117,8 @@ class Candidate:
 
 
 def number_forms(row: dict[str, str]) -> list[str]:
-    """The ways a source might write a row's numbers: '5,000', '5000', '4.000', 'five', '72 per cent'."""
+    """The ways a source might write a row's numbers: '5000', '5,000', '4.000' (as 003 does), 'five',
+    '£4million', 'eight out of 10'. Words are matched whatever their case."""
     forms: list[str] = []
     for col in ("value", "lower", "upper"):
         if not row.get(col):
@@ -156,7 +161,7 @@ def candidates(row: dict[str, str], text: str) -> list[Candidate]:
         offset = text.find(clause, offset)
         for form in forms:
             if re.search(rf"(?<![\w.,]){re.escape(form)}(?![\w]|[.,]\d)", clause, flags=re.IGNORECASE):
-                found.append(Candidate(clause, form, start > 0 and 0 <= offset - start < 3000))
+                found.append(Candidate(clause, form, start > 0 and 0 <= offset - start < NEAR_CHARACTERS))
                 break
     return sorted(found, key=lambda c: (not c.near_locator, len(c.clause)))
 
