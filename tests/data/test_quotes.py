@@ -43,7 +43,6 @@ def test_every_quote_from_a_primary_file_occurs_in_it() -> None:
 
 def test_every_figure_from_a_primary_file_has_a_quote_or_a_reason() -> None:
     """Each non-derived figure from a primary file is quoted; the listed exceptions say why in note."""
-    need(SOURCES)
     descriptor = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
     exceptions = data.descriptor_resource(descriptor, "figures")["x-quote-exceptions"]
     for _, row in figure_rows():
