@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
+from phb.quotes import files_named
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -358,6 +360,9 @@ def _hand_checks(directory: Path, descriptor: dict[str, Any], texts: dict[str, s
                 problems.append(Problem(file, line_of[first], "preferred", "one-preferred",
                                         f"conflicting figures {sorted(group)} must have exactly one preferred row; found {len(preferred)}"))
 
+    if "figures" in rows:
+        problems += _check_quotes(resources, rows)
+
     # Structured tables: numbers agree with the figures table; numbers need a figure id.
     for name, table in rows.items():
         if name in ("figures", "sources"):
@@ -406,6 +411,43 @@ def _hand_checks(directory: Path, descriptor: dict[str, Any], texts: dict[str, s
         rule = res.get("x-shares-of-whole")
         if rule:
             problems += _check_shares(file, table, rule)
+    return problems
+
+
+def _check_quotes(resources: dict[str, dict[str, Any]], rows: dict[str, list[tuple[int, dict[str, str]]]]) -> list[Problem]:
+    """A derived figure has no quote (its note says how it was derived); a figure whose locator names
+    a primary source file (``file`` in sources.csv) has one, unless it is listed in the figures
+    resource's ``x-quote-exceptions`` (each with its reason in the row's note).
+
+    Whether each quote really occurs in its file is checked by the data tests, which need
+    ``../shared/sources`` (not part of the package).
+    """
+    res = resources["figures"]
+    file = res["path"]
+    if "quote" not in _field_names(res):
+        return []
+    primary = {r["file"] for _, r in rows.get("sources", []) if r.get("file")}
+    exceptions = set(res.get("x-quote-exceptions", []))
+    ids = {r["id"] for _, r in rows["figures"]}
+    problems = [Problem(DESCRIPTOR, None, "x-quote-exceptions", "quote-exception",
+                        f"'{fid}' is listed in figures' x-quote-exceptions but is not a figure id{_suggest(fid, ids)}")
+                for fid in sorted(exceptions - ids)]
+    for line, row in rows["figures"]:
+        quote = row.get("quote", "")
+        if row.get("derived") == "true":
+            if quote:
+                problems.append(Problem(file, line, "quote", "quote-on-derived",
+                                        "a derived figure is not printed in its source, so it has no quote: "
+                                        "empty the quote and say in note how the figure was derived"))
+            continue
+        if row.get("id") in exceptions and quote:
+            problems.append(Problem(file, line, "quote", "quote-exception",
+                                    f"'{row['id']}' has a quote but is listed in x-quote-exceptions: take it off the list"))
+        named = [f for f in files_named(row.get("locator", "")) if f in primary]
+        if named and not quote.strip() and row.get("id") not in exceptions:
+            problems.append(Problem(file, line, "quote", "quote-required",
+                                    f"the figure comes from {named[0]}: quote the shortest words of that file "
+                                    "that state it (or list the id in x-quote-exceptions with the reason in note)"))
     return problems
 
 
@@ -595,6 +637,8 @@ class Figure:
     conflicts_with: tuple[str, ...] = field(default=())
     preferred: bool = True
     derived: bool = False
+    quote: str = ""
+    """The source's own words stating the figure; empty for a derived figure (its note says how)."""
 
     def _fmt(self, v: float) -> str:
         """One number in this figure's unit."""
@@ -685,6 +729,7 @@ def _figures(directory: Path) -> dict[str, Figure]:
                 conflicts_with=tuple(x for x in (opt(rec["conflicts_with"]) or "").split(";") if x),
                 preferred=bool(rec["preferred"]),
                 derived=bool(rec["derived"]),
+                quote=opt(rec.get("quote")) or "",
             )
         _FIGURES[sig] = figs
     return _FIGURES[sig]

@@ -283,3 +283,39 @@ def test_descriptor_is_the_schema(copy: Path) -> None:
     bad = [p for p in data.validate(copy) if p.file == "in_control_outcomes.csv"]
     assert {p.rule for p in bad} == {"constraint-maximum"}
     assert len(bad) == 4  # 77, 63, 72 and 59 exceed 50
+
+
+@pytest.mark.parametrize(
+    ("fid", "quote", "rule", "said"),
+    [
+        # a derived figure is arithmetic, not the source's words: it says how it was derived instead
+        ("study2011_focus_group_carers_n", "with an equal number of service users and carers", "quote-on-derived", "derived"),
+        # a figure from a primary file needs that file's words
+        ("study2011_survey_n", "  ", "quote-required", "002_bb97cba178633bec.txt"),
+    ],
+)
+def test_quote_rules(copy: Path, fid: str, quote: str, rule: str, said: str) -> None:
+    path = copy / "figures.csv"
+    line = line_of(path, "id", fid)
+    set_cell(path, line, "quote", quote)
+    assert said in assert_broken(copy, "figures.csv", line, "quote", rule).message
+
+
+def test_figure_from_figures_md_may_have_no_quote(copy: Path) -> None:
+    """figures.md rarely gives a source's words, so a quote is optional there."""
+    path = copy / "figures.csv"
+    set_cell(path, line_of(path, "id", "poet2014_qol_improved_s1"), "quote", "")
+    assert data.validate(copy) == []
+
+
+def test_quote_exceptions_stay_true(copy: Path) -> None:
+    """An excepted figure that gains a quote, or an unknown id on the list, is reported."""
+    path = copy / "figures.csv"
+    line = line_of(path, "id", "study2011_references_n")
+    set_cell(path, line, "quote", "Glover G and Evison F")
+    assert_broken(copy, "figures.csv", line, "quote", "quote-exception")
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    data.descriptor_resource(descriptor, "figures")["x-quote-exceptions"].append("no_such_figure")
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    problems = [p for p in data.validate(copy) if p.rule == "quote-exception"]
+    assert any(p.file == "datapackage.json" and "no_such_figure" in p.message for p in problems)
