@@ -7,10 +7,10 @@ only a cell both sides changed differently conflicts.
 As a git merge driver (``%O`` base, ``%A`` ours, written in place, ``%B`` theirs)::
 
     git config merge.csvcells.name "CSV three-way merge by key and cell"
-    git config merge.csvcells.driver ".venv/bin/python -m phb.csv_merge %O %A %B"
+    git config merge.csvcells.driver ".venv/bin/python -m bookkit.csv_merge %O %A %B"
     echo "data/*.csv merge=csvcells" >> .git/info/attributes
 
-or by hand: ``python -m phb.csv_merge BASE OURS THEIRS [--key id] [--out FILE]``. Exit 0 when merged;
+or by hand: ``python -m bookkit.csv_merge BASE OURS THEIRS [--key id] [--out FILE]``. Exit 0 when merged;
 1 with each conflict on stderr (the file then keeps our value in each conflicting cell).
 """
 
@@ -100,7 +100,7 @@ def merge(base_text: str, ours_text: str, theirs_text: str, key: str = "id") -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m phb.csv_merge BASE OURS THEIRS [--key id] [--out FILE]``: OURS is rewritten unless --out."""
+    """``python -m bookkit.csv_merge BASE OURS THEIRS [--key id] [--out FILE]``: OURS is rewritten unless --out."""
     args = list(sys.argv[1:] if argv is None else argv)
     key, out = "id", None
     for flag in ("--key", "--out"):
@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             del args[i:i + 2]
             key, out = (value, out) if flag == "--key" else (key, value)
     if len(args) != 3:
-        print("usage: python -m phb.csv_merge BASE OURS THEIRS [--key id] [--out FILE]", file=sys.stderr)
+        print("usage: python -m bookkit.csv_merge BASE OURS THEIRS [--key id] [--out FILE]", file=sys.stderr)
         return 2
     base, ours, theirs = (Path(a).read_text(encoding="utf-8") if Path(a).is_file() else "" for a in args)
     for name, text in zip(args, (base, ours, theirs)):
