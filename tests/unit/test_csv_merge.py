@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phb import csv_merge
+from bookkit import csv_merge
 
 BASE = "id,value,note\na,1,first\nb,2,second\nc,3,third\n"
 
