@@ -47,6 +47,7 @@ def _open(lab, browser, relative: str):
     page.goto(lab.notebook_url(relative))
     page.wait_for_function(APP_READY, timeout=120_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)  # Run All before the kernel is up does nothing
     return page, errors
 
 
@@ -118,5 +119,60 @@ def test_notebook_opens_runs_and_reads_well(lab, lab_browser, relative, tmp_path
     charts = _chart_outputs(page)
     assert charts["charts"] >= 1 and charts["drawn"] == charts["charts"], charts
     assert not _widget_faults(page), f"{relative} after Run All shows {_widget_faults(page)}"
+    assert not console_errors, f"{relative}: console errors: {console_errors[:5]}"
+    page.close()
+
+
+EXPLORER_CHAPTERS = ["chapters/07_how_many_would_take_a_budget.ipynb", "chapters/08_who_benefits.ipynb",
+                     "chapters/09_how_sure.ipynb"]
+#: Every explorer: the widget tree that holds a reset button.
+EXPLORERS = "() => [...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]" \
+            ".filter(b => [...b.querySelectorAll(':scope > * .widget-button, :scope > .widget-button')]" \
+            ".some(x => /reset/i.test(x.textContent)) && !b.parentElement.closest('.widget-vbox')).length"
+
+
+def _explorer_chart(page, index: int) -> str:
+    return page.evaluate("""(i) => {
+      const roots = [...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]
+        .filter(b => [...b.querySelectorAll('.widget-button')].some(x => /reset/i.test(x.textContent))
+                     && !b.parentElement.closest('.widget-vbox'));
+      const svg = roots[i].querySelector('.jp-RenderedVegaLite svg');
+      return svg ? svg.outerHTML : '';
+    }""", index)
+
+
+@pytest.mark.parametrize("relative", EXPLORER_CHAPTERS)
+def test_explorers_answer_the_keyboard_and_refuse_impossible_values(lab, lab_browser, relative):
+    """In every explorer: a slider moved by keyboard redraws the chart; an impossible typed value
+    shows a message in the widget (and no traceback)."""
+    page, console_errors = _open(lab, lab_browser, relative)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, timeout=RUN_TIMEOUT_MS, polling=500)
+    count = page.evaluate(EXPLORERS)
+    assert count >= 1, f"{relative}: no explorer found after Run All"
+    roots = page.locator(".jp-OutputArea-output .widget-vbox").filter(
+        has=page.locator(".widget-button", has_text=re.compile("reset", re.I)))
+    for index in range(count):
+        root = roots.nth(index)
+        page.wait_for_function("(i) => !!document", arg=index)
+        before = _explorer_chart(page, index)
+        assert before, f"{relative}: explorer {index} draws no chart"
+        handle = root.locator(".noUi-handle, .slider-container [role=slider]").first
+        handle.focus()
+        for _ in range(3):
+            handle.press("PageUp" if _ else "ArrowRight")
+        page.wait_for_function(
+            "([i, before]) => { const roots = [...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]"
+            ".filter(b => [...b.querySelectorAll('.widget-button')].some(x => /reset/i.test(x.textContent))"
+            " && !b.parentElement.closest('.widget-vbox'));"
+            " const svg = roots[i].querySelector('.jp-RenderedVegaLite svg');"
+            " return svg && svg.outerHTML !== before; }", arg=[index, before], timeout=60_000)
+        box = root.locator(".widget-text input[type=number], .widget-inline-hbox input[type=number]").first
+        box.fill("-1000000000000")
+        box.press("Enter")
+        alert = root.locator("[role=alert]")
+        alert.first.wait_for(timeout=30_000)
+        assert alert.first.inner_text().strip(), f"{relative}: an impossible value gave no message"
+        assert "Traceback" not in page.inner_text(".jp-Notebook")
     assert not console_errors, f"{relative}: console errors: {console_errors[:5]}"
     page.close()
