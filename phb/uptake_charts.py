@@ -370,7 +370,7 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
     line = alt.Chart(curves).mark_line().encode(
         x="year:Q", y=alt.Y("fitted:Q", scale=y_scale), color=colour,
         tooltip=[alt.Tooltip("fit:N", title="Fit"), alt.Tooltip("year:Q", format=".1f"),
-                 alt.Tooltip("fitted:Q", title="Fitted", format=",.0f")])
+                 alt.Tooltip("fitted:Q", title="Fitted (2 significant figures)", format=",.2r")])
     dots = alt.Chart(points).mark_point(filled=True, size=70, color=charts.INK).encode(
         x="year:Q", y=alt.Y("holders:Q", scale=y_scale),
         shape=alt.Shape("basis:N", title="Count",
@@ -392,7 +392,8 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
                      "wheelchair budgets). Two fitted curves with shaded intervals: one fitted to the "
                      "point-in-time totals only, one to every point. Hollow triangles mark the "
                      "national targets."),
-        subtitle="Shaded: 95% interval of each fitted curve; triangles: targets",
+        subtitle=("Shaded: each fit's own 95% band, which assumes the counts are exact and counted "
+                  "alike (they are not); triangles: targets"),
     )
 
 
