@@ -604,7 +604,7 @@ def poet_results(include_conflicting: bool = False) -> pd.DataFrame:
         stated = figure(rec["figure_id"]).text
         sample = _sample_text(poet, int(rec["year"]), rec["survey"], rec["respondent_type"])
         if rec["figure_id"] in BASE_NOT_PUBLISHED:
-            sample = f"base not published (the survey: {sample})"
+            sample = f"base not published; survey {sample}"
         rows.append({
             "survey": survey, "respondents": who, "domain": domain, "direction": direction,
             "kind": kind, "stated": stated, "low": low, "high": high, "mark": mark,
