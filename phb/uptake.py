@@ -776,11 +776,11 @@ def summary_table(result: Mapping[str, ArrayLike],
         rows += [(f"Holders with a {MIX_LABELS[k].lower()} budget", result[k], "people")
                  for k in MIX_LABELS]
     if "costs" in parts:
-        rows += [(COST_LABELS[k], result[k], "£ a year") for k in COST_LABELS]
-        rows += [("Total cost", result["total"], "£ a year"),
-                 ("Cost of the change (all but the budgets)", result["extra"], "£ a year"),
-                 ("Total cost per holder", result["per_holder"], "£ a year"),
-                 ("Cost of the change per holder", result["extra_per_holder"], "£ a year")]
+        rows += [(COST_LABELS[k], result[k], "£, first year") for k in COST_LABELS]
+        rows += [("Total cost", result["total"], "£, first year"),
+                 ("Cost of the change (all but the budgets)", result["extra"], "£, first year"),
+                 ("Total cost per holder", result["per_holder"], "£, first year"),
+                 ("Cost of the change per holder", result["extra_per_holder"], "£, first year")]
     return pd.DataFrame({"measure": [r[0] for r in rows],
                          "value": [round(float(r[1])) for r in rows],
                          "unit": [r[2] for r in rows]})
