@@ -238,14 +238,16 @@ def _wrap(text: str, width: int) -> str:
 
 def timeline_events(timeline: pd.DataFrame, *, events: Sequence[int] | None = KEY_EVENTS,
                     uptake: pd.DataFrame | None = None,
-                    details: Mapping[int, str] | None = None) -> pd.DataFrame:
+                    details: Mapping[int, str | tuple[str, str]] | None = None) -> pd.DataFrame:
     """The events to draw, in date order, with readable dates and categories.
 
     ``timeline`` is ``load("timeline")``; ``events`` picks ``event_id``\\ s (``None`` keeps all).
     ``uptake`` (``load("phb_uptake")``) adds the latest national year-to-date count of people with a
     personal health budget as a final event, so the timeline ends on today's numbers. ``details``
     maps an ``event_id`` to extra words appended to its text (built from ``phb.data.figure`` texts in
-    the chapter, e.g. the pilot's budget), so that no number here is typed by hand.
+    the chapter, e.g. the pilot's budget), so that no number here is typed by hand. A detail given as
+    ``(words, source_id)`` comes from another source than the event: that source is added to the
+    event's ``source`` ("a; b"), so each figure is credited to the source that states it.
     """
     _require(timeline, ["event_id", "date", "precision", "category", "event", "source_id"], "timeline_events")
     frame = timeline.copy()
@@ -262,13 +264,30 @@ def timeline_events(timeline: pd.DataFrame, *, events: Sequence[int] | None = KE
                                                else pd.DateOffset(0)),
         "date": _date_label(str(r.date), str(r.precision)),
         "category": CATEGORY_LABELS.get(str(r.category), str(r.category)),
-        "event": str(r.event) + (f" ({details[int(r.event_id)]})" if details and int(r.event_id) in details else ""),
-        "source": str(r.source_id),
+        "event": str(r.event) + _detail_words(details, int(r.event_id)),
+        "source": _sources_with_detail(str(r.source_id), details, int(r.event_id)),
     } for r in frame.itertuples()]
     if uptake is not None:
         rows.append(_latest_uptake_event(uptake))
     out = pd.DataFrame(rows).sort_values(["sort_date", "event_id"], kind="stable").reset_index(drop=True)
     return out
+
+
+def _detail_words(details: Mapping[int, str | tuple[str, str]] | None, event_id: int) -> str:
+    """The words a chapter adds to one event, in brackets ("" when it adds none)."""
+    if not details or event_id not in details:
+        return ""
+    detail = details[event_id]
+    return f" ({detail if isinstance(detail, str) else detail[0]})"
+
+
+def _sources_with_detail(source_id: str, details: Mapping[int, str | tuple[str, str]] | None,
+                         event_id: int) -> str:
+    """The event's source, followed by the detail's own source when the detail names one."""
+    detail = (details or {}).get(event_id)
+    if isinstance(detail, tuple) and detail[1] != source_id:
+        return f"{source_id}; {detail[1]}"
+    return source_id
 
 
 def _latest_uptake_event(uptake: pd.DataFrame) -> dict[str, object]:

@@ -558,18 +558,23 @@ def twin_row(advocacy: float, uptake: float, need: float) -> pd.DataFrame:
 # ------------------------------------------------------------------------------- cost and prose
 @dataclass(frozen=True)
 class AdvocacyValue:
-    """What advocacy buys in an area: extra holders, their cost and value, and the gap it closes."""
+    """What advocacy buys in an area: extra holders, their cost and value, and the gap it closes.
+
+    ``cost`` is what the advocacy itself costs; ``budgets`` is what the extra holders' budgets cost
+    (zero unless a budget per holder is given), kept apart so that neither hides in the other.
+    """
 
     extra_holders: float
     cost: float
     value: float
     gap_before: float
     gap_after: float
+    budgets: float = 0.0
 
     @property
     def net(self) -> float:
-        """Value less cost (positive: worth its cost on these assumptions)."""
-        return self.value - self.cost
+        """Value less the advocacy's cost and the extra budgets (positive: worth it on these assumptions)."""
+        return self.value - self.cost - self.budgets
 
     @property
     def cost_per_gap_point(self) -> float:
@@ -579,16 +584,21 @@ class AdvocacyValue:
 
 
 def advocacy_value(groups: Groups, advocacy: float, people_in_need: float,
-                   cost_per_extra_holder: float, value_per_holder: float = 0.0) -> AdvocacyValue:
+                   cost_per_extra_holder: float, value_per_holder: float = 0.0,
+                   budget_per_holder: float = 0.0) -> AdvocacyValue:
     """Cost and value of advocacy for an area with ``people_in_need`` eligible people.
 
     Advocacy is costed per extra budget holder it brings (``cost_per_extra_holder``, pounds); each
     extra holder's gain is valued at ``value_per_holder`` times the group's relative benefit
-    (pounds). Both are the reader's assumptions; the chapter brackets them with sourced figures.
+    (pounds). ``budget_per_holder`` (pounds) is the budget each extra holder is paid: a saving in
+    other services is only half of a cost-benefit sum, and leaving the budget out would make any
+    saving look like profit. All are the reader's assumptions; the chapter brackets them with
+    sourced figures.
     """
     people = _number("people_in_need", people_in_need, 0.0, 1e8)
     cost_each = _number("cost_per_extra_holder", cost_per_extra_holder, 0.0, 1e6)
     value_each = _number("value_per_holder", value_per_holder, 0.0, 1e6)
+    budget_each = _number("budget_per_holder", budget_per_holder, 0.0, 1e6)
     before, after = evaluate(groups, 0.0), evaluate(groups, advocacy)
     weights = groups.pop_share * groups.need
     in_need = people * weights / weights.sum()
@@ -596,7 +606,7 @@ def advocacy_value(groups: Groups, advocacy: float, people_in_need: float,
     return AdvocacyValue(
         extra_holders=float(extra.sum()), cost=float(extra.sum() * cost_each),
         value=float((extra * groups.benefit).sum() * value_each),
-        gap_before=before.gap, gap_after=after.gap,
+        gap_before=before.gap, gap_after=after.gap, budgets=float(extra.sum() * budget_each),
     )
 
 

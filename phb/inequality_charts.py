@@ -174,14 +174,19 @@ def gap_chart(curve: pd.DataFrame, *, measure: str = "horizontal inequity index"
     return charts.describe(chart, title="How far advocacy narrows the gap", description=description)
 
 
-def rates_chart(data: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
-    """Take-up rates by group as bars (columns ``group``, ``rate`` as a fraction, ``series``)."""
+def rates_chart(data: pd.DataFrame, *, title: str, description: str,
+                x_title: str = "Share with a budget") -> alt.Chart:
+    """Take-up rates by group as bars (columns ``group``, ``rate`` as a fraction, ``series``).
+
+    ``x_title`` says what the share is of; when the series measure different things (a personal
+    budget, a direct payment), it must say so, not name one of them.
+    """
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("group:N", title=None, sort=None),
-            x=alt.X("rate:Q", title="Share with a budget", axis=alt.Axis(format="%"),
+            x=alt.X("rate:Q", title=x_title, axis=alt.Axis(format="%"),
                     scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
             tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("series:N", title="Figure"),
@@ -292,7 +297,8 @@ def sourced_rates_chart() -> alt.Chart:
     parts = "; ".join(f"{g} {r:.1%}" for g, r in zip(data["group"], data["rate"]))
     return rates_chart(
         data, title="Take-up of budgets in social care differs between groups",
-        description=("Horizontal bar chart of the share of social-care users holding a budget, by "
-                     f"group. {parts}. The first four bars are personal budgets by client group in "
-                     "2011/12; the last two are direct payments by age in 2023/24, a narrower "
-                     "measure from a later year."))
+        x_title="Share of users with a personal budget or a direct payment (the colour says which)",
+        description=("Horizontal bar chart of two different shares of social-care users, by group. "
+                     f"{parts}. The first four bars are the share holding a personal budget, by "
+                     "client group, in 2011/12; the last two are the share taking a direct payment, "
+                     "by age, in 2023/24, a narrower measure from a later year."))

@@ -34,7 +34,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from phb import charts
+from phb import charts, stats
 from phb.data import figure, load
 
 # --------------------------------------------------------------------------------------------------
@@ -426,6 +426,20 @@ ARM_COMPARISONS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def mortality_difference() -> stats.DifferenceInterval:
+    """The evaluation's mortality gap (budget arm minus control) with a 95% Newcombe interval.
+
+    The arm sizes are not published, only "just over" a floor: the sketch assumes each arm was
+    exactly that floor, and turns each reported share into the nearest whole number of deaths. A
+    real analysis (follow-up time, adjustment) may differ; the point is how wide the gap could be.
+    Returns a :class:`phb.stats.DifferenceInterval` (shares from −1 to 1).
+    """
+    arm = int(figure("nateval_arm_n").lower)  # Assumption: exactly the "just over" floor
+    died_phb = stats.count_for_share(figure("nateval_mortality_phb_pct").value / 100, arm)
+    died_control = stats.count_for_share(figure("nateval_mortality_control_pct").value / 100, arm)
+    return stats.difference_interval(died_phb, arm, died_control, arm)
+
+
 def evaluation_arms(comparisons: Mapping[str, tuple[str, str, str]] = ARM_COMPARISONS) -> pd.DataFrame:
     """Budget arm against control arm for each comparison, with the significance the sources give
     and whether the figures come from a secondary source."""
@@ -536,6 +550,12 @@ def poet_samples() -> pd.DataFrame:
     return out.drop_duplicates(subset=["Survey", "Respondents"]).reset_index(drop=True)
 
 
+#: Results whose base is not published: the shares fit neither the survey's holders nor holders and
+#: carers together (chapter 9 checks 11.9%), so the chart must not print a sample beside them as if
+#: it were the base.
+BASE_NOT_PUBLISHED: frozenset[str] = frozenset({"poet2014_process_difficult", "poet2014_process_difficult_blog"})
+
+
 def _sample_text(poet: pd.DataFrame, year: int, survey: str, respondents: str) -> str:
     sizes = poet[(poet["measure"] == "sample_size") & (poet["year"] == year)
                  & (poet["survey"] == survey) & poet["preferred"].astype(bool)]
@@ -583,6 +603,8 @@ def poet_results(include_conflicting: bool = False) -> pd.DataFrame:
         direction = DIRECTION_LABELS.get(rec["direction"], rec["direction"])
         stated = figure(rec["figure_id"]).text
         sample = _sample_text(poet, int(rec["year"]), rec["survey"], rec["respondent_type"])
+        if rec["figure_id"] in BASE_NOT_PUBLISHED:
+            sample = f"base not published; survey {sample}"
         rows.append({
             "survey": survey, "respondents": who, "domain": domain, "direction": direction,
             "kind": kind, "stated": stated, "low": low, "high": high, "mark": mark,

@@ -116,7 +116,7 @@ _BASE: dict[str, Parameter] = {
                   _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA,
                   "Assumption: half to one and a half times the mean", unit="£", step=100,
                   reader_max=20_000),
-        Parameter("implementation_cost", "Implementation cost per holder (£)", 0, MAX_POUNDS,
+        Parameter("implementation_cost", "One-off implementation cost per new holder (£)", 0, MAX_POUNDS,
                   _FROM_DATA, _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, _FROM_DATA_TEXT, unit="£",
                   step=100, reader_max=5_000),
         Parameter("double_running_share", "Double running (share of budgets)", 0, 1, 0.25,
@@ -138,8 +138,23 @@ MIX_PARAMETERS = ("share_direct_payment", "share_third_party")
 COST_PARAMETERS = ("mean_budget", "implementation_cost", "double_running_share", "fixed_cost")
 ALL_PARAMETERS = FUNNEL_PARAMETERS + MIX_PARAMETERS + COST_PARAMETERS
 
-#: The study's counts behind the "would consider" Beta (see :func:`consider_beta`).
+#: The focus groups' size: what the earlier reading of "about half" as a count used (see
+#: :func:`consider_beta`, kept to show what that reading claims; the model no longer uses it).
 CONSIDER_COUNT_N = 58
+
+#: Assumption: the lowest share who would consider a budget that the report's words allow. It calls
+#: them "a significant minority" and "a significant number" but also "so few"; it gives no figure, so
+#: one in ten is our reading of "significant". The upper end (under a half) is read from data/.
+CONSIDER_FLOOR = 0.10
+
+#: Assumption: the share of the Audit Commission's per-user implementation cost that the area's
+#: set-up cost (the evaluation's infrastructure) may already pay for runs from none to all of it, so
+#: the range tried starts at £0 (all of it already paid by the set-up cost).
+IMPLEMENTATION_FLOOR = 0.0
+
+#: Assumption: the spread of the mean budget in the Monte Carlo, as a multiple of the chosen mean
+#: (the source gives a mean for one subgroup and no spread).
+BUDGET_SPREAD = (0.5, 1.5)
 
 
 @functools.lru_cache(maxsize=1)
@@ -149,17 +164,17 @@ def _sourced() -> dict[str, Parameter]:
     from phb.data import figure
 
     spec = dict(_BASE)
-    not_consider = figure("study2011_would_not_consider")
-    n = int(figure("study2011_focus_group_n").value)
-    consider = 1 - float(not_consider.value)
-    low, high = consider_beta(consider, n).interval(0.95)
+    not_consider, minority = figure("study2011_would_not_consider"), figure("study2011_would_consider_minority")
+    ceiling = float(minority.upper)
     spec["share_consider"] = replace(
-        spec["share_consider"], default=consider, low=round(float(low), 2), high=round(float(high), 2),
-        citation=not_consider.citation,
-        source=(f"NHS Confederation 2011: {not_consider.text} of the focus groups' {n} participants "
-                "would not consider a budget; the default is the rest"),
-        range_source=(f"95% interval of a Beta built by reading '{not_consider.text}' as "
-                      f"{round(consider * n)} of {n} people"))
+        spec["share_consider"], default=round((CONSIDER_FLOOR + ceiling) / 2, 4), low=CONSIDER_FLOOR,
+        high=ceiling, citation=minority.citation,
+        source=(f"NHS Confederation 2011, read from words, not a count: those who would consider a "
+                f"budget are 'a minority', 'by no means a majority' ({minority.text}), 'so few', yet "
+                f"the body says {not_consider.text} of the focus groups would not consider one. "
+                f"The default is the middle of the range the words allow"),
+        range_source=(f"{minority.text} (the report's words); at least {CONSIDER_FLOOR:.0%} is our "
+                      "reading of 'significant'"))
     dp, tp = figure("uptake_2023_24_q4_direct_payment_pct"), figure("uptake_2023_24_q4_third_party_pct")
     poet_dp, tp_earlier = figure("poet2014_direct_payment"), figure("uptake_2022_23_q4_third_party_pct")
     spec["share_direct_payment"] = replace(
@@ -181,11 +196,14 @@ def _sourced() -> dict[str, Parameter]:
         source=f"National evaluation, mental health subgroup: a mean budget of {budget.text} a year")
     audit = figure("audit_commission_dp_cost_per_user")
     spec["implementation_cost"] = replace(
-        spec["implementation_cost"], default=(audit.lower + audit.upper) / 2, low=audit.lower,
-        high=audit.upper, citation=audit.citation,
-        source=(f"Audit Commission (social care direct payments): {audit.text} per user; the "
-                "default is the midpoint, our choice"),
-        range_source=f"Audit Commission range, {audit.text}")
+        spec["implementation_cost"], default=(IMPLEMENTATION_FLOOR + audit.upper) / 2,
+        low=IMPLEMENTATION_FLOOR, high=audit.upper, citation=audit.citation,
+        source=(f"Audit Commission (social care direct payments, 2000s prices, not uprated): a "
+                f"one-off {audit.text} per user, charged once per new holder. The area set-up cost "
+                "may already pay for part of it, so the default is the midpoint of £0 (all of it "
+                "paid by the set-up) and the Commission's top; our choice"),
+        range_source=(f"£0 (all of it already in the area set-up: our assumption) to the Audit "
+                      f"Commission's top ({audit.text})"))
     setup, years = figure("nateval_infrastructure_cost"), figure("nateval_infrastructure_years")
     per_year = setup.value / years.value
     spec["fixed_cost"] = replace(
@@ -311,11 +329,16 @@ def mix(holders: ArrayLike, share_direct_payment: ArrayLike,
 
 def costs(holders: ArrayLike, mean_budget: ArrayLike, implementation_cost: ArrayLike,
           double_running_share: ArrayLike, fixed_cost: ArrayLike) -> dict[str, ArrayLike]:
-    """One year's costs to the area, in pounds.
+    """The costs to the area of the scheme's first year, in pounds.
+
+    The year modelled is the first: every holder is new in it, the area set-up cost falls in it, and
+    a one-off cost per holder is charged once. In a later year only new holders would bring an
+    implementation cost and the set-up would be over; the budgets and double running recur.
 
     - ``budgets``: the money in the budgets held (it replaces services, so it is not all new money);
-    - ``implementation``: advice, training and staff per holder (the Audit Commission's social-care
-      range is the only measured figure);
+    - ``implementation``: the one-off cost of advice, training and staff per new holder (the Audit
+      Commission's social-care range, in 2000s prices, is the only measured figure; part of it may
+      already be in the area set-up cost, which is why its range starts at zero);
     - ``double_running``: the part of the budgets' value still paid to existing services that cannot
       be closed while most people stay on them — the reader sets the share;
     - ``fixed``: the area's set-up cost, paid whatever the uptake;
@@ -362,19 +385,33 @@ def evaluate(**params: ArrayLike) -> dict[str, ArrayLike]:
 
 
 def consider_beta(share: float = 0.5, n: int = CONSIDER_COUNT_N) -> stats.rv_continuous:
-    """A Beta distribution for the share who would consider a budget, built from counts.
+    """The Beta a *count* of ``k = round(share * n)`` of ``n`` would give (uniform prior).
 
-    The 2011 report gives no count: it says "about half" of its focus-group participants would not
-    consider a budget. We read that as ``k = round(share * n)`` of ``n`` people who would consider
-    one, and use the Beta(k + 1, n - k + 1) posterior of a uniform prior. The counts are a reading
-    of a rounded statement, not data; ``n`` sets how sure the reading is (58 people took part in the
-    focus groups; 104 answered the survey).
+    Kept to show what reading "about half" as a count claims: Beta(30, 30) from "29 of 58" is far
+    narrower than the report's words allow, because the report gives no count, its words disagree
+    ("about half" would not consider; "most" did not think budgets right for them; "so few" would
+    consider one) and a focus group's impression is not a tally. The model uses
+    :func:`consider_range` instead.
     """
     share = check("share", share, 0, 1)
     if not (isinstance(n, (int, np.integer)) and n >= 1):
         raise ValueError(f"n must be a whole number of at least 1; got {n!r}")
     k = int(round(share * n))
     return stats.beta(k + 1, n - k + 1)
+
+
+def consider_range(share: float) -> stats.rv_continuous:
+    """The distribution the Monte Carlo draws the share who would consider a budget from.
+
+    Uniform, as wide as the range the report's words allow (see :func:`parameters`), centred on the
+    chosen share and kept inside 0 to 1: the words bound the share but say nothing about where in
+    the range it lies, and they are not a count, so no Beta from a count is used.
+    """
+    share = check("share_consider", share, 0, 1)
+    spec = _sourced()["share_consider"]
+    half = (spec.high - spec.low) / 2
+    low, high = max(share - half, 0.0), min(share + half, 1.0)
+    return stats.uniform(low, max(high - low, 1e-9))
 
 
 def beta_around(mean: float, concentration: float, name: str = "mean") -> stats.rv_continuous:
@@ -411,20 +448,24 @@ class MonteCarlo:
         return pd.DataFrame(rows)
 
 
-def monte_carlo(draws: int = 100_000, seed: int = 2011, consider_n: int = CONSIDER_COUNT_N,
+def monte_carlo(draws: int = 100_000, seed: int = 2011,
                 concentration: float = ASSUMPTION_CONCENTRATION,
                 **params: float) -> MonteCarlo:
     """Evaluate the model for ``draws`` random settings of the uncertain inputs, in one array pass.
 
     Uncertain inputs and their distributions:
 
-    - ``share_consider``: :func:`consider_beta` at the chosen share with ``consider_n`` people;
-    - ``implementation_cost``: uniform over the Audit Commission's range (low to high of the
-      parameter), because the source gives a range and nothing about where in it costs cluster;
-    - ``share_aware``, ``completion_no_support``, ``share_agreed``: Betas around the chosen values
-      with ``concentration`` (an assumption: the sources give no count);
-    - the rest (population, support, budgets, double running, set-up cost) stay at the values given:
-      they are the reader's choices, not quantities anyone measured.
+    - ``share_consider``: :func:`consider_range` around the chosen share (the report's words, not
+      a count);
+    - ``implementation_cost``: uniform over the parameter's range (£0, all of it already in the set-up
+      cost, to the Audit Commission's top), because nothing says where in it costs lie;
+    - ``share_aware``, ``completion_no_support``, ``share_agreed`` and ``double_running_share``:
+      Betas around the chosen values with ``concentration`` (an assumption: the sources give no
+      count). Double running is drawn because it moves the cost most of all;
+    - ``mean_budget``: uniform from :data:`BUDGET_SPREAD` times the chosen mean (the source gives a
+      mean for one subgroup and no spread);
+    - the rest (population, support, the set-up cost) stay at the values given: they describe the
+      area being modelled, not quantities anyone measured.
 
     The seed makes the draws the same on every run.
     """
@@ -433,12 +474,16 @@ def monte_carlo(draws: int = 100_000, seed: int = 2011, consider_n: int = CONSID
     rng = np.random.default_rng(seed)
     spec = _sourced()["implementation_cost"]
     dists = {
-        "share_consider": consider_beta(p["share_consider"], consider_n),
+        "share_consider": consider_range(p["share_consider"]),
         "share_aware": beta_around(p["share_aware"], concentration, "share_aware"),
         "completion_no_support": beta_around(p["completion_no_support"], concentration,
                                              "completion_no_support"),
         "share_agreed": beta_around(p["share_agreed"], concentration, "share_agreed"),
         "implementation_cost": stats.uniform(spec.low, spec.high - spec.low),
+        "double_running_share": beta_around(p["double_running_share"], concentration,
+                                            "double_running_share"),
+        "mean_budget": stats.uniform(BUDGET_SPREAD[0] * p["mean_budget"],
+                                     max((BUDGET_SPREAD[1] - BUDGET_SPREAD[0]) * p["mean_budget"], 1e-9)),
     }
     inputs = {name: d.rvs(size=draws, random_state=rng) for name, d in dists.items()}
     # A drawn no-support completion above the full-support rate would let support lower completion.
@@ -731,11 +776,11 @@ def summary_table(result: Mapping[str, ArrayLike],
         rows += [(f"Holders with a {MIX_LABELS[k].lower()} budget", result[k], "people")
                  for k in MIX_LABELS]
     if "costs" in parts:
-        rows += [(COST_LABELS[k], result[k], "£ a year") for k in COST_LABELS]
-        rows += [("Total cost", result["total"], "£ a year"),
-                 ("Cost of the change (all but the budgets)", result["extra"], "£ a year"),
-                 ("Total cost per holder", result["per_holder"], "£ a year"),
-                 ("Cost of the change per holder", result["extra_per_holder"], "£ a year")]
+        rows += [(COST_LABELS[k], result[k], "£, first year") for k in COST_LABELS]
+        rows += [("Total cost", result["total"], "£, first year"),
+                 ("Cost of the change (all but the budgets)", result["extra"], "£, first year"),
+                 ("Total cost per holder", result["per_holder"], "£, first year"),
+                 ("Cost of the change per holder", result["extra_per_holder"], "£, first year")]
     return pd.DataFrame({"measure": [r[0] for r in rows],
                          "value": [round(float(r[1])) for r in rows],
                          "unit": [r[2] for r in rows]})
@@ -779,11 +824,15 @@ class GrowthAnalysis:
     def table(self, start: float = 2014.5, stop: float = 2030.0, step: float = 0.5,
               cap: float = 1_000_000) -> pd.DataFrame:
         """Both plotted fits over ``start``..``stop``, dropping points beyond ``cap`` people (an
-        exponential left to run leaves any sensible axis). Counts are rounded to whole people."""
+        exponential left to run leaves any sensible axis). Counts are rounded to three significant
+        figures: enough to draw a smooth curve, and more than the fits can support (the prose quotes
+        two)."""
         years = np.arange(start, stop + step / 2, step)
         frame = growth_table([self.totals, self.mixed], years)
         frame = frame[frame["upper"] <= cap].reset_index(drop=True)
-        return frame.round({"fitted": 0, "lower": 0, "upper": 0})
+        for column in ("fitted", "lower", "upper"):
+            frame[column] = [round_to_figures(float(v), 3) for v in frame[column]]
+        return frame
 
 
 def growth_analysis(series: pd.DataFrame | None = None) -> GrowthAnalysis:
@@ -810,7 +859,9 @@ def chapter_numbers(chosen: Mapping[str, float], mc: MonteCarlo,
     k_lo, k_hi = (math.exp(growth.mixed.params[0] + z * math.sqrt(growth.mixed.covariance[0, 0]))
                   for z in (-1.96, 1.96))
     n = CONSIDER_COUNT_N
-    consider_k = round(chosen["share_consider"] * n)
+    consider_k = round(0.5 * n)  # the earlier reading of "about half" as a count, for contrast
+    count_beta = consider_beta(0.5, n)
+    consider = consider_range(chosen["share_consider"])
 
     def people(v: float) -> str:
         return f"{float(v):,.0f}"
@@ -837,21 +888,35 @@ def chapter_numbers(chosen: Mapping[str, float], mc: MonteCarlo,
         "mc_holders_upper": people(holders.loc["holders", "upper"]),
         "mc_extra_lower": pounds(holders.loc["extra_per_holder", "lower"]),
         "mc_extra_upper": pounds(holders.loc["extra_per_holder", "upper"]),
+        "up_consider": f"{chosen['share_consider']:.0%}",
+        "up_consider_low": f"{parameters()['share_consider'].low:.0%}",
+        "up_consider_high": f"{parameters()['share_consider'].high:.0%}",
+        "mc_consider_lower": f"{consider.ppf(0):.0%}", "mc_consider_upper": f"{consider.ppf(1):.0%}",
+        "mc_budget_spread": f"{BUDGET_SPREAD[0]:.0%} to {BUDGET_SPREAD[1]:.0%}",
         "beta_k": f"{consider_k}", "beta_n": f"{n}",
         "beta_a": f"{consider_k + 1}", "beta_b": f"{n - consider_k + 1}",
-        "beta_lower": f"{consider_beta(chosen['share_consider'], n).ppf(0.025):.0%}",
-        "beta_upper": f"{consider_beta(chosen['share_consider'], n).ppf(0.975):.0%}",
+        "beta_lower": f"{count_beta.ppf(0.025):.0%}", "beta_upper": f"{count_beta.ppf(0.975):.0%}",
         "conc": f"{ASSUMPTION_CONCENTRATION:g}",
         "top_holders_1": by_holders["label"][0].lower(), "top_holders_2": by_holders["label"][1].lower(),
         "top_holders_3": by_holders["label"][2].lower(),
         "top_cost_1": by_cost["label"][0].lower(), "top_cost_2": by_cost["label"][1].lower(),
         "growth_doubling": f"{growth.totals.doubling_time:.1f}",
         "growth_totals_ceiling_bound": f"{CEILING_BOUND:,}",
-        "growth_totals_at_latest": people(growth.totals.predict([latest["year"]])[0]),
+        "growth_totals_at_latest": people(round_to_figures(growth.totals.predict([latest["year"]])[0])),
         "growth_latest_period": str(latest["period"]),
-        "growth_mixed_ceiling": people(growth.mixed.ceiling),
-        "growth_mixed_ceiling_lower": people(k_lo), "growth_mixed_ceiling_upper": people(k_hi),
+        "growth_mixed_ceiling": people(round_to_figures(growth.mixed.ceiling)),
+        "growth_mixed_ceiling_lower": people(round_to_figures(k_lo)),
+        "growth_mixed_ceiling_upper": people(round_to_figures(k_hi)),
+        "growth_totals_n": f"{len(growth.totals.years)}", "growth_mixed_n": f"{len(growth.mixed.years)}",
     }
+
+
+def round_to_figures(value: float, figures: int = 2) -> float:
+    """``value`` rounded to ``figures`` significant figures: what a fit to a handful of counts,
+    counted in ways not all known, can support (212,345 -> 210,000)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, figures - 1 - int(math.floor(math.log10(abs(value)))))
 
 
 def with_defaults(**params: float) -> dict[str, float]:
@@ -864,6 +929,7 @@ __all__ = [
     "scenario", "targets_table",
     "ALL_PARAMETERS", "COST_LABELS", "CURVES", "GrowthFit", "MIX_LABELS", "MonteCarlo",
     "Parameter", "STEP_LABELS", "beta_around", "check", "completion_rate", "consider_beta",
+    "consider_range", "round_to_figures",
     "costs", "defaults", "evaluate", "fit_growth", "fit_series", "funnel",
     "growth_table", "mix", "monte_carlo", "parameters", "sensitivity", "summary_table",
     "with_defaults",

@@ -25,7 +25,7 @@ COST_FIELDS = ("budgets", "implementation", "double_running", "fixed")
 
 #: Slider steps for the twins: coarse enough to keep each page's grid small.
 FUNNEL_TWIN_STEPS = {"share_aware": 0.1, "share_consider": 0.1, "support": 0.25}
-COST_TWIN_STEPS = {"share_consider": 0.1, "implementation_cost": 400.0, "double_running_share": 0.25}
+COST_TWIN_STEPS = {"share_consider": 0.1, "implementation_cost": 450.0, "double_running_share": 0.25}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -91,12 +91,12 @@ def _cost_base(data: pd.DataFrame | alt.InlineData, maximum: float,
         .transform_calculate(part=label_expr)
         .encode(
             y=alt.Y("part:N", sort=order, title=None),
-            x=alt.X("pounds:Q", title="£ a year", axis=alt.Axis(format="~s", tickCount=5),
+            x=alt.X("pounds:Q", title="£, first year", axis=alt.Axis(format="~s", tickCount=5),
                     scale=alt.Scale(domain=[0, max(float(maximum), 1.0)])),
             color=alt.Color("part:N", sort=order, legend=None,
                             scale=alt.Scale(domain=order, range=list(charts.PALETTE[:4]))),
             tooltip=[alt.Tooltip("part:N", title="Part"),
-                     alt.Tooltip("pounds:Q", title="£ a year", format=",.0f")],
+                     alt.Tooltip("pounds:Q", title="£, first year", format=",.0f")],
         )
         .properties(width=width, height=alt.Step(34))
         .mark_bar()
@@ -117,9 +117,9 @@ def cost_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] = (),
         chart = twin.bind(chart, sliders)
     return charts.describe(
         chart,
-        title="What a year of budgets costs the area",
-        description=("A horizontal bar chart of one year's cost to the area in pounds, in four parts: "
-                     "the money in the budgets held, the implementation cost per holder, double "
+        title="What the first year of budgets costs the area",
+        description=("A horizontal bar chart of the first year's cost to the area in pounds, in four "
+                     "parts: the money in the budgets held, the one-off implementation cost per new holder, double "
                      "running (the part of the budgets still paid to services that cannot close) and "
                      "the area's set-up cost, which is paid whatever the uptake."),
         subtitle="Budgets replace services; the other three parts are the cost of the change",
@@ -143,7 +143,7 @@ def explorer_table(result: Mapping[str, Any]) -> pd.DataFrame:
     people = [(model.STEP_LABELS[k], float(result[k])) for k in model.STEP_LABELS]
     money = [(model.COST_LABELS[k], float(result[k])) for k in COST_FIELDS]
     return pd.DataFrame({
-        "panel": ["People"] * len(people) + ["£ a year"] * len(money),
+        "panel": ["People"] * len(people) + ["£, first year"] * len(money),
         "what": [w for w, _ in people + money],
         "value": [v for _, v in people + money],
     })
@@ -159,9 +159,9 @@ def explorer_chart(result: Mapping[str, Any]) -> alt.TopLevelMixin:
     chart = alt.Chart(explorer_table(result)).mark_bar().encode(
         y=alt.Y("what:N", sort=order, title=None),
         x=alt.X("value:Q", title=None, axis=alt.Axis(format="~s")),
-        color=alt.Color("panel:N", legend=None, sort=["People", "£ a year"],
+        color=alt.Color("panel:N", legend=None, sort=["People", "£, first year"],
                         scale=alt.Scale(range=[charts.PALETTE[0], charts.PALETTE[1]])),
-        row=alt.Row("panel:N", title=None, sort=["People", "£ a year"]),
+        row=alt.Row("panel:N", title=None, sort=["People", "£, first year"]),
         tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("value:Q", title="", format=",.0f")],
     ).properties(width=420).resolve_scale(x="independent", y="independent")
     return charts.describe(
@@ -370,7 +370,7 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
     line = alt.Chart(curves).mark_line().encode(
         x="year:Q", y=alt.Y("fitted:Q", scale=y_scale), color=colour,
         tooltip=[alt.Tooltip("fit:N", title="Fit"), alt.Tooltip("year:Q", format=".1f"),
-                 alt.Tooltip("fitted:Q", title="Fitted", format=",.0f")])
+                 alt.Tooltip("fitted:Q", title="Fitted (2 significant figures)", format=",.2r")])
     dots = alt.Chart(points).mark_point(filled=True, size=70, color=charts.INK).encode(
         x="year:Q", y=alt.Y("holders:Q", scale=y_scale),
         shape=alt.Shape("basis:N", title="Count",
@@ -392,7 +392,8 @@ def growth_chart(curves: pd.DataFrame, points: pd.DataFrame, targets: pd.DataFra
                      "wheelchair budgets). Two fitted curves with shaded intervals: one fitted to the "
                      "point-in-time totals only, one to every point. Hollow triangles mark the "
                      "national targets."),
-        subtitle="Shaded: 95% interval of each fitted curve; triangles: targets",
+        subtitle=("Shaded: each fit's own 95% band, which assumes the counts are exact and counted "
+                  "alike (they are not); triangles: targets"),
     )
 
 

@@ -101,6 +101,14 @@ def test_timeline_events_key_selection_details_and_latest_uptake():
     assert "wheelchair" in latest["event"]  # the count's basis is said beside it
 
 
+def test_timeline_detail_from_another_source_credits_that_source():
+    budget = figure("phb_pilot_annual_budget")
+    events = ec.timeline_events(load("timeline"), details={7: (f"budget {budget.text}", budget.source_id)})
+    pilot = events.set_index("event_id").loc[7]
+    assert budget.text in pilot["event"]
+    assert pilot["source"] == f"nhsconfed2011views; {budget.source_id}"
+
+
 def test_timeline_events_refuse_unknown_ids_and_missing_columns():
     with pytest.raises(ValueError, match="unknown"):
         ec.timeline_events(load("timeline"), events=[1, 999])

@@ -300,8 +300,30 @@ def test_advocacy_value_counts_extra_holders_cost_and_value():
         q.advocacy_value(g, 0.5, 1000, -5)
 
 
+def test_advocacy_value_counts_the_extra_holders_budgets_against_their_saving():
+    g = q.Groups(("a", "b"), [0.5, 0.5], [1, 1], [0.1, 0.3], [1, 1])
+    # 50 extra holders, each saving 3,050 in other services but paid a budget of 3,602
+    v = q.advocacy_value(g, 0.5, 1000, cost_per_extra_holder=200, value_per_holder=3050,
+                         budget_per_holder=3602)
+    assert v.budgets == pytest.approx(50 * 3602)
+    assert v.net == pytest.approx(50 * (3050 - 3602 - 200))  # the saving alone does not pay
+    assert v.cost == pytest.approx(50 * 200)  # the advocacy's own cost stays apart
+    with pytest.raises(ValueError, match="budget_per_holder must be between 0 and 1e"):
+        q.advocacy_value(g, 0.5, 1000, 200, 3050, budget_per_holder=-1)
+
+
 def test_summary_texts_are_prefixed_prose():
     result, _, comparison = q.scenario("deprivation quintiles", 0.5)
     texts = q.summary_texts(result, comparison, "dep")
     assert texts["dep_verdict"] == "narrows" and texts["dep_advocacy"] == "50%"
     assert float(texts["dep_hi_budgets"]) == pytest.approx(result.summary["hi_budgets"], abs=5e-4)
+
+
+def test_sourced_rates_chart_axis_names_both_measures_it_draws():
+    from phb import inequality_charts as ic
+
+    spec = ic.sourced_rates_chart().to_dict()
+    title = spec["encoding"]["x"]["title"].lower()
+    series = set(ic.sourced_rates()["series"])
+    assert any("personal budget" in s.lower() for s in series) and any("direct payment" in s.lower() for s in series)
+    assert "personal budget" in title and "direct payment" in title

@@ -282,3 +282,10 @@ def test_poet_conflicts_list_every_linked_figure():
     negative = table[table["measure"].str.contains("negative")]
     assert set(negative["other_id"]) == {"poet2014_negative_s2", "poet2014_negative_blog"}
     assert set(negative["used"]) == {figure("poet2014_negative_s1").text}
+
+
+def test_a_result_whose_base_is_not_published_is_not_drawn_with_the_survey_as_its_base():
+    results = oc.poet_results(include_conflicting=True).set_index("figure_id")
+    for fid in oc.BASE_NOT_PUBLISHED:
+        assert results.loc[fid, "sample"].startswith("base not published"), fid
+    assert results.loc["poet2014_qol_improved_s1", "sample"].startswith("n = ")

@@ -34,11 +34,14 @@ def by_hand(p: dict[str, float]) -> float:
 
 def test_sourced_defaults_come_from_data():
     p = uptake.parameters()
-    assert p["share_consider"].default == pytest.approx(
-        1 - figure("study2011_would_not_consider").value)
+    minority = figure("study2011_would_consider_minority")
+    assert p["share_consider"].high == minority.upper  # "a minority": below a half
+    assert p["share_consider"].low == uptake.CONSIDER_FLOOR
+    assert p["share_consider"].default == pytest.approx((uptake.CONSIDER_FLOOR + minority.upper) / 2)
     audit = figure("audit_commission_dp_cost_per_user")
-    assert (p["implementation_cost"].low, p["implementation_cost"].high) == (audit.lower, audit.upper)
-    assert p["implementation_cost"].default == pytest.approx((audit.lower + audit.upper) / 2)
+    # one-off, per new holder; from £0 (already paid by the area set-up) to the Commission's top
+    assert (p["implementation_cost"].low, p["implementation_cost"].high) == (0.0, audit.upper)
+    assert p["implementation_cost"].default == pytest.approx(audit.upper / 2)
     assert p["mean_budget"].default == figure("nateval_mh_mean_budget").value
     assert p["fixed_cost"].default == pytest.approx(
         figure("nateval_infrastructure_cost").value / figure("nateval_infrastructure_years").value)
@@ -65,6 +68,16 @@ def test_consider_beta_is_built_from_the_stated_reading_of_about_half():
     low, high = beta.interval(0.95)
     assert low < 0.5 < high and high - low > uptake.consider_beta(0.5, 162).interval(0.95)[1] - \
         uptake.consider_beta(0.5, 162).interval(0.95)[0]
+
+
+def test_would_consider_is_drawn_from_the_range_the_words_allow_not_from_a_count():
+    spec = uptake.parameters()["share_consider"]
+    words = uptake.consider_range(spec.default)
+    assert words.ppf(0) == pytest.approx(spec.low) and words.ppf(1) == pytest.approx(spec.high)
+    assert words.std() > uptake.consider_beta(0.5, 58).std()  # wider than "29 of 58"
+    assert spec.high <= 0.5  # "by no means a majority"
+    moved = uptake.consider_range(0.95)  # centred on the reader's choice, kept inside 0 to 1
+    assert moved.ppf(1) == pytest.approx(1.0) and moved.ppf(0) == pytest.approx(0.95 - (spec.high - spec.low) / 2)
 
 
 # ---------------------------------------------------------------------------------- the model
@@ -207,7 +220,7 @@ def test_monte_carlo_is_seeded_vectorised_and_brackets_the_central_case():
     b = uptake.monte_carlo(draws=20_000, seed=7)
     assert np.array_equal(a.outputs["holders"], b.outputs["holders"])
     assert a.outputs["holders"].shape == (20_000,)
-    assert a.inputs["share_consider"].mean() == pytest.approx(0.5, abs=0.01)
+    assert a.inputs["share_consider"].mean() == pytest.approx(uptake.defaults()["share_consider"], abs=0.01)
     low, high = uptake.parameters()["implementation_cost"].low, uptake.parameters()[
         "implementation_cost"].high
     assert low <= a.inputs["implementation_cost"].min() <= a.inputs["implementation_cost"].max() <= high
@@ -216,6 +229,34 @@ def test_monte_carlo_is_seeded_vectorised_and_brackets_the_central_case():
     for key in ("holders", "total", "per_holder"):
         assert summary.loc[key, "lower"] < central[key] < summary.loc[key, "upper"]
     assert (a.outputs["holders"] <= uptake.defaults()["population"]).all()
+
+
+def test_monte_carlo_varies_double_running_and_the_budget_around_the_chosen_values():
+    mc = uptake.monte_carlo(draws=20_000, seed=3, double_running_share=0.2, mean_budget=4_000)
+    assert mc.inputs["double_running_share"].std() > 0.01
+    assert mc.inputs["double_running_share"].mean() == pytest.approx(0.2, abs=0.01)
+    low, high = uptake.BUDGET_SPREAD
+    assert mc.inputs["mean_budget"].min() >= low * 4_000 and mc.inputs["mean_budget"].max() <= high * 4_000
+    fixed = uptake.monte_carlo(draws=20_000, seed=3, double_running_share=0.0, mean_budget=0.0)
+    assert (fixed.inputs["mean_budget"] <= 1e-6).all()  # a zero budget stays (near) zero
+    # drawing the largest cost drivers widens the interval of the cost of the change
+    spread = mc.summary(["extra"]).iloc[0]
+    assert spread["upper"] - spread["lower"] > 0
+
+
+def test_implementation_is_a_one_off_cost_charged_once_per_new_holder():
+    r = uptake.evaluate(implementation_cost=1_000, population=1_000)
+    assert r["implementation"] == pytest.approx(r["holders"] * 1_000)
+
+
+def test_growth_numbers_in_prose_are_rounded_to_two_significant_figures():
+    chosen = uptake.scenario()
+    numbers = uptake.chapter_numbers(chosen, uptake.monte_carlo(draws=2_000), uptake.growth_analysis())
+    for key in ("growth_mixed_ceiling", "growth_mixed_ceiling_lower", "growth_mixed_ceiling_upper",
+                "growth_totals_at_latest"):
+        digits = numbers[key].replace(",", "").rstrip("0")
+        assert len(digits) <= 2, (key, numbers[key])
+    assert uptake.round_to_figures(212_345) == 210_000 and uptake.round_to_figures(0.0) == 0.0
 
 
 def test_monte_carlo_respects_the_readers_choices():
@@ -237,9 +278,10 @@ def test_sensitivity_rows_are_the_model_at_each_end_sorted_by_swing():
     assert (costs_only == 0).all()  # money does not change who takes a budget
 
 
-def test_uptake_sensitivity_finds_awareness_first_at_the_defaults():
+def test_uptake_sensitivity_finds_the_words_range_and_awareness_first_at_the_defaults():
+    # "would consider" spans the range the report's words allow (a fivefold range), so it leads
     frame = uptake.sensitivity("uptake", uptake.BEHAVIOUR_PARAMETERS)
-    assert frame["parameter"][0] == "share_aware"
+    assert list(frame["parameter"][:2]) == ["share_consider", "share_aware"]
 
 
 # ---------------------------------------------------------------------------------- growth
