@@ -16,12 +16,13 @@ PYTEST_ARGS ?=
 SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
 
-.PHONY: help setup book build-stored serve test test-fast execute bench lock clean check-python check-node workshop pdf
+.PHONY: help setup book build-stored serve lab test test-fast execute bench lock clean check-python check-node workshop pdf
 
 help:
 	@echo "make book    build the book (executing notebooks through a cache) into $(HTML)"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)/"
-	@echo "make test    unit, data, notebook (nbval), strict build and browser tests"
+	@echo "make test    unit, data, notebook (nbval), strict build, browser and live JupyterLab tests"
+	@echo "make lab     open the chapters in JupyterLab on http://127.0.0.1:8888/ (the live route)"
 	@echo "make execute re-run every notebook and store its outputs (after changing code or data)"
 	@echo "make bench   refresh benchmarks/RESULTS.md"
 	@echo "make workshop student notebooks without solutions, with the data, zipped, in workshop/"
@@ -73,6 +74,10 @@ book: setup
 build-stored: setup
 	$(VENV)/bin/sphinx-build $(SPHINX_FLAGS) -D nb_execution_mode=off -b html . $(HTML)
 
+# The live route trainers and researchers take: JupyterLab from the pinned environment, on this machine.
+lab: $(VENV)/.installed
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=8888 --no-browser --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
+
 serve:
 	@test -f $(HTML)/index.html || { echo "make: no built book yet: run make book first"; exit 1; }
 	@echo "Serving the book on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
@@ -80,9 +85,10 @@ serve:
 
 # ---------------------------------------------------------------- tests
 # One pytest run, in order: unit and data tests, nbval over every notebook (each executed once),
-# the strict build of the stored outputs, then the browser tests against that build.
+# the strict build of the stored outputs, the browser tests against that build, then the live
+# notebooks in a real JupyterLab (tests/live).
 test: setup
-	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/workshop tests/book \
+	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/workshop tests/book tests/live \
 	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
 
 # Unit and data tests only, for a quick loop while coding.
