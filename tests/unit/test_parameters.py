@@ -179,3 +179,12 @@ def test_the_models_refuse_truncation_too():
         stats_charts.chapter_defaults(n=129.7)
     with pytest.raises(ValueError, match="survey_size must be between 1 and"):
         stats_charts.chapter_defaults(survey_size=30_000)
+
+
+def test_a_mapping_of_parameters_is_checked_the_same_way():
+    """For tools that build a papermill command (the explorers' export): the same refusals."""
+    assert parameters.check_mapping(HOW_SURE, {"n": 400})["n"] == 400
+    with pytest.raises(ParameterError, match="unknown parameter 'true_share'"):
+        parameters.check_mapping(HOW_SURE, {"true_share": 0.5})
+    with pytest.raises(ParameterError, match="n must be a whole number, at least 1; got 129.7"):
+        parameters.check_mapping(HOW_SURE, {"n": 129.7})
