@@ -143,7 +143,7 @@ ALL_PARAMETERS = FUNNEL_PARAMETERS + MIX_PARAMETERS + COST_PARAMETERS
 #: the "interval" is a single number.
 MIN_DRAWS = 1_000
 MAX_DRAWS = 10_000_000
-MIN_DRAWS_REASON = "fewer cannot give a 95% interval"
+MIN_DRAWS_REASON = "fewer leave under 25 draws beyond each end of a 95% interval"
 
 #: The study's counts behind the "would consider" Beta (see :func:`consider_beta`).
 CONSIDER_COUNT_N = 58
