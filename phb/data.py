@@ -15,14 +15,16 @@ Public API
     Every :class:`Problem` in a data directory (empty list when valid).
 ``data_dictionary()`` / ``sources_markdown()``
     Markdown for the two appendices.
-``python -m phb.data validate [DIR]``
-    Command line check: exit 0 with a one-line summary, or 1 with every problem.
+``python -m phb.data validate [DIR] [--bibliography FILE]``
+    Command line check: exit 0 with a one-line summary, or 1 with every problem (``--help`` for more).
 
 Importing this module is cheap: pandas and frictionless are imported only when needed.
 """
 
 from __future__ import annotations
 
+import argparse
+import calendar
 import csv
 import difflib
 import io
@@ -311,7 +313,8 @@ def _check_bounds(file: str, line: int, row: dict[str, str], unit_col: str = "un
     return problems
 
 
-def _hand_checks(directory: Path, descriptor: dict[str, Any], texts: dict[str, str], bibliography: Path) -> list[Problem]:
+def _hand_checks(directory: Path, descriptor: dict[str, Any], texts: dict[str, str], bibliography: Path,
+                 check_citations: bool = True) -> list[Problem]:
     """Rules frictionless cannot express: cross-row, cross-table and bibliography checks."""
     problems: list[Problem] = []
     resources = {r["name"]: r for r in descriptor["resources"]}
@@ -321,8 +324,8 @@ def _hand_checks(directory: Path, descriptor: dict[str, Any], texts: dict[str, s
         figures = {r["id"]: r for _, r in rows["figures"]}
 
     # Bibliography: every source_id must be a key of references.bib, and vice versa.
-    keys = _bib_keys(bibliography)
-    if keys is None:
+    keys = _bib_keys(bibliography) if check_citations else None
+    if keys is None and check_citations:
         problems.append(Problem(bibliography.name, None, None, "missing-file", f"bibliography {bibliography} not found"))
     for name, table in rows.items():
         file = resources[name]["path"]
@@ -451,6 +454,49 @@ def _check_quotes(resources: dict[str, dict[str, Any]], rows: dict[str, list[tup
     return problems
 
 
+DATE_SHAPE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+"""YYYY, YYYY-MM or YYYY-MM-DD: the shapes of the package's date columns (``"x-date": true``)."""
+
+
+def _date_problem(cell: str) -> str | None:
+    """Why a date cell names no real year, month or day (None if it does, or if it is not date-shaped:
+    the column's pattern reports a wrong shape). '2011-13' has no month 13; '2011-02-30' no day 30."""
+    match = DATE_SHAPE.match(cell)
+    if not match:
+        return None
+    year, month, day = (None if g is None else int(g) for g in match.groups())
+    assert year is not None
+    if year < 1:
+        return f"'{cell}' is not a real date: there is no year 0"
+    if month is not None and not 1 <= month <= 12:
+        return f"'{cell}' is not a real date: there is no month {month:02d} (months are 01 to 12)"
+    if month is not None and day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return (f"'{cell}' is not a real date: {calendar.month_name[month]} {year} has days "
+                    f"01 to {last}")
+    return None
+
+
+def _date_problems(descriptor: dict[str, Any], texts: dict[str, str]) -> list[Problem]:
+    """Every cell of a date column (a field with ``"x-date": true``) must be a real calendar date."""
+    problems = []
+    for res in descriptor["resources"]:
+        columns = {f["name"]: f.get("constraints", {}).get("pattern", "")
+                   for f in res.get("schema", {}).get("fields", []) if f.get("x-date")}
+        if not columns or res.get("name") not in texts:
+            continue
+        for line, row in _rows(texts[res["name"]]):
+            for column, pattern in columns.items():
+                cell = row.get(column, "")
+                if pattern and not re.fullmatch(pattern, cell):
+                    continue  # a wrong shape for this column: its pattern constraint reports it
+                why = _date_problem(cell)
+                if why:
+                    problems.append(Problem(res["path"], line, column, "real-date", why))
+    return problems
+
+
 def _check_shares(file: str, table: list[tuple[int, dict[str, str]]], rule: dict[str, Any]) -> list[Problem]:
     """Shares of one whole (grouped by rule['group_by']) must sum to rule['total'] within rounding."""
     groups: dict[tuple[str, ...], list[tuple[int, float]]] = {}
@@ -498,14 +544,17 @@ def _suggest(name: str, options: Iterable[str]) -> str:
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
-def validate(directory: Path | str = DATA_DIR, bibliography: Path | str | None = None) -> list[Problem]:
+def validate(directory: Path | str = DATA_DIR, bibliography: Path | str | None = None,
+             check_citations: bool = True) -> list[Problem]:
     """Every problem in the data package in ``directory`` (an empty list if it is valid).
 
     Checks, in order: the descriptor; each file (present, non-empty, UTF-8, header as
     declared); frictionless validation of types, constraints, primary and foreign keys;
     then cross-row rules (qualifier/bounds, percentages, shares summing to 100, conflict
     links, structured tables agreeing with ``figures.csv``, every ``source_id`` a key of
-    the bibliography). ``bibliography`` defaults to ``references.bib`` beside the directory.
+    the bibliography, every date column a real date). ``bibliography`` defaults to
+    ``references.bib`` beside the directory; ``check_citations=False`` skips the bibliography checks
+    (for a copy of the package without its bibliography).
     """
     directory = Path(directory)
     bib = Path(bibliography) if bibliography else directory.parent / BIBLIOGRAPHY
@@ -526,7 +575,8 @@ def validate(directory: Path | str = DATA_DIR, bibliography: Path | str | None =
     problems += _frictionless_problems(directory, descriptor, set(texts))
     # The hand checks parse cells leniently (a cell frictionless rejects is skipped), so they run on
     # every readable table and the report lists every problem at once.
-    problems += _hand_checks(directory, descriptor, texts, bib)
+    problems += _hand_checks(directory, descriptor, texts, bib, check_citations)
+    problems += _date_problems(descriptor, texts)
     return sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.message))
 
 
@@ -867,38 +917,79 @@ def sources_markdown(directory: Path | str | None = None, cite: bool = False) ->
 # --------------------------------------------------------------------------- command line
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m phb.data validate [DIR]`` or ``python -m phb.data figure ID [DIR]``."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    usage = "usage: python -m phb.data validate [DIR] | figure ID [DIR]"
-    if not args or args[0] not in ("validate", "figure"):
-        print(usage, file=sys.stderr)
-        return 2
-    if args[0] == "validate":
-        directory = Path(args[1]) if len(args) > 1 else DATA_DIR
-        _, problems = _validated(directory)
-        if problems:
-            for p in problems:
-                print(p)
-            print(f"FAILED: {len(problems)} problem(s) in {directory}", file=sys.stderr)
-            return 1
-        descriptor, _ = _descriptor(directory)
-        assert descriptor is not None
-        rows = {r["name"]: sum(1 for _ in _rows((directory / r["path"]).read_text(encoding="utf-8")))
-                for r in descriptor["resources"]}
-        print(f"OK: {directory} is valid: {len(rows)} tables, {sum(rows.values())} rows, "
-              f"{rows.get('figures', 0)} figures, {rows.get('sources', 0)} sources")
-        return 0
-    if len(args) < 2:
-        print(usage, file=sys.stderr)
-        return 2
+def _parser() -> argparse.ArgumentParser:
+    """The command line: ``validate [DIR] [--bibliography FILE]`` and ``figure ID [DIR]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m phb.data",
+        description="Check the book's data package (data/: CSV tables described by datapackage.json) "
+                    "and look up the figures the prose quotes.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = commands.add_parser(
+        "validate", help="check a data package and list every problem",
+        description="Check a data package: the descriptor; each file (present, UTF-8, header as "
+                    "declared); types, constraints and keys (frictionless); dates that are real dates; "
+                    "bounds, shares and figures that agree across tables; and every source_id a key of "
+                    "the bibliography. Prints OK and a count, or every problem as 'file: row, column: "
+                    "[rule] message' and exits 1.")
+    check.add_argument("directory", nargs="?", type=Path, default=DATA_DIR, metavar="DIR",
+                       help="the folder holding datapackage.json (default: the book's data/)")
+    check.add_argument("--bibliography", type=Path, metavar="FILE",
+                       help="the BibTeX file whose keys every source_id must be (default: "
+                            f"{BIBLIOGRAPHY} beside DIR; if there is none, citation keys are not "
+                            "checked and a note says so)")
+    look = commands.add_parser(
+        "figure", help="print one figure as the prose quotes it, with its source",
+        description="Print one figure of figures.csv as the prose quotes it, then its citation key "
+                    "and locator.")
+    look.add_argument("id", help="the figure's id, e.g. poet2014_qol_improved")
+    look.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR",
+                      help="the folder holding datapackage.json (default: the book's data/)")
+    return parser
+
+
+def _validate_command(directory: Path, bibliography: Path | None) -> int:
+    """``validate``: print OK and a count (exit 0), or every problem (exit 1)."""
+    beside = directory.parent / BIBLIOGRAPHY
+    check_citations = bibliography is not None or beside.is_file()
+    if not check_citations:
+        print(f"note: no {BIBLIOGRAPHY} beside {directory}, so citation keys (source_id) were not "
+              "checked; give --bibliography FILE to check them", file=sys.stderr)
+    problems = validate(directory, bibliography, check_citations=check_citations)
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"FAILED: {len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    descriptor, _ = _descriptor(directory)
+    assert descriptor is not None
+    rows = {r["name"]: sum(1 for _ in _rows((directory / r["path"]).read_text(encoding="utf-8")))
+            for r in descriptor["resources"]}
+    print(f"OK: {directory} is valid: {len(rows)} tables, {sum(rows.values())} rows, "
+          f"{rows.get('figures', 0)} figures, {rows.get('sources', 0)} sources")
+    return 0
+
+
+def _figure_command(figure_id: str, directory: Path | None) -> int:
+    """``figure``: print the figure's text, citation and locator (exit 0), or why not (exit 1)."""
     try:
-        fig = figure(args[1], args[2] if len(args) > 2 else None)
+        fig = figure(figure_id, directory)
     except (KeyError, DataValidationError) as exc:
         print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
         return 1
     print(f"{fig.text}\t[{fig.citation}] {fig.locator}")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m phb.data validate [DIR] [--bibliography FILE]`` or ``figure ID [DIR]``;
+    ``--help`` on either says more. Returns the exit code (2 for a usage error)."""
+    try:
+        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:  # --help (0) or a usage error (2): argparse has printed why
+        return int(exc.code or 0)
+    if args.command == "validate":
+        return _validate_command(args.directory, args.bibliography)
+    return _figure_command(args.id, args.directory)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -366,6 +366,15 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
 }
 
 
+#: The values the model accepts for each ratio of a two-sided preset (as ``_ratios`` checks them);
+#: chapter 8's papermill parameters take their ranges from here.
+RATIO_RANGES: dict[str, tuple[float, float]] = {
+    "propensity_ratio": (0.0, 1.0),
+    "need_ratio": (1.0, 5.0),
+    "benefit_ratio": (0.2, 5.0),
+}
+
+
 @functools.cache
 def _sourced(key: str) -> tuple[float, str]:
     """A sourced default as a proportion, with a source line naming the figure and its citation."""

@@ -569,8 +569,9 @@ def chapter_defaults(n: int | None = None, share: float | None = None,
     from phb.data import figure
 
     return {
-        "n": int(figure("poet2014_holders_n").value) if n is None else int(n),
-        "share": figure("poet2014_qol_improved").value / 100 if share is None else float(share),
+        "n": int(figure("poet2014_holders_n").value) if n is None else stats._check_count("n", n, 1),
+        "share": figure("poet2014_qol_improved").value / 100 if share is None else stats._check_share("share", share),
         "strength": selection.STRENGTH if strength is None else float(strength),
-        "survey_size": selection.SURVEY_SIZE if survey_size is None else int(survey_size),
+        "survey_size": (selection.SURVEY_SIZE if survey_size is None
+                        else stats._check_count("survey_size", survey_size, 1, selection.POPULATION_SIZE)),
     }

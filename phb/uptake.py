@@ -138,6 +138,13 @@ MIX_PARAMETERS = ("share_direct_payment", "share_third_party")
 COST_PARAMETERS = ("mean_budget", "implementation_cost", "double_running_share", "fixed_cost")
 ALL_PARAMETERS = FUNNEL_PARAMETERS + MIX_PARAMETERS + COST_PARAMETERS
 
+#: Fewest and most Monte Carlo draws accepted. A 95% interval cuts 2.5% of the draws off each end:
+#: with fewer than 1,000 draws an end rests on a couple of dozen draws or fewer, and with 1 draw
+#: the "interval" is a single number.
+MIN_DRAWS = 1_000
+MAX_DRAWS = 10_000_000
+MIN_DRAWS_REASON = "fewer leave under 25 draws beyond each end of a 95% interval"
+
 #: The focus groups' size: what the earlier reading of "about half" as a count used (see
 #: :func:`consider_beta`, kept to show what that reading claims; the model no longer uses it).
 CONSIDER_COUNT_N = 58
@@ -259,6 +266,20 @@ def check(name: str, value: Any, minimum: float, maximum: float) -> ArrayLike:
         raise ValueError(f"{name} must be between {minimum:g} and {maximum:g}; "
                          f"got {float(np.ravel(bad)[0])!r}")
     return float(array) if array.ndim == 0 else array
+
+
+def _whole(name: str, value: Any, minimum: int, maximum: int | None, why: str = "") -> int:
+    """``value`` as an int if it is a whole number in [minimum, maximum] (no maximum if None).
+
+    Raises ``ValueError`` naming the parameter and its range: 2.5 draws are refused, not truncated.
+    """
+    span = f"from {minimum:,} to {maximum:,}" if maximum is not None else f"of at least {minimum:,}"
+    reason = f" ({why})" if why else ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not (
+            math.isfinite(value) and value == int(value)
+            and minimum <= value and (maximum is None or value <= maximum)):
+        raise ValueError(f"{name} must be a whole number {span}{reason}; got {value!r}")
+    return int(value)
 
 
 def _check_all(values: Mapping[str, Any]) -> dict[str, ArrayLike]:
@@ -469,7 +490,8 @@ def monte_carlo(draws: int = 100_000, seed: int = 2011,
 
     The seed makes the draws the same on every run.
     """
-    draws = int(check("draws", draws, 1, 10_000_000))
+    draws = _whole("draws", draws, MIN_DRAWS, MAX_DRAWS, MIN_DRAWS_REASON)
+    seed = _whole("seed", seed, 0, None)
     p = {**_default_values(), **_check_all(params)}
     rng = np.random.default_rng(seed)
     spec = _sourced()["implementation_cost"]

@@ -20,8 +20,8 @@ def test_the_chapter_has_one_parameters_cell():
     tagged = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1
     source = "".join(tagged[0]["source"])
-    for name in ("n", "share", "strength", "survey_size"):
-        assert f"{name} = None" in source
+    for name, kind in (("n", "int"), ("share", "float"), ("strength", "float"), ("survey_size", "int")):
+        assert f"{name}: {kind} = None" in source
 
 
 def test_live_widget_cells_are_removed_from_the_page_and_twins_kept():
@@ -48,3 +48,14 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert rerun["hs_sel_bias"] in ("0.0", "−0.0")
     # Figures from data/ do not move with the scenario.
     assert rerun["poet2014_holders_n"] == stored["poet2014_holders_n"]
+
+
+@pytest.mark.parametrize("args, named", [
+    (["-p", "n", "abc"], "n must be a whole number, at least 1; got 'abc'"),
+    (["-p", "n", "129.7"], "n must be a whole number, at least 1; got 129.7"),
+])
+def test_papermill_refuses_a_bad_sample_size_in_one_last_line(papermill_shell, args, named):
+    """From the shell: n is named, not 'invalid literal for int()', and 129.7 is not run as 129."""
+    run = papermill_shell("chapters/09_how_sure.ipynb", *args)
+    assert run.returncode != 0
+    assert run.stderr.strip().splitlines()[-1].startswith(f"ParameterError: {named}"), run.stderr[-2000:]

@@ -149,7 +149,7 @@ def test_unknown_parameters_and_outputs_are_refused():
         uptake.evaluate(colour=1)
     with pytest.raises(ValueError, match="output must be one of"):
         uptake.sensitivity("happiness")
-    with pytest.raises(ValueError, match="draws must be between"):
+    with pytest.raises(ValueError, match="draws must be a whole number from 1,000"):
         uptake.monte_carlo(draws=0)
     with pytest.raises(ValueError, match="n must be a whole number"):
         uptake.consider_beta(0.5, 0)

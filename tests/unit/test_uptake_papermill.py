@@ -22,7 +22,7 @@ def test_the_chapter_has_a_parameters_cell_papermill_can_find():
     tagged = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1
     source = "".join(tagged[0]["source"])
-    assert "population = None" in source and "share_aware = None" in source
+    assert "population: int = None" in source and "share_aware: float = None" in source
 
 
 def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
@@ -38,3 +38,20 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert rerun["mc_draws"] == "5,000"
     # the figures from data/ do not move with the reader's assumptions
     assert rerun["nateval_mh_mean_budget"] == stored["nateval_mh_mean_budget"]
+
+
+@pytest.mark.parametrize("args, named", [
+    (["-p", "support_share", "0.8"], "unknown parameter 'support_share' (did you mean 'support'?)"),
+    (["-p", "draws", "2.5"], "draws must be a whole number from 1,000 to 10,000,000"),
+    (["-p", "seed", "-1"], "seed must be a whole number, at least 0"),
+])
+def test_papermill_refuses_a_bad_name_or_value_in_one_last_line(papermill_shell, tmp_path, args, named):
+    """From the shell, as a researcher types it: the run fails and its last line says why."""
+    run = papermill_shell("chapters/07_how_many_would_take_a_budget.ipynb", *args)
+    assert run.returncode != 0
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"ParameterError: {named}"), run.stderr[-2000:]
+    # in the output notebook the refusal is that one line, not a traceback
+    errors = [o for c in json.loads((tmp_path / "out.ipynb").read_text())["cells"]
+              for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert [e["traceback"] for e in errors] == [[last]]
