@@ -47,6 +47,12 @@ NOT_RUN_TEXT = "Run this cell (or Run All) to use the explorer"
 #: box (labels sit above their box and wrap within the panel).
 PANEL_WIDTH = "25em"
 BOX_WIDTH = "8.5em"
+#: Text in the panel: a refusal (an alert, read out by screen readers), a control's label, its notes,
+#: the chapter's scenario. Line heights are set because ipywidgets' HTML spaces lines for inputs.
+ALERT_STYLE = "color:#8b0000;font-weight:600;line-height:1.35;margin:0.2em 0"
+LABEL_STYLE = "font-weight:600;line-height:1.3;margin:0.2em 0"
+NOTE_STYLE = "color:#444;font-size:0.88em;line-height:1.3;margin:0.1em 0"
+TEXT_STYLE = "line-height:1.35;margin:0 0 0.5em 0"
 
 
 def plain_number(value: float, integer: bool = False) -> str:
@@ -223,8 +229,9 @@ class Explorer:
         self._inputs: dict[str, w.Widget] = {}
         self._sliders: dict[str, w.Widget] = {}
         self._out = w.Output(layout=w.Layout(flex="1 1 32em", min_width="0"))
-        self._note = w.HTML(layout=w.Layout(min_height="1.5em"))
-        self._beyond = w.HTML()
+        self._note = w.HTML()
+        self._status: dict[str, w.HTML] = {}
+        self._concerns: str | None = None  # the one control the last change was to, if one
         self._ui: w.Widget | None = None
 
     def _check_names(self, what: str, names: Sequence[str]) -> None:
@@ -251,6 +258,7 @@ class Explorer:
         refuse a combination (it raises ValueError); that message is shown the same way.
         """
         candidate = dict(self.values)
+        self._concerns = next(iter(changes)) if len(changes) == 1 else None
         try:
             for name, value in changes.items():
                 if name not in self._by_name:
@@ -275,13 +283,15 @@ class Explorer:
 
     def beyond_slider(self) -> list[str]:
         """A note for each value typed beyond its slider's range (allowed, and used as typed)."""
-        notes = []
-        for c in self.controls:
-            if isinstance(c, Number) and c.beyond_slider(self.values[c.name]):
-                low, high = c.slider_range
-                notes.append(f"{c.label}: {c.text(self.values[c.name])} is used as typed; the slider "
-                             f"covers {c.text(low)} to {c.text(high)} and rests at its end.")
-        return notes
+        return [f"{c.label}: {note}" for c in self.controls if (note := self._beyond_note(c))]
+
+    def _beyond_note(self, control: Control) -> str:
+        value = self.values[control.name]
+        if not isinstance(control, Number) or not control.beyond_slider(value):
+            return ""
+        low, high = control.slider_range
+        return (f"{control.text(value)} is used as typed; the slider covers {control.text(low)} to "
+                f"{control.text(high)} and rests at its end.")
 
     def scenario_text(self) -> str:
         """What the chapter's scenario is, in words: the sourced defaults, or what differs."""
@@ -311,11 +321,16 @@ class Explorer:
 
     # ---------------------------------------------------------------- the widget
     def _refresh(self) -> None:
-        """Show the message and the notes, and put every input back on the current values."""
-        self._note.value = (f'<div role="alert" style="color:#8b0000;font-weight:600">'
-                            f"{html.escape(self.message)}</div>" if self.message else "")
-        self._beyond.value = "".join(f'<div style="color:#444;font-size:0.9em">{html.escape(n)}</div>'
-                                     for n in self.beyond_slider())
+        """Show the message under the control it concerns (or under the panel when it concerns no
+        single control) and each control's note, and put every input back on the current values."""
+        alert = (f'<div role="alert" style="{ALERT_STYLE}">{html.escape(self.message)}</div>'
+                 if self.message else "")
+        near = self._concerns if self._concerns in self._status else None
+        self._note.value = "" if near else alert
+        for name, status in self._status.items():
+            note = self._beyond_note(self._by_name[name])
+            status.value = ((alert if name == near else "")
+                            + (f'<div style="{NOTE_STYLE}">{html.escape(note)}</div>' if note else ""))
         for name, box in self._inputs.items():
             self._quietly(box, self.values[name])
         for name, slider in self._sliders.items():
@@ -347,14 +362,14 @@ class Explorer:
 
     def _control_widget(self, control: Control) -> w.Widget:
         """A control as the reader sees it: its label above, the input(s), the sourced default."""
-        label = w.HTML(f"<b>{html.escape(control.label)}</b>")
+        label = w.HTML(f'<div style="{LABEL_STYLE}">{html.escape(control.label)}</div>')
         # The input keeps the label as its description (its accessible name) but shows it above:
         # a label beside a box squeezes it.
         hidden_label = {"description": control.label, "style": {"description_width": "0px"}}
         value = self.values[control.name]
         if isinstance(control, Choice):
             box = w.Dropdown(options=list(control.options), value=value,
-                             layout=w.Layout(width="100%"), **hidden_label)
+                             layout=w.Layout(width="95%"), **hidden_label)
             row: w.Widget = box
         else:
             # A text box with the model's whole range beside a slider over the common range: a
@@ -374,8 +389,10 @@ class Explorer:
         default = f"Sourced default: {control.text(control.default)}"
         if self.start[control.name] != control.default:
             default += f" · this chapter's scenario: {control.text(self.start[control.name])}"
-        note = w.HTML(f'<small style="color:#444">{html.escape(default)}</small>')
-        return w.VBox([label, row, note], layout=w.Layout(margin="0 0 0.4em 0"))
+        note = w.HTML(f'<div style="{NOTE_STYLE}">{html.escape(default)}</div>')
+        self._status[control.name] = w.HTML()
+        return w.VBox([label, row, self._status[control.name], note],
+                      layout=w.Layout(margin="0 0 0.5em 0"))
 
     def _group_widget(self, names: Sequence[str]) -> w.Widget:
         """One group of controls, with where their defaults come from folded beneath them."""
@@ -385,6 +402,11 @@ class Explorer:
                        f'<ul style="font-size:0.9em;margin:0.2em 0;padding-left:1.2em">{sources}</ul>'
                        "</details>")
         return w.VBox([self._control_widget(self._by_name[n]) for n in names] + [where])
+
+    def _show_export(self) -> None:
+        """Fill the export box with the command and show it (it is hidden until asked for)."""
+        self._exported.value = self.export_parameters()
+        self._exported.layout.display = None
 
     def _buttons(self) -> w.Widget:
         fit = w.Layout(width="max-content")
@@ -396,7 +418,7 @@ class Explorer:
             back.on_click(lambda _: self.back_to_scenario())
             buttons.append(back)
         export = w.Button(description="Export scenario for papermill", layout=fit)
-        export.on_click(lambda _: setattr(self._exported, "value", self.export_parameters()))
+        export.on_click(lambda _: self._show_export())
         buttons.append(export)
         return w.HBox(buttons, layout=w.Layout(flex_flow="row wrap"))
 
@@ -410,11 +432,10 @@ class Explorer:
                 controls = groups[0]
             else:
                 controls = w.Tab(children=groups, titles=list(self.groups))
-            self._exported = w.Textarea(layout=w.Layout(width="100%", height="7em"),
-                                        placeholder="Export scenario for papermill: the command "
-                                                    "appears here")
-            panel = w.VBox([w.HTML(f"<p>{html.escape(self.scenario_text())}</p>"), controls,
-                            self._buttons(), self._note, self._beyond],
+            self._exported = w.Textarea(description="papermill command", layout=w.Layout(
+                width="100%", height="8em", display="none"), style={"description_width": "0px"})
+            scenario = w.HTML(f'<p style="{TEXT_STYLE}">{html.escape(self.scenario_text())}</p>')
+            panel = w.VBox([scenario, controls, self._note, self._buttons()],
                            layout=w.Layout(width=PANEL_WIDTH, flex="0 0 auto", margin="0 1em 0 0"))
             body = w.HBox([panel, self._out],
                           layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))

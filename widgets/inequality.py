@@ -25,6 +25,12 @@ NOTEBOOK = "chapters/08_who_benefits.ipynb"
 
 TITLE = "Who benefits? Budgets against need"
 
+#: The panel's tabs: what is compared and the lever, then the assumed ratios.
+GROUPS = {
+    "Groups, advocacy": ("preset", "advocacy"),
+    "Assumed ratios": ("propensity_ratio", "need_ratio", "benefit_ratio"),
+}
+
 #: How the widget's table writes each column (shares as percentages, ratios to two places).
 TABLE_FORMATS = {
     "Share of population": "{:.1%}", "Share of need": "{:.1%}", "Share of budgets": "{:.1%}",
@@ -78,4 +84,4 @@ def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
 def inequality_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
     """The explorer, starting from the chapter's ``scenario`` (its papermill parameters); "Reset"
     goes back to the sourced defaults. Raises ValueError if a starting value is refused."""
-    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, scenario=scenario)
+    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS, scenario=scenario)

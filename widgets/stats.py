@@ -31,6 +31,9 @@ SELECTION_PARAMETERS = ("strength", "survey_size")
 INTERVAL_TITLE = "How wide is the interval? Sample size and observed share"
 SELECTION_TITLE = "Who answers? Self-selection against the truth"
 
+#: The selection explorer's tabs: the survey (what the chapter sets), then the illustrative population.
+SELECTION_GROUPS = {"Survey": ("strength", "survey_size"), "Population": ("true_share", "outcome_link")}
+
 #: Largest sample size the interval explorer's box takes (the slider stops at the twin's end).
 MAX_SAMPLE = 10_000_000
 
@@ -125,4 +128,5 @@ def selection_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
     starting from the chapter's ``scenario`` (its ``strength`` and ``survey_size``). The chapter
     takes no parameter for the truth or the outcome link: the export says so if they moved."""
     return Explorer(SELECTION_TITLE, selection_controls(), render_selection, notebook=NOTEBOOK,
-                    exported=SELECTION_PARAMETERS, scenario=_pick(scenario, SELECTION_PARAMETERS))
+                    exported=SELECTION_PARAMETERS, groups=SELECTION_GROUPS,
+                    scenario=_pick(scenario, SELECTION_PARAMETERS))

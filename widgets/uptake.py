@@ -28,12 +28,12 @@ NOTEBOOK = "chapters/07_how_many_would_take_a_budget.ipynb"
 
 TITLE = "How many would take a budget? Move the assumptions"
 
-#: The panel's tabs: who could take a budget, getting through the process, the mix, the money.
+#: The panel's tabs (short titles: four share the panel's width): who could take a budget, getting
+#: through the process, the mix of budget types, the money.
 GROUPS = {
     "Who": ("population", "share_aware", "share_consider"),
-    "Getting through": ("support", "completion_no_support", "completion_full_support",
-                        "share_agreed"),
-    "Budget types": uptake.MIX_PARAMETERS,
+    "Process": ("support", "completion_no_support", "completion_full_support", "share_agreed"),
+    "Types": uptake.MIX_PARAMETERS,
     "Costs": uptake.COST_PARAMETERS,
 }
 

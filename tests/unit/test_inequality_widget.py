@@ -66,7 +66,7 @@ def test_widget_builds_and_a_typed_impossible_value_shows_an_alert():
     ex = widget.inequality_explorer()
     ui = ex.widget()
     ex._inputs["advocacy"].value = 7.0
-    assert 'role="alert"' in ex._note.value
+    assert 'role="alert"' in ex._status["advocacy"].value
     assert ex._inputs["advocacy"].value == 0.0
     assert ui is ex.widget()
 

@@ -88,9 +88,11 @@ def test_a_value_beyond_the_slider_but_allowed_by_the_model_is_used_as_typed():
     assert explorer.parameters["population"] == 50_000 and explorer.message == ""
     assert box.value == 50_000, "the box keeps what was typed (no silent clamp)"
     assert explorer._sliders["population"].value == 1000, "the slider rests at its end"
-    assert "50,000 is used as typed" in explorer._beyond.value and "0 to 1,000" in explorer._beyond.value
+    status = explorer._status["population"].value
+    assert "50,000 is used as typed" in status and "0 to 1,000" in status
     box.value = 2_000_000
-    assert "must be between 0 and 1,000,000; got 2,000,000" in explorer._note.value
+    status = explorer._status["population"].value  # the refusal shows under the box typed in
+    assert 'role="alert"' in status and "must be between 0 and 1,000,000; got 2,000,000" in status
     assert explorer.parameters["population"] == 50_000 and box.value == 50_000
     assert ui is explorer.widget()
 
@@ -165,6 +167,14 @@ def test_export_is_a_papermill_command_that_reproduces_the_scenario_exactly():
     passed = {words[i + 1]: _resolve_type(words[i + 2]) for i in range(3, len(words), 3)}
     assert passed == explorer.parameters
     assert type(passed["population"]) is int and passed["share"] == 0.30000000000000004
+
+
+def test_the_export_button_shows_the_command():
+    explorer = make()
+    box = explorer.widget().children[-1]
+    assert isinstance(box, w.Textarea) and box.layout.display == "none"
+    by_description(explorer.widget(), w.Button)["Export scenario for papermill"].click()
+    assert box.value == explorer.export_parameters() and box.layout.display is None
 
 
 def test_export_names_only_the_chapters_parameters_and_says_what_it_leaves_out():
