@@ -16,6 +16,9 @@ import nbformat
 #: Cell metadata that changes on every run and would make diffs noisy.
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
 
+#: The output type of a live widget: a reference to a model that lives in the kernel that ran it.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 
 def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove timestamps and other run-to-run noise so that re-running an unchanged chapter
@@ -25,6 +28,23 @@ def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.metadata.pop(key, None)
     notebook.metadata.pop("papermill", None)
     notebook.metadata.pop("widgets", None)
+    return without_widget_views(notebook)
+
+
+def without_widget_views(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Store each widget output as its stand-in only (the explorers' "Run this cell (or Run All) to
+    use the explorer"), not as a view of its model.
+
+    Why: the model dies with the kernel that ran the notebook, so a stored view shows "Error
+    displaying widget: model not found" in JupyterLab (and the widget's repr, ``VBox(children=...``,
+    in a notebook not yet trusted). Storing the widget state instead would restore a copy that does
+    not respond until the cell runs again, would change on every run (its model ids are random), and
+    would make the book's pages load the widget manager from another host (myst-nb embeds any
+    stored widget state).
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     return notebook
 
 

@@ -2,17 +2,41 @@
 
 A front end only: every number comes from :mod:`phb.inequality` and every chart from
 :mod:`phb.inequality_charts`. Defaults are sourced (data/) or labelled "Assumption:".
+
+Use in a live notebook (chapter 8's explorer cell)::
+
+    from widgets.inequality import inequality_explorer
+    explorer = inequality_explorer({"preset": preset, "advocacy": advocacy, ...})
+    explorer
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
-import pandas as pd
 
-from phb import inequality, inequality_charts
-from widgets.base import Choice, Explorer, Number
+from phb import charts, inequality, inequality_charts
+from widgets.base import Choice, Explorer, Number, formatted
+
+#: The chapter this explorer lives in; every control is one of its papermill parameters.
+NOTEBOOK = "chapters/08_who_benefits.ipynb"
+
+TITLE = "Who benefits? Budgets against need"
+
+#: The panel's tabs: what is compared and the lever, then the assumed ratios.
+GROUPS = {
+    "Groups, advocacy": ("preset", "advocacy"),
+    "Assumed ratios": ("propensity_ratio", "need_ratio", "benefit_ratio"),
+}
+
+#: How the widget's table writes each column (shares as percentages, ratios to two places).
+TABLE_FORMATS = {
+    "Share of population": "{:.1%}", "Share of need": "{:.1%}", "Share of budgets": "{:.1%}",
+    "Share of benefit": "{:.1%}", "Take-up per 1,000 in need": "{:,.1f}",
+    "Take-up relative to reference group": "{:.2f}",
+}
 
 SETTING_LABELS = {
     "propensity_ratio": "take-up ratio",
@@ -44,7 +68,7 @@ def controls() -> list[Choice | Number]:
     ]
 
 
-def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
     """The chart and table for one set of control values (the model may refuse: ValueError)."""
     result, _, comparison = inequality.scenario(
         params["preset"], params["advocacy"], params["propensity_ratio"], params["need_ratio"],
@@ -53,15 +77,11 @@ def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
     unused = [SETTING_LABELS[k] for k in SETTING_LABELS if k not in used]
     note = f"This preset does not use the {' or '.join(unused)} setting" if unused else ""
     chart = inequality_charts.shares_chart(result, benefit=True, comparison=comparison, note=note)
-    return chart, inequality_charts.readable_table(result)
+    table = formatted(inequality_charts.readable_table(result), TABLE_FORMATS)
+    return chart, charts.table(table, f"Budgets against need by group: {params['preset']}")
 
 
-def explorer(**parameters: Any) -> Explorer:
-    """The explorer, started at ``parameters`` (a chapter's papermill parameters); reset goes back
-    to the sourced defaults. Raises ValueError if a starting parameter is refused."""
-    ex = Explorer("Who benefits? Budgets against need", controls(), render)
-    if parameters:
-        message = ex.set(**parameters)
-        if message:
-            raise ValueError(message)
-    return ex
+def inequality_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
+    """The explorer, starting from the chapter's ``scenario`` (its papermill parameters); "Reset"
+    goes back to the sourced defaults. Raises ValueError if a starting value is refused."""
+    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS, scenario=scenario)

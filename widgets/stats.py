@@ -2,10 +2,18 @@
 
 Front ends only: every number comes from :mod:`phb.stats` and :mod:`phb.selection`, and every chart
 from :mod:`phb.stats_charts` (the same specs as the page's kernel-free twins).
+
+Use in a live notebook (chapter 9's explorer cells), with the chapter's scenario::
+
+    explorer = interval_explorer(scenario)     # sample size and share
+    explorer
+    explorer = selection_explorer(scenario)    # selection strength and survey size
+    explorer
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -13,10 +21,26 @@ import pandas as pd
 
 from phb import charts, selection, stats, stats_charts
 from phb.data import figure
-from widgets.base import Explorer, Number
+from widgets.base import Explorer, Number, formatted
+
+#: The chapter both explorers live in, and its papermill parameters each explorer sets.
+NOTEBOOK = "chapters/09_how_sure.ipynb"
+INTERVAL_PARAMETERS = ("n", "share")
+SELECTION_PARAMETERS = ("strength", "survey_size")
 
 INTERVAL_TITLE = "How wide is the interval? Sample size and observed share"
 SELECTION_TITLE = "Who answers? Self-selection against the truth"
+
+#: The selection explorer's tabs: the survey (what the chapter sets), then the illustrative population.
+SELECTION_GROUPS = {"Survey": ("strength", "survey_size"), "Population": ("true_share", "outcome_link")}
+
+#: Largest sample size the interval explorer's box takes (the slider stops at the twin's end).
+MAX_SAMPLE = 10_000_000
+
+
+def _pick(scenario: Mapping[str, Any] | None, names: tuple[str, ...]) -> dict[str, Any]:
+    """This explorer's part of the chapter's scenario (the chapter also sets the other explorer)."""
+    return {name: scenario[name] for name in names if name in scenario} if scenario else {}
 
 
 def interval_controls() -> list[Number]:
@@ -24,15 +48,15 @@ def interval_controls() -> list[Number]:
     n = figure("poet2014_holders_n")
     share = figure("poet2014_qol_improved")
     return [
-        Number("n", "Sample size (people who answered)", 1, 100_000, 1, default=int(n.value),
+        Number("n", "Sample size (people who answered)", 1, MAX_SAMPLE, 1, default=int(n.value),
                source=f"{n.text} budget holders answered the 2014 POET survey ({n.citation})",
-               integer=True),
+               integer=True, slider_maximum=stats_charts.N_SLIDER.maximum),
         Number("share", "Observed share", 0, 1, 0.01, default=share.value / 100,
                source=f"{share.text} said their quality of life improved ({share.citation})"),
     ]
 
 
-def render_interval(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+def render_interval(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
     """The interval chart and table for the reader's sample size and share."""
     n, share = int(params["n"]), float(params["share"])
     row = pd.DataFrame([{**stats_charts.interval_row(n, share), "n": n, "share": share}])
@@ -42,14 +66,20 @@ def render_interval(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, pd.DataF
                      f"Wilson {row.wl[0]:.1%} to {row.wu[0]:.1%}, Clopper–Pearson "
                      f"{row.cl[0]:.1%} to {row.cu[0]:.1%}."))
     table = stats.interval_scenario(n, share)[["label", "successes", "n", "estimate", "lower", "upper"]]
-    return chart, table.rename(columns={"label": "Method", "successes": "Count", "n": "Sample size",
-                                        "estimate": "Observed share", "lower": "Lower (95%)",
-                                        "upper": "Upper (95%)"})
+    table = formatted(table, {"successes": "{:,}", "n": "{:,}", "estimate": "{:.1%}",
+                              "lower": "{:.1%}", "upper": "{:.1%}"})
+    return chart, charts.table(
+        table.rename(columns={"label": "Method", "successes": "Count", "n": "Sample size",
+                              "estimate": "Observed share", "lower": "Lower (95%)",
+                              "upper": "Upper (95%)"}),
+        f"95% intervals for {row.k[0]:,} of {n:,} people")
 
 
-def interval_explorer() -> Explorer:
-    """Sample size and observed share → Wilson and Clopper–Pearson intervals."""
-    return Explorer(INTERVAL_TITLE, interval_controls(), render_interval)
+def interval_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
+    """Sample size and observed share → Wilson and Clopper–Pearson intervals, starting from the
+    chapter's ``scenario`` (its ``n`` and ``share``)."""
+    return Explorer(INTERVAL_TITLE, interval_controls(), render_interval, notebook=NOTEBOOK,
+                    exported=INTERVAL_PARAMETERS, scenario=_pick(scenario, INTERVAL_PARAMETERS))
 
 
 def selection_controls() -> list[Number]:
@@ -58,18 +88,20 @@ def selection_controls() -> list[Number]:
         Number("strength", "Selection strength", 0, selection.MAX_STRENGTH, 0.1,
                default=selection.STRENGTH,
                source="Assumption: no source says who did and did not answer the surveys"),
-        Number("survey_size", "Survey size (respondents)", 10, 2000, 10,
+        Number("survey_size", "Survey size (respondents)", 1, selection.POPULATION_SIZE, 10,
                default=selection.SURVEY_SIZE,
                source="Assumption: near the 129 budget holders of the 2014 POET survey",
-               integer=True),
-        Number("true_share", "True share with a good outcome", 0.05, 0.95, 0.05,
-               default=selection.TRUE_SHARE, source="Assumption: illustrative"),
-        Number("outcome_link", "How much engagement improves outcomes", 0, 3, 0.1,
-               default=selection.OUTCOME_LINK, source="Assumption: illustrative"),
+               integer=True, slider_minimum=10, slider_maximum=2000),
+        Number("true_share", "True share with a good outcome", 0, 1, 0.05,
+               default=selection.TRUE_SHARE, source="Assumption: illustrative",
+               slider_minimum=0.05, slider_maximum=0.95),
+        Number("outcome_link", "How much engagement improves outcomes", -5, 5, 0.1,
+               default=selection.OUTCOME_LINK, source="Assumption: illustrative",
+               slider_minimum=0, slider_maximum=3),
     ]
 
 
-def render_selection(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+def render_selection(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
     """The truth, the average survey and one survey, at the reader's settings."""
     settings = {"true_share": float(params["true_share"]),
                 "outcome_link": float(params["outcome_link"])}
@@ -87,9 +119,14 @@ def render_selection(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, pd.Data
                  "One survey: interval from", "One survey: interval to"],
         "Share": [row.truth[0], row.expected[0], row.estimate[0], row.lower[0], row.upper[0]],
     })
-    return chart, table
+    return chart, charts.table(formatted(table, {"Share": "{:.1%}"}),
+                               f"The truth against self-selected surveys of {size:,}")
 
 
-def selection_explorer() -> Explorer:
-    """Selection strength (and survey size, truth, outcome link) → bias of the survey estimate."""
-    return Explorer(SELECTION_TITLE, selection_controls(), render_selection)
+def selection_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
+    """Selection strength (and survey size, truth, outcome link) → bias of the survey estimate,
+    starting from the chapter's ``scenario`` (its ``strength`` and ``survey_size``). The chapter
+    takes no parameter for the truth or the outcome link: the export says so if they moved."""
+    return Explorer(SELECTION_TITLE, selection_controls(), render_selection, notebook=NOTEBOOK,
+                    exported=SELECTION_PARAMETERS, groups=SELECTION_GROUPS,
+                    scenario=_pick(scenario, SELECTION_PARAMETERS))

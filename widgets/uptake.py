@@ -1,49 +1,78 @@
 """The uptake explorer: the live widget of chapter 7 ("How many would take a budget?").
 
 Controls for every assumption of :mod:`phb.uptake`, each with its sourced default and where that
-default came from; the chart and table come from :mod:`phb.uptake_charts`. No model logic here: the
-render function only calls the model and the chart builder.
+default came from, grouped in tabs; the chart and table come from :mod:`phb.uptake_charts` and
+:func:`phb.uptake.summary_table`. No model logic here: the render function only calls the model and
+the chart builder.
 
-Use in a live notebook::
+Use in a live notebook (the chapter's explorer cell)::
 
-    from widgets.uptake import explorer
-    explorer()                      # the widget
-    explorer(share_aware=0.8)       # starting from other values (e.g. a papermill scenario)
+    from widgets.uptake import uptake_explorer
+    explorer = uptake_explorer(chosen)   # starts from the chapter's scenario
+    explorer
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from phb import uptake, uptake_charts
+from phb import charts, uptake, uptake_charts
 from widgets.base import Explorer, Number
 
-#: The controls, in the order a reader meets them: the funnel, then the money.
-CONTROL_ORDER = uptake.ALL_PARAMETERS
+#: The chapter this explorer lives in (its papermill parameters are the model's parameters).
+NOTEBOOK = "chapters/07_how_many_would_take_a_budget.ipynb"
+
+TITLE = "How many would take a budget? Move the assumptions"
+
+#: The panel's tabs (short titles: four share the panel's width): who could take a budget, getting
+#: through the process, the mix of budget types, the money.
+GROUPS = {
+    "Who": ("population", "share_aware", "share_consider"),
+    "Process": ("support", "completion_no_support", "completion_full_support", "share_agreed"),
+    "Types": uptake.MIX_PARAMETERS,
+    "Costs": uptake.COST_PARAMETERS,
+}
+
+#: Controls whose values are whole people.
+WHOLE_NUMBERS = ("population",)
+
+#: How the summary table writes each unit.
+UNIT_FORMATS = {"people": "{:,.0f} people", "£ a year": "£{:,.0f} a year"}
 
 
-def controls(start: dict[str, float] | None = None) -> list[Number]:
-    """One control per model parameter, defaulting to the sourced value (or to ``start``)."""
-    start = start or {}
+def controls() -> list[Number]:
+    """One control per model parameter, defaulting to its sourced value. The box accepts the
+    model's whole range; the slider covers the common range (``reader_maximum``)."""
     out = []
-    for name in CONTROL_ORDER:
+    for name in uptake.ALL_PARAMETERS:
         p = uptake.parameters()[name]
-        default = start.get(name, p.default)
         source = p.source + (f" ({p.citation})" if p.citation else "")
-        out.append(Number(name, p.label, p.minimum, p.reader_maximum, p.step, default, source,
-                          integer=name == "population"))
+        out.append(Number(name, p.label, p.minimum, p.maximum, p.step, p.default, source,
+                          integer=name in WHOLE_NUMBERS, slider_maximum=p.reader_maximum,
+                          prefix="£" if p.unit == "£" else ""))
     return out
 
 
-def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
+def summary(result: Mapping[str, Any]) -> charts.Table:
+    """One model result as the widget's table: whole people and whole pounds, with their units."""
+    frame = uptake.summary_table(result)
+    text = [UNIT_FORMATS[unit].format(value) for value, unit in zip(frame["value"], frame["unit"])]
+    table = pd.DataFrame({"Measure": frame["measure"], "Value": text})
+    return charts.table(table,
+                        "The scenario: people at each step and one year's costs")
+
+
+def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
     """The widget's chart and summary table for the current settings (the model may refuse them)."""
     result = uptake.evaluate(**params)
-    return uptake_charts.explorer_chart(result), uptake.summary_table(result)
+    return uptake_charts.explorer_chart(result), summary(result)
 
 
-def explorer(**start: float) -> Explorer:
-    """The uptake explorer, starting from the sourced defaults or from ``start``."""
-    return Explorer("How many would take a budget? Move the assumptions", controls(start), render)
+def uptake_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
+    """The uptake explorer, starting from the chapter's ``scenario`` (any of the model's parameters;
+    the rest at their sourced defaults). "Reset" goes back to the sourced defaults."""
+    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS, scenario=scenario)

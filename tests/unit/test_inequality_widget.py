@@ -16,7 +16,7 @@ from widgets import inequality as widget
 
 # ----------------------------------------------------------------------------------- the widget
 def test_defaults_are_sourced_or_labelled_assumptions():
-    ex = widget.explorer()
+    ex = widget.inequality_explorer()
     assert ex.parameters == {"preset": "deprivation quintiles", "advocacy": 0.0, "propensity_ratio": 0.6,
                              "need_ratio": 2.0, "benefit_ratio": 1.0}
     for control in widget.controls()[1:]:
@@ -30,7 +30,7 @@ def test_defaults_are_sourced_or_labelled_assumptions():
     ({"preset": "postcodes"}, "Groups must be one of"),
 ])
 def test_impossible_values_are_refused_with_a_message(change, fragment):
-    ex = widget.explorer()
+    ex = widget.inequality_explorer()
     message = ex.set(**change)
     assert message.startswith("Not changed:") and fragment in message
     assert ex.parameters["advocacy"] == 0.0 and ex.parameters["preset"] == "deprivation quintiles"
@@ -38,30 +38,35 @@ def test_impossible_values_are_refused_with_a_message(change, fragment):
 
 @pytest.mark.parametrize("preset", sorted(q.PRESETS))
 def test_every_preset_renders_a_described_chart_and_a_table(preset):
-    chart, table = widget.render({**widget.explorer().parameters, "preset": preset, "advocacy": 0.3})
+    chart, table = widget.render({**widget.inequality_explorer().parameters, "preset": preset,
+                                  "advocacy": 0.3})
     spec = chart.to_dict()
     assert spec["description"] and spec["title"]
-    assert len(table) == len(q.preset(preset).names)
-    assert table["Share of budgets"].sum() == pytest.approx(1.0, abs=0.01)
+    shares = table.frame["Share of budgets"]
+    assert len(shares) == len(q.preset(preset).names)
+    assert all(s.endswith("%") for s in shares)  # formatted text, not raw floats
+    assert sum(float(s[:-1]) for s in shares) == pytest.approx(100, abs=0.5)
     if preset in ("client groups 2011/12", "age bands 2023/24", "councils 2010/11"):
         assert "does not use" in json.dumps(spec["title"])
 
 
 def test_reset_export_and_start_from_chapter_parameters():
-    ex = widget.explorer(advocacy=0.4, preset="age bands 2023/24")
+    ex = widget.inequality_explorer({"advocacy": 0.4, "preset": "age bands 2023/24"})
     assert ex.parameters["advocacy"] == 0.4
-    assert '-p preset "age bands 2023/24"' in ex.export_parameters("chapters/08_who_benefits.ipynb")
+    assert "This chapter's scenario: Groups age bands 2023/24" in ex.scenario_text()
+    assert ("papermill chapters/08_who_benefits.ipynb out.ipynb -p preset 'age bands 2023/24' "
+            "-p advocacy 0.4 ") in ex.export_parameters()
     ex.reset()
     assert ex.parameters["advocacy"] == 0.0 and ex.parameters["preset"] == "deprivation quintiles"
-    with pytest.raises(ValueError, match="Not changed"):
-        widget.explorer(advocacy=3)
+    with pytest.raises(ValueError, match="must be between 0 and 1"):
+        widget.inequality_explorer({"advocacy": 3})
 
 
 def test_widget_builds_and_a_typed_impossible_value_shows_an_alert():
-    ex = widget.explorer()
+    ex = widget.inequality_explorer()
     ui = ex.widget()
     ex._inputs["advocacy"].value = 7.0
-    assert 'role="alert"' in ex._note.value
+    assert 'role="alert"' in ex._status["advocacy"].value
     assert ex._inputs["advocacy"].value == 0.0
     assert ui is ex.widget()
 

@@ -94,8 +94,25 @@ def test_interval_explorer_defaults_come_from_data():
     assert explorer.parameters == {"n": int(figure("poet2014_holders_n").value),
                                    "share": figure("poet2014_qol_improved").value / 100}
     chart, table = wstats.render_interval(explorer.parameters)
-    assert table["Count"].tolist() == [111, 111]
+    assert table.frame["Count"].tolist() == ["111", "111"]
     assert "111 of 129" in chart.to_dict()["description"]
+
+
+def test_interval_explorer_shows_whole_numbers_and_formatted_shares():
+    explorer = wstats.interval_explorer()
+    assert "must be a whole number; got 131.9" in explorer.set(n=131.9)
+    assert explorer.set(n=132) == "" and explorer.parameters["n"] == 132
+    explorer.widget()
+    assert explorer._inputs["n"].value == 132 and explorer._sliders["n"].value == 132
+    row = explorer._result[1].frame.iloc[0]
+    assert row["Sample size"] == "132" and row["Observed share"].endswith("%")
+    assert all(row[c].count(".") <= 1 and len(row[c]) <= 6 for c in ("Lower (95%)", "Upper (95%)"))
+
+
+def test_interval_explorer_takes_sample_sizes_beyond_its_slider():
+    explorer = wstats.interval_explorer({"n": 5_000, "share": 0.5, "strength": 2.0, "survey_size": 50})
+    assert explorer.parameters == {"n": 5_000, "share": 0.5}
+    assert "used as typed" in explorer.beyond_slider()[0]
 
 
 @pytest.mark.parametrize("change,words", [
@@ -117,14 +134,23 @@ def test_selection_explorer_moves_and_refuses():
     assert explorer.set(strength=2.0) == ""
     chart, table = wstats.render_selection(explorer.parameters)
     expected = selection.simulate(2.0)["expected"]
-    assert table.set_index("What").loc["Average of many surveys", "Share"] == pytest.approx(
-        expected, abs=5e-5)
+    assert table.frame.set_index("What").loc["Average of many surveys", "Share"] == f"{expected:.1%}"
     assert "between 0 and 3" in explorer.set(strength=4)
     assert "must be between" in explorer.set(survey_size=0)
     assert explorer.parameters["strength"] == 2.0
-    exported = explorer.export_parameters("chapters/09_how_sure.ipynb")
-    assert "-p strength 2.0" in exported
+    exported = explorer.export_parameters()
+    assert exported.startswith("papermill chapters/09_how_sure.ipynb out.ipynb -p strength 2.0 "
+                               "-p survey_size 130\n")
     assert explorer.widget() is explorer.widget()
+
+
+def test_selection_export_leaves_out_what_the_chapter_does_not_take_and_says_so():
+    explorer = wstats.selection_explorer({"strength": 0.5, "survey_size": 400, "n": 10})
+    assert explorer.parameters["strength"] == 0.5 and explorer.parameters["survey_size"] == 400
+    assert explorer.set(true_share=0.6, outcome_link=-1) == ""  # the model's whole range
+    exported = explorer.export_parameters()
+    assert "-p true_share" not in exported and "-p outcome_link" not in exported
+    assert "True share with a good outcome = 0.6" in exported
 
 
 def test_every_chapter_figure_is_described():

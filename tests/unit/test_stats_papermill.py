@@ -26,7 +26,7 @@ def test_the_chapter_has_one_parameters_cell():
 
 def test_live_widget_cells_are_removed_from_the_page_and_twins_kept():
     notebook = json.loads(CHAPTER.read_text())
-    widget_cells = [c for c in notebook["cells"] if "explorer()" in "".join(c["source"])]
+    widget_cells = [c for c in notebook["cells"] if "_explorer(" in "".join(c["source"])]
     assert len(widget_cells) == 2
     for cell in widget_cells:
         assert "remove-output" in cell["metadata"]["tags"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from phb import twin, uptake, uptake_charts
-from widgets.uptake import controls, explorer, render
+from widgets.uptake import controls, render, uptake_explorer
 
 
 @pytest.fixture(scope="module")
@@ -94,25 +94,58 @@ def test_widget_controls_show_sourced_defaults_and_their_sources():
             assert p.citation in control.source
 
 
+def test_every_box_takes_everything_the_model_accepts_and_sliders_the_common_range():
+    for control in controls():
+        p = uptake.parameters()[control.name]
+        assert (control.minimum, control.maximum) == (p.minimum, p.maximum)
+        assert control.slider_range == (p.minimum, p.reader_maximum)
+
+
+@pytest.mark.parametrize("name, value", [("population", 50_000), ("population", 60_000_000),
+                                         ("mean_budget", 50_000.0), ("implementation_cost", 9_000.0),
+                                         ("fixed_cost", 2_000_000.0)])
+def test_values_beyond_the_slider_are_used_not_clamped(name, value):
+    e = uptake_explorer({name: value})
+    assert e.parameters[name] == value
+    assert e.beyond_slider() and "used as typed" in e.beyond_slider()[0]
+    assert e.set(**{name: value}) == ""
+    assert e._result[1].frame["Value"].iloc[0] == f"{uptake.evaluate(**e.parameters)['eligible']:,.0f} people"
+
+
 def test_widget_refuses_bad_values_with_a_message_and_keeps_the_last_good_scenario():
-    e = explorer()
+    e = uptake_explorer()
     assert e.set(share_aware=0.8) == ""
     message = e.set(share_consider=1.4)
     assert message.startswith("Not changed:") and "between 0 and 1" in message
     message = e.set(completion_no_support=0.95)
     assert "completion_full_support must be at least" in message
+    assert "between 0 and 60,000,000" in e.set(population=60_000_001)
+    assert "whole number" in e.set(population=2_000.5)
     assert e.parameters["share_aware"] == 0.8 and e.parameters["completion_no_support"] == 0.6
     e.reset()
     assert e.parameters == uptake.defaults()
 
 
-def test_widget_renders_and_exports_a_papermill_scenario():
-    e = explorer(share_aware=0.3)
+def test_starts_from_the_chapters_scenario_and_resets_to_the_sourced_defaults():
+    chosen = uptake.scenario(share_aware=0.3, population=5_000)
+    e = uptake_explorer(chosen)
+    assert e.parameters == chosen and e.starts_elsewhere
+    assert "Share aware of budgets (offered one) 0.3 (sourced default 0.5)" in e.scenario_text()
+    e.reset()
+    assert e.parameters == uptake.defaults()
+    e.back_to_scenario()
+    assert e.parameters == chosen
+
+
+def test_widget_renders_a_formatted_table_and_exports_a_papermill_scenario():
+    e = uptake_explorer({"share_aware": 0.3})
     chart, table = render(e.parameters)
     assert chart.to_dict()["title"]
-    assert table.set_index("measure").loc["Holds a budget", "value"] == round(
-        uptake.evaluate(share_aware=0.3)["holders"])
-    exported = e.export_parameters("chapters/07_how_many_would_take_a_budget.ipynb")
+    values = table.frame.set_index("Measure")["Value"]
+    assert values["Holds a budget"] == f"{uptake.evaluate(share_aware=0.3)['holders']:,.0f} people"
+    assert values["Total cost"].startswith("£") and values["Total cost"].endswith(" a year")
+    exported = e.export_parameters()
+    assert exported.startswith("papermill chapters/07_how_many_would_take_a_budget.ipynb out.ipynb ")
     assert "-p share_aware 0.3" in exported
     for name in uptake.ALL_PARAMETERS:
         assert f"-p {name} " in exported
