@@ -64,12 +64,12 @@ def figure_texts() -> dict[str, str]:
 
 
 @lru_cache(maxsize=4)
-def _bibliography(path: Path) -> dict[str, str]:
-    """Each entry of a BibTeX file as an author–year label: "In Control 2014", "Jones et al. 2013"."""
-    from pybtex.database import parse_file
+def _bibliography(text: str) -> dict[str, str]:
+    """Each entry of a BibTeX text as an author–year label: "In Control 2014", "Jones et al. 2013"."""
+    from pybtex.database import parse_string
 
     labels = {}
-    for key, entry in parse_file(str(path)).entries.items():
+    for key, entry in parse_string(text, "bibtex").entries.items():
         names = [" ".join(person.last_names or person.first_names).replace("{", "").replace("}", "")
                  for person in entry.persons.get("author", [])]
         if "others" in names:  # BibTeX's "and others"
@@ -81,7 +81,7 @@ def _bibliography(path: Path) -> dict[str, str]:
 
 def citation_label(source_id: str, bibliography: Path = BIBLIOGRAPHY) -> str:
     """The author–year label of a source ("In Control 2014"), or its key if the bibliography lacks it."""
-    return _bibliography(bibliography).get(source_id, source_id)
+    return _bibliography(bibliography.read_text(encoding="utf-8")).get(source_id, source_id)
 
 
 def source_note(fig: Any, bibliography: Path = BIBLIOGRAPHY) -> str:

@@ -18,6 +18,7 @@ locator and words, and links to each use the extension recorded (figures no page
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -159,9 +160,28 @@ def merge_uses(app: Any, env: Any, docnames: Any, other: Any) -> None:
         d for d in getattr(other, "phb_figure_index_docs", set()) if d in docnames}
 
 
-def index_is_outdated(app: Any, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """The figures index lists every use: re-read it whenever any document changes."""
-    return sorted(getattr(env, "phb_figure_index_docs", set())) if added or changed or removed else []
+def _figures_signature(app: Any) -> str:
+    """A hash of what the checks and notes read besides the documents: figures.csv and the bibliography."""
+    from phb.data import DATA_DIR
+
+    digest = hashlib.sha256()
+    for path in (Path(DATA_DIR, "figures.csv"), _bibliography(app)):
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def also_outdated(app: Any, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Documents to re-read though their source did not change: every page naming a figure when
+    data/figures.csv or the bibliography changed (so the check runs again and the notes are fresh), and
+    the figures index whenever any document changed (it lists every use)."""
+    again: set[str] = set()
+    signature = _figures_signature(app)
+    if getattr(env, "phb_figures_signature", None) != signature:
+        env.phb_figures_signature = signature
+        again |= set(getattr(env, "phb_figure_uses", {})) | set(getattr(env, "phb_figure_index_docs", set()))
+    if added or changed or removed:
+        again |= getattr(env, "phb_figure_index_docs", set())
+    return sorted(again & set(env.found_docs) - removed)
 
 
 # ---------------------------------------------------------------- the figures index
@@ -261,7 +281,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-before-read-docs", init_uses)
     app.connect("env-purge-doc", purge_uses)
     app.connect("env-merge-info", merge_uses)
-    app.connect("env-get-outdated", index_is_outdated)
+    app.connect("env-get-outdated", also_outdated)
     app.connect("doctree-read", resolve_figure_links)
     app.connect("doctree-resolved", fill_figures_index)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

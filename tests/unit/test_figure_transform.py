@@ -149,3 +149,34 @@ def test_the_figures_index_links_each_use_and_lists_unused_figures(book) -> None
     unused = re.search(rf'<dt id="figure-{OTHER}"[^>]*>.*?</dd>', html, re.S)
     assert unused and "not used on any page" in unused[0]
     assert html.count("<dt") == len(figure_ids())
+
+
+def test_a_changed_bibliography_refreshes_the_notes_of_unchanged_pages(tmp_path: Path, monkeypatch) -> None:
+    """An incremental build re-reads every page naming a figure when data/figures.csv or the
+    bibliography changed, so that the check runs again and no note is stale."""
+    from sphinx.application import Sphinx
+
+    from bookkit import figures as fl
+    from bookkit import sphinx_ext
+
+    bib = tmp_path / "references.bib"
+    bib.write_text(fl.BIBLIOGRAPHY.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(sphinx_ext, "BIBLIOGRAPHY", bib)
+    src = tmp_path / "book"
+    src.mkdir()
+    write_book(src)
+    out, doctrees = src / "_build" / "html", src / "_build" / "doctrees"
+
+    def build() -> str:
+        Sphinx(str(src), str(src), str(out), str(doctrees), "html", status=None, warning=io.StringIO()).build()
+        spans = page((out, ""), "good")
+        return spans.text_of[spans.figures[0]["aria-describedby"]]
+
+    label = citation_label(figure(FIGURE).source_id)
+    assert label in build()
+    year = label.rsplit(" ", 1)[1]
+    key = figure(FIGURE).source_id
+    text = bib.read_text(encoding="utf-8")
+    start = text.index(f"{{{key},")
+    bib.write_text(text[:start] + text[start:].replace(f"year = {{{year}}}", "year = {2099}", 1), encoding="utf-8")
+    assert label.replace(year, "2099") in build()
