@@ -43,7 +43,8 @@ GLUE_FIGURES_CALL = re.compile(
 #: Characters that would change meaning in markdown link text (and are escaped there).
 MARKDOWN_SPECIAL = re.compile(r"([\\\[\]*_`$<>~|])")
 #: What a ``glue:`` value's source note says: it is not from a source but from the chapter's code.
-COMPUTED_NOTE = "computed in this chapter by its code (the executed notebook; nbval checks it)"
+COMPUTED = "computed in this chapter"
+COMPUTED_NOTE = f"{COMPUTED} by its code (the executed notebook; nbval checks it)"
 
 
 def escape_text(text: str) -> str:

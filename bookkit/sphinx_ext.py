@@ -31,7 +31,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from bookkit.figures import BIBLIOGRAPHY, COMPUTED_NOTE, citation_label, source_note
+from bookkit.figures import BIBLIOGRAPHY, COMPUTED, COMPUTED_NOTE, citation_label, source_note
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,26 @@ def _glued(app: Any, docname: str) -> dict[str, str]:
     return {name: str(data[name]["data"].get("text/plain", "")) for name in names if name in data}
 
 
+def glue_origins(path: Path) -> dict[str, str]:
+    """For each value a notebook glued, what computed it: "computed in this chapter by code cell 4,
+    which calls phb.uptake" — the glueing cell's index (from 0) and the ``phb`` modules it calls."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    imports = re.findall(r"^from phb import ([\w ,]+)$", "\n".join(
+        c.source for c in notebook.cells if c.cell_type == "code"), re.MULTILINE)
+    modules = {(alias or name): f"phb.{name}" for line in imports for name, alias in
+               re.findall(r"(\w+)(?: as (\w+))?", line) if name != "charts"}  # the theme computes nothing
+    origins = {}
+    for index, cell in enumerate(notebook.cells):
+        names = [o.metadata["scrapbook"]["name"] for o in cell.get("outputs", [])
+                 if o.get("metadata", {}).get("scrapbook", {}).get("name")]
+        used = sorted({modules[a] for a in re.findall(r"\b(\w+)\.\w+\(", cell.source) if a in modules})
+        how = f"{COMPUTED} by code cell {index}" + (f", which calls {', '.join(used)}" if used else "")
+        origins.update({name: f"{how} (nbval checks the result)" for name in names})
+    return origins
+
+
 def _where(node: nodes.Node) -> str:
     """" (cell N)" for a line of a notebook: myst-nb numbers lines (cell index + 1) × 10000 + line."""
     line = node.line or 0
@@ -72,13 +92,14 @@ def _slug(docname: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
 
 
-def _expected(app: Any, kind: str, key: str, glued: dict[str, str]) -> tuple[str | None, str]:
+def _expected(app: Any, kind: str, key: str, glued: dict[str, str],
+              origins: dict[str, str]) -> tuple[str | None, str]:
     """(the text the link must show, its source note) for ``kind:key``; if the key is unknown,
     (None, why: with close ids suggested for a figure)."""
     from phb.data import figure
 
     if kind == "glue":
-        return (glued[key], COMPUTED_NOTE) if key in glued else \
+        return (glued[key], origins.get(key, COMPUTED_NOTE)) if key in glued else \
             (None, "the notebook glues no value under this name (glue_value/glue_text)")
     try:
         fig = figure(key)
@@ -102,12 +123,16 @@ def resolve_figure_links(app: Any, doctree: nodes.document) -> None:
              and str(ref.get("reftarget", "")).partition(":")[0] in KINDS]
     if not links:
         return
-    glued = _glued(app, docname) if any(r["reftarget"].startswith("glue:") for r in links) else {}
+    glued, origins = {}, {}
+    if any(r["reftarget"].startswith("glue:") for r in links):
+        glued = _glued(app, docname)
+        source = Path(app.env.doc2path(docname))
+        origins = glue_origins(source) if source.suffix == ".ipynb" else {}
     uses = app.env.phb_figure_uses.setdefault(docname, [])
     for ref in links:
         kind, _, key = ref["reftarget"].partition(":")
         shown = ref.astext()
-        expected, note = _expected(app, kind, key, glued)
+        expected, note = _expected(app, kind, key, glued, origins)
         if expected is None:
             logger.warning(f"{kind}:{key} ({shown!r}){_where(ref)}: {note}", location=ref, type="phb", subtype="figure")
             note = "source unknown"

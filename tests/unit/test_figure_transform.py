@@ -136,7 +136,15 @@ def test_each_figure_is_focusable_and_described_by_its_source(book) -> None:
 def test_a_computed_value_says_it_was_computed(book) -> None:
     spans = page(book, "model")
     said = spans.text_of[spans.figures[0]["aria-describedby"]]
-    assert said.startswith("computed in this chapter")
+    assert said.startswith("computed in this chapter by code cell 1")
+
+
+def test_a_computed_value_names_the_phb_module_that_computed_it() -> None:
+    from bookkit.sphinx_ext import glue_origins
+
+    chapter = Path(__file__).resolve().parents[2] / "chapters" / "07_how_many_would_take_a_budget.ipynb"
+    assert glue_origins(chapter)["up_holders"].startswith("computed in this chapter by code cell ")
+    assert glue_origins(chapter)["up_holders"].endswith(", which calls phb.uptake (nbval checks the result)")
 
 
 def test_the_figures_index_links_each_use_and_lists_unused_figures(book) -> None:
