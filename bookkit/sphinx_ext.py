@@ -309,4 +309,4 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-get-outdated", also_outdated)
     app.connect("doctree-read", resolve_figure_links)
     app.connect("doctree-resolved", fill_figures_index)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
