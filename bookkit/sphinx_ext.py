@@ -85,7 +85,8 @@ def glue_origins(path: Path) -> dict[str, str]:
 def _where(node: nodes.Node) -> str:
     """" (cell N)" for a line of a notebook: myst-nb numbers lines (cell index + 1) × 10000 + line."""
     line = node.line or 0
-    return f" (cell {line // 10000 - 1}, counting from 0)" if str(node.source).endswith(".ipynb") and line >= 10000 else ""
+    in_notebook = str(node.source).endswith(".ipynb") and line >= 10000
+    return f" (cell {line // 10000 - 1}, counting from 0)" if in_notebook else ""
 
 
 def _slug(docname: str) -> str:
@@ -134,12 +135,16 @@ def resolve_figure_links(app: Any, doctree: nodes.document) -> None:
         shown = ref.astext()
         expected, note = _expected(app, kind, key, glued, origins)
         if expected is None:
-            logger.warning(f"{kind}:{key} ({shown!r}){_where(ref)}: {note}", location=ref, type="phb", subtype="figure")
+            problem = f" ({shown!r}){_where(ref)}: {note}"
             note = "source unknown"
         elif shown != expected:
-            logger.warning(f"{kind}:{key}{_where(ref)}: the text says {shown!r} but {'data/figures.csv' if kind == 'fig' else 'the glued value'} "
-                           f"says {expected!r} (run python -m bookkit.figures sync)",
-                           location=ref, type="phb", subtype="figure")
+            checked_against = "data/figures.csv" if kind == "fig" else "the glued value"
+            problem = (f"{_where(ref)}: the text says {shown!r} but {checked_against} says {expected!r} "
+                       "(run python -m bookkit.figures sync)")
+        else:
+            problem = ""
+        if problem:
+            logger.warning(f"{kind}:{key}{problem}", location=ref, type="phb", subtype="figure")
         anchor = f"fig-{_slug(docname)}-{len(uses) + 1}"
         uses.append((kind, key, anchor))
         node = sourced_figure(shown, shown, note=note, kind=kind, key=key,
