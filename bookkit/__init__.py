@@ -1,5 +1,9 @@
-"""The book's own machinery: how the book is built, printed and packed, kept apart from ``phb``.
+"""The book's own machinery: build steps and maintenance tools that readers and students never import.
 
-``phb`` is the domain package (data, models, charts) that chapters import and the workshop kit ships
-to students; nothing here is shipped with it.
+``phb`` and ``widgets`` are shipped to students with the notebooks; this package is not. It holds
+:mod:`bookkit.figures` (figures named once in the prose, and the tools that convert, sync and check
+those names), :mod:`bookkit.sphinx_ext` (the Sphinx extension that shows each figure's source in the
+page and builds the figures index), :mod:`bookkit.prose` (citations, terms and chapter links written as
+links that read well in a live notebook), :mod:`bookkit.vega_mime` (charts stored as Vega-Lite specs,
+drawn in the book) and :mod:`bookkit.csv_merge` (a cell-wise merge of the data tables).
 """

@@ -1,8 +1,11 @@
-"""Publishing helpers for chapters: glue figures from data/ into prose.
+"""Publishing helpers for chapters: glue computed values into prose.
 
-The book's rule is that no figure is typed by hand. A chapter calls :func:`glue_figures` with the ids
-of the figures its prose quotes; the text then says ``{glue}`figure_id``` and the number, its
-qualifier ("more than", "about") and its unit come from ``data/figures.csv`` via :mod:`phb.data`.
+The book's rule is that no figure in the prose is unchecked. A figure from a source is named in the
+prose itself, ``[more than 80%](fig:poet2014_holders_better)``, and the book build checks its text
+against ``data/figures.csv`` (see ``bookkit``). A value the chapter computes is glued here
+(:func:`glue_value`, :func:`glue_text`) and quoted as ``[273](glue:name)``; nbval checks the glued
+output, the build checks that the prose quotes it exactly. :func:`glue_figures` is the older way of
+quoting figures (``{glue}`id```); ``python -m bookkit.figures convert`` replaces it.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bookkit import figures as fl
 from phb.notebooks import glued_values as glued
 
 papermill = pytest.importorskip("papermill")
@@ -46,8 +47,9 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert rerun["hs_count"] == "200" and rerun["hs_share"] == "50.0%"
     assert rerun["hs_wilson"] != stored["hs_wilson"]
     assert rerun["hs_sel_bias"] in ("0.0", "−0.0")
-    # Figures from data/ do not move with the scenario.
-    assert rerun["poet2014_holders_n"] == stored["poet2014_holders_n"]
+    # The prose follows the scenario once its link texts are synced; figures from data/ do not move.
+    assert fl.sync(out, fl.figure_texts()) == []
+    assert "[400](glue:hs_n)" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("args, named", [

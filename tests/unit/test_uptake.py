@@ -372,7 +372,8 @@ def test_chapter_numbers_are_text_for_every_name_the_chapter_uses():
     chosen = uptake.defaults()
     numbers = uptake.chapter_numbers(chosen, uptake.monte_carlo(draws=2_000), uptake.growth_analysis())
     source = (ROOT / "chapters" / "07_how_many_would_take_a_budget.ipynb").read_text()
-    used = set(re.findall(r"\{glue\}`((?:up|mc|beta|growth|top)_\w+|conc)`", source))
+    used = set(re.findall(r"\]\(glue:((?:up|mc|beta|growth|top)_\w+|conc)\)", source))
+    assert used, "the chapter quotes no model result: has the way prose names glued values changed?"
     assert used <= set(numbers)
     assert numbers["up_holders"] == f"{uptake.evaluate()['holders']:,.0f}"
     assert all(isinstance(v, str) and v for v in numbers.values())

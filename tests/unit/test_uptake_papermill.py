@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bookkit import figures as fl
 from phb.notebooks import glued_values as glued
 
 from phb import uptake
@@ -36,8 +37,9 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert rerun["up_holders"] != stored["up_holders"]
     assert rerun["up_holders"] == f"{uptake.evaluate(population=5000, share_aware=0.8)['holders']:,.0f}"
     assert rerun["mc_draws"] == "5,000"
-    # the figures from data/ do not move with the reader's assumptions
-    assert rerun["nateval_mh_mean_budget"] == stored["nateval_mh_mean_budget"]
+    # the prose follows the assumptions once its link texts are synced; figures from data/ do not move
+    assert fl.sync(out, fl.figure_texts()) == []
+    assert f"[{rerun['up_holders']}](glue:up_holders)" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("args, named", [

@@ -1,0 +1,317 @@
+"""Sphinx extension: every figure in the prose carries its source, and the build checks its text.
+
+The prose names a figure once, as a link whose text is the figure (see :mod:`bookkit.figures`):
+``[more than 80%](fig:poet2014_holders_better)`` for a figure of ``data/figures.csv`` and
+``[273](glue:up_holders)`` for a value the notebook computed and glued. myst-parser turns a link with an
+unknown scheme into a ``pending_xref`` (reftype ``myst``) that Sphinx would later fail to resolve; when
+a document has been read, this extension replaces each such link by a :class:`sourced_figure`:
+
+- an unknown id, or a text that differs from ``data/`` (or from the value the same notebook glued), is
+  a warning naming the document, the line and both texts, so the strict build (``-W``) fails;
+- in HTML the number becomes a focusable span with its source in a tooltip (CSS only, no script):
+  the source's own words, or how a derived figure was derived, then the citation and the locator;
+  screen readers announce it through ``aria-describedby``; in print it follows the number in small type.
+
+The directive ``{figures-index}`` writes the figures index: every figure with its value, source,
+locator and words, and links to each use the extension recorded (figures no page uses say so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from bookkit.figures import BIBLIOGRAPHY, COMPUTED, COMPUTED_NOTE, citation_label, source_note
+
+logger = logging.getLogger(__name__)
+
+#: The link schemes this extension resolves.
+KINDS = ("fig", "glue")
+
+
+class sourced_figure(nodes.inline):  # noqa: N801 (docutils names nodes in lower case)
+    """A figure in the prose: its text (the child) and its source note (``note``)."""
+
+
+class figures_index(nodes.General, nodes.Element):  # noqa: N801
+    """Where the figures index goes; filled in once every document has been read."""
+
+
+# ---------------------------------------------------------------- reading: links -> sourced figures
+
+def _glued(app: Any, docname: str) -> dict[str, str]:
+    """The values the notebook ``docname`` glued in this build (myst-nb writes them beside the
+    executed notebook and lists their names in the environment), as text."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    names = NbMetadataCollector.get_doc_data(app.env).get(docname, {}).get("glue", [])
+    path = Path(app.env.mystnb_config.output_folder, *f"{docname}.glue.json".split("/"))
+    if not names or not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: str(data[name]["data"].get("text/plain", "")) for name in names if name in data}
+
+
+def glue_origins(path: Path) -> dict[str, str]:
+    """For each value a notebook glued, what computed it: "computed in this chapter by code cell 4,
+    which calls phb.uptake" — the glueing cell's index (from 0) and the ``phb`` modules it calls."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    imports = re.findall(r"^from phb import ([\w ,]+)$", "\n".join(
+        c.source for c in notebook.cells if c.cell_type == "code"), re.MULTILINE)
+    modules = {(alias or name): f"phb.{name}" for line in imports for name, alias in
+               re.findall(r"(\w+)(?: as (\w+))?", line) if name != "charts"}  # the theme computes nothing
+    origins = {}
+    for index, cell in enumerate(notebook.cells):
+        names = [o.metadata["scrapbook"]["name"] for o in cell.get("outputs", [])
+                 if o.get("metadata", {}).get("scrapbook", {}).get("name")]
+        used = sorted({modules[a] for a in re.findall(r"\b(\w+)\.\w+\(", cell.source) if a in modules})
+        how = f"{COMPUTED} by code cell {index}" + (f", which calls {', '.join(used)}" if used else "")
+        origins.update({name: f"{how} (nbval checks the result)" for name in names})
+    return origins
+
+
+def _where(node: nodes.Node) -> str:
+    """" (cell N)" for a line of a notebook: myst-nb numbers lines (cell index + 1) × 10000 + line."""
+    line = node.line or 0
+    in_notebook = str(node.source).endswith(".ipynb") and line >= 10000
+    return f" (cell {line // 10000 - 1}, counting from 0)" if in_notebook else ""
+
+
+def _slug(docname: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
+
+
+def _expected(app: Any, kind: str, key: str, glued: dict[str, str],
+              origins: dict[str, str]) -> tuple[str | None, str]:
+    """(the text the link must show, its source note) for ``kind:key``; if the key is unknown,
+    (None, why: with close ids suggested for a figure)."""
+    from phb.data import figure
+
+    if kind == "glue":
+        return (glued[key], origins.get(key, COMPUTED_NOTE)) if key in glued else \
+            (None, "the notebook glues no value under this name (glue_value/glue_text)")
+    try:
+        fig = figure(key)
+    except KeyError as error:
+        return None, str(error.args[0])
+    return fig.text, source_note(fig, _bibliography(app))
+
+
+def _bibliography(app: Any) -> Path:
+    """The book's BibTeX file (``bibtex_bibfiles``), or the repository's when the project has none."""
+    files = getattr(app.config, "bibtex_bibfiles", None) or []
+    return Path(app.srcdir, files[0]) if files else BIBLIOGRAPHY
+
+
+def resolve_figure_links(app: Any, doctree: nodes.document) -> None:
+    """Replace each ``fig:``/``glue:`` link of the document just read by a sourced figure, warning
+    (with document, line and both texts) where the id is unknown or the text differs."""
+    docname = app.env.docname
+    links = [ref for ref in doctree.findall(addnodes.pending_xref)
+             if ref.get("reftype") == "myst" and not ref.get("refdomain")
+             and str(ref.get("reftarget", "")).partition(":")[0] in KINDS]
+    if not links:
+        return
+    glued, origins = {}, {}
+    if any(r["reftarget"].startswith("glue:") for r in links):
+        glued = _glued(app, docname)
+        source = Path(app.env.doc2path(docname))
+        origins = glue_origins(source) if source.suffix == ".ipynb" else {}
+    uses = app.env.phb_figure_uses.setdefault(docname, [])
+    for ref in links:
+        kind, _, key = ref["reftarget"].partition(":")
+        shown = ref.astext()
+        expected, note = _expected(app, kind, key, glued, origins)
+        if expected is None:
+            problem = f" ({shown!r}){_where(ref)}: {note}"
+            note = "source unknown"
+        elif shown != expected:
+            checked_against = "data/figures.csv" if kind == "fig" else "the glued value"
+            problem = (f"{_where(ref)}: the text says {shown!r} but {checked_against} says {expected!r} "
+                       "(run python -m bookkit.figures sync)")
+        else:
+            problem = ""
+        if problem:
+            logger.warning(f"{kind}:{key}{problem}", location=ref, type="phb", subtype="figure")
+        anchor = f"fig-{_slug(docname)}-{len(uses) + 1}"
+        uses.append((kind, key, anchor))
+        node = sourced_figure(shown, shown, note=note, kind=kind, key=key,
+                              ids=[anchor])
+        node.source, node.line = ref.source, ref.line
+        ref.replace_self(node)
+
+
+def visit_sourced_figure_html(translator: Any, node: sourced_figure) -> None:
+    """The number, focusable, with its source note as a tooltip the number is described by."""
+    anchor = node["ids"][0]
+    translator.body.append(
+        f'<span id="{anchor}" class="phb-fig" tabindex="0" aria-describedby="{anchor}-source" '
+        f'data-{node["kind"]}="{escape(node["key"])}">{escape(node.astext())}'
+        f'<span class="phb-fig-source" role="tooltip" id="{anchor}-source">{escape(node["note"])}</span></span>'
+    )
+    raise nodes.SkipNode
+
+
+def _visit_text_only(translator: Any, node: nodes.Node) -> None:
+    """Other writers (LaTeX, text): the number alone."""
+
+
+def _depart_nothing(translator: Any, node: nodes.Node) -> None:
+    pass
+
+
+# ---------------------------------------------------------------- the environment: who uses what
+
+def init_uses(app: Any, env: Any, docnames: Any) -> None:
+    if not hasattr(env, "phb_figure_uses"):
+        env.phb_figure_uses = {}
+
+
+def purge_uses(app: Any, env: Any, docname: str) -> None:
+    getattr(env, "phb_figure_uses", {}).pop(docname, None)
+    getattr(env, "phb_figure_index_docs", set()).discard(docname)
+
+
+def merge_uses(app: Any, env: Any, docnames: Any, other: Any) -> None:
+    env.phb_figure_uses.update({d: other.phb_figure_uses[d] for d in docnames if d in other.phb_figure_uses})
+    env.phb_figure_index_docs = getattr(env, "phb_figure_index_docs", set()) | {
+        d for d in getattr(other, "phb_figure_index_docs", set()) if d in docnames}
+
+
+def _figures_signature(app: Any) -> str:
+    """A hash of what the checks and notes read besides the documents: figures.csv and the bibliography."""
+    from phb.data import DATA_DIR
+
+    digest = hashlib.sha256()
+    for path in (Path(DATA_DIR, "figures.csv"), _bibliography(app)):
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def also_outdated(app: Any, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Documents to re-read though their source did not change: every page naming a figure when
+    data/figures.csv or the bibliography changed (so the check runs again and the notes are fresh), and
+    the figures index whenever any document changed (it lists every use)."""
+    again: set[str] = set()
+    signature = _figures_signature(app)
+    if getattr(env, "phb_figures_signature", None) != signature:
+        env.phb_figures_signature = signature
+        again |= set(getattr(env, "phb_figure_uses", {})) | set(getattr(env, "phb_figure_index_docs", set()))
+    if added or changed or removed:
+        again |= getattr(env, "phb_figure_index_docs", set())
+    return sorted(again & set(env.found_docs) - removed)
+
+
+# ---------------------------------------------------------------- the figures index
+
+class FiguresIndex(SphinxDirective):
+    """``{figures-index}``: every figure of data/figures.csv and the pages that use it."""
+
+    def run(self) -> list[nodes.Node]:
+        if not hasattr(self.env, "phb_figure_index_docs"):
+            self.env.phb_figure_index_docs = set()
+        self.env.phb_figure_index_docs.add(self.env.docname)
+        return [figures_index()]
+
+
+def _uses_by_figure(app: Any) -> dict[str, dict[str, list[str]]]:
+    """figure id → docname (in the book's order) → the anchors of its uses there."""
+    from phb.book import toc_documents
+
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    toc = Path(app.srcdir, "_toc.yml")
+    order = {name: i for i, name in enumerate(toc_documents(Path(app.srcdir)) if toc.is_file() else [])}
+    uses = app.env.phb_figure_uses
+    for docname in sorted(uses, key=lambda d: (order.get(d, len(order)), d)):
+        for kind, key, anchor in uses[docname]:
+            if kind == "fig":
+                found[key][docname].append(anchor)
+    return found
+
+
+def _paragraph(*children: nodes.Node | str) -> nodes.paragraph:
+    para = nodes.paragraph()
+    for child in children:
+        para += nodes.Text(child) if isinstance(child, str) else child
+    return para
+
+
+def _use_links(app: Any, fromdocname: str, uses: dict[str, list[str]]) -> nodes.paragraph:
+    """Links to the first use of a figure on each page, with the count of uses there."""
+    para = nodes.paragraph()
+    for i, (docname, anchors) in enumerate(uses.items()):
+        page = app.builder.get_relative_uri(fromdocname, docname).split("#")[0]
+        title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+        label = title + (f" ({len(anchors)}×)" if len(anchors) > 1 else "")
+        if i:
+            para += nodes.Text("; ")
+        para += nodes.reference("", label, refuri=f"{page}#{anchors[0]}", internal=True)
+    return para
+
+
+def _index_entries(app: Any, fromdocname: str) -> list[nodes.Node]:
+    """The figures grouped by source (a heading line each); for each figure, its text and id, then
+    where in the source it is, the source's words (or how it was derived), and the pages using it."""
+    from phb.data import figure, figure_ids
+
+    uses = _uses_by_figure(app)
+    bibliography = _bibliography(app)
+    by_source: dict[str, list[Any]] = defaultdict(list)
+    for figure_id in figure_ids():
+        by_source[figure(figure_id).source_id].append(figure(figure_id))
+    found: list[nodes.Node] = []
+    for source_id in sorted(by_source, key=lambda s: citation_label(s, bibliography).lower()):
+        found.append(nodes.rubric("", citation_label(source_id, bibliography) + " ",
+                                  nodes.literal("", source_id), classes=["phb-figures-source"]))
+        entries = nodes.definition_list(classes=["phb-figures-index"])
+        for fig in by_source[source_id]:
+            quote = getattr(fig, "quote", "")  # data/figures.csv gains a quote column on another branch
+            words = (("The source's words: ", f"“{quote}”") if quote else
+                     ("Derived: ", fig.note) if fig.derived else ("Note: ", fig.note) if fig.note else None)
+            definition = nodes.definition("", _paragraph(nodes.strong("", "Where: "), fig.locator))
+            if words:
+                definition += _paragraph(nodes.strong("", words[0]), words[1])
+            used = _use_links(app, fromdocname, uses[fig.id]) if fig.id in uses else \
+                _paragraph(nodes.emphasis("", "not used on any page"))
+            used.insert(0, nodes.strong("", "Used on: "))
+            definition += used
+            term = nodes.term("", "", nodes.strong("", fig.text), nodes.Text(" "), nodes.literal("", fig.id),
+                              ids=[f"figure-{fig.id}"])
+            entries += nodes.definition_list_item("", term, definition)
+        found.append(entries)
+    return found
+
+
+def fill_figures_index(app: Any, doctree: nodes.document, fromdocname: str) -> None:
+    for placeholder in list(doctree.findall(figures_index)):
+        placeholder.replace_self(_index_entries(app, fromdocname))
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_node(
+        sourced_figure,
+        html=(visit_sourced_figure_html, _depart_nothing),
+        latex=(_visit_text_only, _depart_nothing),
+        text=(_visit_text_only, _depart_nothing),
+    )
+    app.add_node(figures_index)
+    app.add_directive("figures-index", FiguresIndex)
+    app.connect("env-before-read-docs", init_uses)
+    app.connect("env-purge-doc", purge_uses)
+    app.connect("env-merge-info", merge_uses)
+    app.connect("env-get-outdated", also_outdated)
+    app.connect("doctree-read", resolve_figure_links)
+    app.connect("doctree-resolved", fill_figures_index)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

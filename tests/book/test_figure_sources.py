@@ -1,0 +1,131 @@
+"""Every figure in every chapter shows its source on keyboard focus and on hover, readably, on a phone too.
+
+The page has no script for this: the source note (``.phb-fig-source``, ``role="tooltip"``) is shown by
+CSS when its number (``.phb-fig``, focusable) is hovered or focused; a tap focuses it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import toc_pages
+
+pytestmark = pytest.mark.browser
+
+CHAPTERS = [p for p in toc_pages() if p.startswith("chapters/")]
+
+#: For each figure of the page: is its note shown, and where (in CSS pixels)?
+#: Shown means displayed, with a size, and on top at its centre (not clipped by a box, nor covered).
+NOTE_SHOWN = """(fig) => {
+  const note = document.getElementById(fig.getAttribute('aria-describedby'));
+  if (getComputedStyle(note).display !== 'none') note.scrollIntoView({block: 'nearest'});
+  const box = note.getBoundingClientRect();
+  const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return {shown: getComputedStyle(note).display !== 'none' && box.width > 0 && box.height > 0
+                 && top !== null && note.contains(top),
+          left: box.left, right: box.right, text: note.textContent,
+          pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
+}"""
+
+
+def open_chapter(browser, url: str, width: int = 1280, dark: bool = False):
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  color_scheme="dark" if dark else "light")
+    if dark:  # the theme's own switch: it keeps the reader's choice in localStorage
+        context.add_init_script("localStorage.setItem('mode', 'dark')")
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_function(  # charts drawn: the page no longer moves under the mouse
+        "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))",
+        timeout=15_000)
+    assert page.evaluate("() => document.documentElement.dataset.theme") == ("dark" if dark else "light")
+    # Figures in solutions and data tables count too: unfold every dropdown and details element.
+    page.evaluate("() => { document.querySelectorAll('.toggle-hidden')"
+                  ".forEach(e => e.classList.remove('toggle-hidden'));"
+                  " document.querySelectorAll('details').forEach(d => d.open = true); }")
+    return context, page
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_every_figure_shows_its_source_on_focus_and_on_hover(browser, book_url: str, path: str) -> None:
+    context, page = open_chapter(browser, f"{book_url}/{path}")
+    try:
+        figures = page.locator(".phb-fig")
+        assert figures.count() > 0, f"{path}: no sourced figure on the page"
+        hidden = []
+        for i in range(figures.count()):
+            fig = figures.nth(i)
+            assert not fig.evaluate(NOTE_SHOWN)["shown"], f"{path}: figure {i}'s note shows unasked"
+            fig.focus()
+            on_focus = fig.evaluate(NOTE_SHOWN)
+            fig.evaluate("(e) => e.blur()")
+            fig.hover()
+            on_hover = fig.evaluate(NOTE_SHOWN)
+            page.mouse.move(0, 0)
+            if not (on_focus["shown"] and on_hover["shown"] and on_focus["text"].strip()):
+                hidden.append(f"{fig.inner_text()!r} (focus {on_focus['shown']}, hover {on_hover['shown']})")
+        assert not hidden, f"{path}: figures whose source does not show: {hidden[:10]}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", CHAPTERS[:1])
+def test_figures_are_reached_with_the_tab_key(browser, book_url: str, path: str) -> None:
+    context, page = open_chapter(browser, f"{book_url}/{path}")
+    try:
+        # Start where a reader lands after the skip link: the main content, then Tab through it.
+        page.evaluate("() => { const main = document.querySelector('main');"
+                      " main.tabIndex = -1; main.focus(); }")
+        for _ in range(300):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.classList.contains('phb-fig')"):
+                break
+        else:
+            pytest.fail(f"{path}: 300 presses of Tab never reached a figure")
+        assert page.evaluate(f"() => ({NOTE_SHOWN})(document.activeElement)")["shown"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_source_notes_fit_on_a_phone(browser, book_url: str, path: str) -> None:
+    """At 390 px, every note shown lies inside the screen and makes the page no wider."""
+    context, page = open_chapter(browser, f"{book_url}/{path}", width=390)
+    try:
+        width_before = page.evaluate("() => document.documentElement.scrollWidth")
+        outside = []
+        for fig in page.locator(".phb-fig").all():
+            fig.focus()
+            seen = fig.evaluate(NOTE_SHOWN)
+            if seen["left"] < 0 or seen["right"] > seen["viewport"] or seen["pageWidth"] > width_before:
+                outside.append(f"{fig.inner_text()!r}: {seen['left']:.0f}–{seen['right']:.0f} px")
+        assert not outside, f"{path}: notes outside a 390 px screen: {outside[:10]}"
+    finally:
+        context.close()
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two ``rgb(...)`` colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_source_notes_are_readable_in_light_and_dark_mode(browser, book_url: str, dark: bool) -> None:
+    context, page = open_chapter(browser, f"{book_url}/{CHAPTERS[0]}", dark=dark)
+    try:
+        fig = page.locator(".phb-fig").first
+        fig.focus()
+        colours = fig.evaluate("(e) => { const s = getComputedStyle(document.getElementById("
+                               "e.getAttribute('aria-describedby'))); return [s.color, s.backgroundColor]; }")
+        assert contrast(*colours) >= 7, f"note colours {colours} (dark={dark}) contrast under 7:1"
+    finally:
+        context.close()
