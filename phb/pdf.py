@@ -195,6 +195,10 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
             page.route("**/*", only_local)
             page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
+            # The network can idle while the long page is still parsing (its inline chart scripts
+            # run as it goes): wait for the load event, after which togglebutton has folded the
+            # dropdowns (at DOMContentLoaded) and every chart element exists.
+            page.wait_for_load_state("load", timeout=TIMEOUT_MS)
             try:
                 page.wait_for_function(
                     "() => [...document.querySelectorAll('.vega-embed')]"
@@ -207,7 +211,6 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
             page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             if open_details:
                 page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-            page.wait_for_timeout(500)  # togglebutton folds the dropdowns once the page has loaded
             page.evaluate(UNFOLD_JS)
             page.evaluate(EDITION_JS, edition)
             page.add_style_tag(content=PRINT_CSS)
