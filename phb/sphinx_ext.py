@@ -144,12 +144,25 @@ def keep_404_to_the_website(app: Any) -> None:
                 app.disconnect(listener.id)
 
 
+def keep_source_links_without_git(app: Any, env: Any) -> list:
+    """A page git could not date (no git, no repository: a downloaded zip) keeps its source link.
+
+    sphinx-last-updated-by-git drops the source name of such a page, and the theme's launch and
+    download buttons then fail the build; with this, the page just shows no date."""
+    dates = getattr(env, "git_last_updated", {})
+    for docname, data in dates.items():
+        if data is None:
+            dates[docname] = (None, True)
+    return []
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("notfound.extension")
     app.connect("config-inited", apply_repository_url)
     app.connect("config-inited", show_edition)
     app.connect("config-inited", set_404_prefix)
     app.connect("builder-inited", keep_404_to_the_website)
+    app.connect("env-updated", keep_source_links_without_git, priority=900)
     app.connect("html-collect-pages", fill_404, priority=400)
     app.connect("html-page-context", drop_unused_assets, priority=900)
     app.connect("html-page-context", fix_body, priority=900)
