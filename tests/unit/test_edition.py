@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,40 +92,30 @@ def test_refuses_without_a_changelog_section(book: Path) -> None:
         check_release("9.9", book)
 
 
-def test_refuses_an_undated_changelog_section(book: Path) -> None:
-    edit(book / "CHANGELOG.md", "## [9.8] - 2030-01-02", "## [9.8]")
+#: A committed edit of one file that makes the release of a version refuse: (file, old text, new
+#: text, version asked for, what the refusal says).
+MISMATCHES = {
+    "undated changelog section": ("CHANGELOG.md", "## [9.8] - 2030-01-02", "## [9.8]", "9.8",
+                                  "has no date"),
+    "citation names another version": ("CHANGELOG.md", "## [9.8] - 2030-01-02",
+                                       "## [9.9] - 2030-01-02", "9.9",
+                                       "CITATION.cff says version 9.8, not 9.9"),
+    "dates differ": ("CITATION.cff", "date-released: 2030-01-02", "date-released: 2030-01-03", "9.8",
+                     "date-released 2030-01-03 differs"),
+    "pyproject disagrees": ("pyproject.toml", 'version = "9.8"', 'version = "9.7"', "9.8",
+                            "pyproject.toml says version 9.7, not 9.8"),
+    # YAML reads 9.10 unquoted as the number 9.1: the version must be quoted text.
+    "unquoted version": ("CITATION.cff", 'version: "9.8"', "version: 9.8", "9.8", "quoted major.minor"),
+}
+
+
+@pytest.mark.parametrize("case", MISMATCHES.values(), ids=MISMATCHES.keys())
+def test_refuses_a_mismatch(book: Path, case: tuple[str, str, str, str, str]) -> None:
+    name, old, new, version, message = case
+    edit(book / name, old, new)
     commit_all(book)
-    with pytest.raises(ReleaseError, match="has no date"):
-        check_release("9.8", book)
-
-
-def test_refuses_when_citation_names_another_version(book: Path) -> None:
-    edit(book / "CHANGELOG.md", "## [9.8] - 2030-01-02", "## [9.9] - 2030-01-02")
-    commit_all(book)
-    with pytest.raises(ReleaseError, match="CITATION.cff says version 9.8, not 9.9"):
-        check_release("9.9", book)
-
-
-def test_refuses_when_the_dates_differ(book: Path) -> None:
-    edit(book / "CITATION.cff", "date-released: 2030-01-02", "date-released: 2030-01-03")
-    commit_all(book)
-    with pytest.raises(ReleaseError, match="date-released 2030-01-03 differs"):
-        check_release("9.8", book)
-
-
-def test_refuses_when_pyproject_disagrees(book: Path) -> None:
-    edit(book / "pyproject.toml", 'version = "9.8"', 'version = "9.7"')
-    commit_all(book)
-    with pytest.raises(ReleaseError, match="pyproject.toml says version 9.7, not 9.8"):
-        check_release("9.8", book)
-
-
-def test_refuses_an_unquoted_version_in_citation(book: Path) -> None:
-    """YAML reads 9.10 unquoted as the number 9.1: the version must be quoted text."""
-    edit(book / "CITATION.cff", 'version: "9.8"', "version: 9.8")
-    commit_all(book)
-    with pytest.raises(ReleaseError, match="quoted major.minor"):
-        check_release("9.8", book)
+    with pytest.raises(ReleaseError, match=re.escape(message)):
+        check_release(version, book)
 
 
 def test_refuses_a_dirty_working_tree(book: Path) -> None:

@@ -136,3 +136,15 @@ def test_publishing_accepts_a_real_url() -> None:
 def test_site_path_has_a_slash_at_each_end(given: str | None, expected: str) -> None:
     environ = {} if given is None else {"PHB_SITE_PATH": given}
     assert site_path(environ) == expected
+
+
+def test_a_page_git_cannot_date_keeps_its_source_link() -> None:
+    """No git (a downloaded zip): the page shows no date but keeps the source name the theme's
+    launch and download buttons need."""
+    from types import SimpleNamespace
+
+    from phb.sphinx_ext import keep_source_links_without_git
+
+    env = SimpleNamespace(git_last_updated={"intro": None, "chapters/01": (1700000000, True)})
+    keep_source_links_without_git(None, env)
+    assert env.git_last_updated == {"intro": (None, True), "chapters/01": (1700000000, True)}
