@@ -16,7 +16,8 @@ PYTEST_ARGS ?=
 SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
 
-.PHONY: help setup book build-stored serve lab test test-fast execute bench lock clean check-python check-node workshop pdf
+.PHONY: help setup book build-stored serve lab test test-fast execute bench lock clean check-python check-node workshop pdf \
+        lint lint-workflows release
 
 help:
 	@echo "make book    build the book (executing notebooks through a cache) into $(HTML)"
@@ -28,6 +29,8 @@ help:
 	@echo "make workshop student notebooks without solutions, with the data, zipped, in workshop/"
 	@echo "make pdf     the whole book as one PDF, _build/pdf/phb-book.pdf (needs Chromium)"
 	@echo "make lock    regenerate requirements.txt from requirements.in"
+	@echo "make lint    static checks (the publish workflow with actionlint)"
+	@echo "make release VERSION=x.y  check CHANGELOG, CITATION.cff and pyproject agree, then tag vx.y"
 
 # ---------------------------------------------------------------- prerequisites, one line each
 check-python:
@@ -112,6 +115,21 @@ workshop: setup
 # One PDF of the whole book, printed by Chromium from a single-page build (no LaTeX, no network).
 pdf: setup
 	$(PY) -m phb.pdf
+
+# ---------------------------------------------------------------- for maintainers
+# Static checks, one target per linter: `lint` runs them all (add a `lint-<tool>` and list it here).
+lint: lint-workflows
+
+# The GitHub Actions workflows: syntax, expressions, action inputs, shell in run steps (shellcheck is
+# used if it is installed). actionlint is a pinned Python package (requirements.txt).
+lint-workflows: $(VENV)/.installed
+	$(VENV)/bin/actionlint .github/workflows/*.yml
+
+# Tag an edition: refuses, in one line, unless CHANGELOG.md has a dated section for VERSION,
+# CITATION.cff and pyproject.toml say VERSION, the working tree is clean and the tag is new.
+release: $(VENV)/.installed
+	@test -n "$(VERSION)" || { echo "make release: say which edition: make release VERSION=x.y"; exit 1; }
+	@$(PY) -m phb.edition release "$(VERSION)"
 
 # Regenerate the pinned set from the top-level requirements (needs the package registry).
 lock: check-python

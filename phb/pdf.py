@@ -8,6 +8,10 @@ to another host is refused and reported, so the PDF is made offline or not at al
 
 ``python -m phb.pdf`` (or ``make pdf``) writes ``_build/pdf/phb-book.pdf``.
 
+The title page (the book's first page) names the edition under its title, as every sheet's
+footer does ("Edition 0.1, 30 November 2026", from ``CITATION.cff`` via :mod:`phb.edition`), so a
+printed copy says which edition it is.
+
 Printing choices: each page of the book (chapter, appendix) starts on a new sheet; a chart is not
 split across sheets; sidebars, buttons and chart menus are not printed; every sheet's footer gives
 the book's title and the page number. Paper cannot be unfolded, so solutions (dropdowns on the web
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import html
 import http.server
 import os
 import subprocess
@@ -28,6 +33,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
+
+from phb.edition import current_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 SINGLEHTML = ROOT / "_build" / "singlehtml"
@@ -74,9 +81,19 @@ UNFOLD_JS = ("() => document.querySelectorAll('.admonition.toggle-hidden')"
 FOOTER = (
     '<div style="font-size:8px; width:100%; padding:0 12mm; display:flex; '
     'justify-content:space-between; color:#555;">'
-    '<span class="title"></span><span><span class="pageNumber"></span> / '
+    '<span><span class="title"></span> · {edition}</span><span><span class="pageNumber"></span> / '
     '<span class="totalPages"></span></span></div>'
 )
+
+#: Puts the edition under the first title of the page (the title page): a paragraph of class
+#: ``phb-edition``, as in the web page's footer.
+EDITION_JS = """(label) => {
+  const title = document.querySelector('article h1, h1');
+  const line = document.createElement('p');
+  line.className = 'phb-edition';
+  line.textContent = label;
+  title.insertAdjacentElement('afterend', line);
+}"""
 
 
 class PdfError(RuntimeError):
@@ -158,6 +175,7 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
+    edition = current_edition().label
     local = urlparse(url).netloc
     refused: list[str] = []
 
@@ -177,6 +195,10 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
             page.route("**/*", only_local)
             page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
+            # The network can idle while the long page is still parsing (its inline chart scripts
+            # run as it goes): wait for the load event, after which togglebutton has folded the
+            # dropdowns (at DOMContentLoaded) and every chart element exists.
+            page.wait_for_load_state("load", timeout=TIMEOUT_MS)
             try:
                 page.wait_for_function(
                     "() => [...document.querySelectorAll('.vega-embed')]"
@@ -189,8 +211,8 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
             page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             if open_details:
                 page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-            page.wait_for_timeout(500)  # togglebutton folds the dropdowns once the page has loaded
             page.evaluate(UNFOLD_JS)
+            page.evaluate(EDITION_JS, edition)
             page.add_style_tag(content=PRINT_CSS)
             if not solutions:
                 page.add_style_tag(content=NO_SOLUTIONS_CSS)
@@ -198,7 +220,7 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
             page.pdf(path=str(target), format="A4", print_background=True,
                      margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
                      display_header_footer=True, header_template="<span></span>",
-                     footer_template=FOOTER)
+                     footer_template=FOOTER.format(edition=html.escape(edition)))
         finally:
             browser.close()
     if refused:

@@ -8,11 +8,32 @@ extension drops Thebe's files from every page.
 It also repairs one accessibility fault of docutils' HTML: bibliography entries carry the deprecated
 ARIA role ``doc-biblioentry`` inside a ``role="list"`` container, which axe reports (WCAG 4.1.2).
 They become ``listitem``, which is what the container needs.
+
+Publishing (see README, "Publishing"):
+
+- The repository URL is written once, in ``_config.yml`` (``repository.url``). A build may override
+  it with the environment variable ``PHB_REPOSITORY_URL`` (the publish workflow passes the repository
+  it runs in), and with ``PHB_PUBLISH=1`` the build refuses a URL that is missing or still the
+  placeholder, so a wrong link cannot reach the published book.
+- Every page's footer shows the edition (``CITATION.cff``, via :mod:`phb.edition`).
+- The 404 page (sphinx-notfound-page) links back to the first page, the search and every chapter,
+  with links from the site's root (``PHB_SITE_PATH``, default ``/``), so they work at any depth.
+  It belongs to the web site only: the single-page build the PDF is printed from has none.
 """
 
 from __future__ import annotations
 
+import html
+import os
+from pathlib import Path
 from typing import Any
+
+from sphinx.errors import ConfigError
+
+from phb.edition import current_edition
+
+#: The repository URL the book ships with until a fork or the publish workflow sets its own.
+PLACEHOLDER_URL = "https://github.com/phb-book/phb-book"
 
 UNUSED_ASSET_MARKERS = ("thebe",)
 
@@ -44,7 +65,105 @@ def fix_body(app: Any, pagename: str, templatename: str, context: dict, doctree:
         context["body"] = body
 
 
+def repository_url(configured: str | None, environ: dict[str, str]) -> str:
+    """The repository URL of this build: ``PHB_REPOSITORY_URL`` if set, else ``_config.yml``'s.
+
+    With ``PHB_PUBLISH=1`` a missing or placeholder URL is refused with a :class:`ConfigError`."""
+    url = (environ.get("PHB_REPOSITORY_URL") or configured or "").strip().rstrip("/")
+    if environ.get("PHB_PUBLISH") == "1" and url in ("", PLACEHOLDER_URL):
+        raise ConfigError(
+            f"PHB_PUBLISH=1 but the repository URL is {url or 'missing'!r}: set repository.url in "
+            "_config.yml (and CITATION.cff) to the book's repository, or PHB_REPOSITORY_URL")
+    return url
+
+
+def apply_repository_url(app: Any, config: Any) -> None:
+    """Put this build's repository URL everywhere _config.yml's alias put it (launch and download
+    buttons, ``{{ repo_url }}`` in prose)."""
+    options = config.html_theme_options
+    url = repository_url(options.get("repository_url"), dict(os.environ))
+    options["repository_url"] = url
+    if "repo_url" in config.myst_substitutions:
+        config.myst_substitutions["repo_url"] = url
+
+
+def show_edition(app: Any, config: Any) -> None:
+    """Add "Edition X.Y, date" to the footer of every page (the theme's ``extra_footer``)."""
+    label = html.escape(current_edition(Path(app.srcdir)).label)
+    options = config.html_theme_options
+    options["extra_footer"] = (options.get("extra_footer") or "") + f'<p class="phb-edition">{label}</p>'
+    config.html_context["phb_edition"] = label
+
+
+def site_path(environ: dict[str, str]) -> str:
+    """Where the site is served from (``PHB_SITE_PATH``: ``/`` locally, ``/<repo>/`` on GitHub
+    Pages for a project), with one slash at each end as sphinx-notfound-page wants it."""
+    path = environ.get("PHB_SITE_PATH", "/").strip().strip("/")
+    return f"/{path}/" if path else "/"
+
+
+def set_404_prefix(app: Any, config: Any) -> None:
+    """Links on the 404 page start from the site's root, so they work from any missing URL."""
+    config.notfound_urls_prefix = site_path(dict(os.environ))
+
+
+def not_found_body(app: Any) -> str:
+    """The 404 page's text: what happened, and links to the first page, search and every chapter."""
+    from phb.book import toc_documents
+
+    prefix = app.config.notfound_urls_prefix
+    documents = [d for d in toc_documents(app.srcdir) if d in app.env.titles]
+
+    def link(target: str, text: str) -> str:
+        return f'<a href="{prefix}{target}">{html.escape(text)}</a>'
+
+    chapters = "".join(f"<li>{link(app.builder.get_target_uri(d), app.env.titles[d].astext())}</li>"
+                       for d in documents[1:])
+    first = app.builder.get_target_uri(documents[0])
+    return (
+        "<h1>Page not found</h1>\n"
+        "<p>There is no page at this address. It may have moved when the book was revised, "
+        "or the link may be mistyped.</p>\n"
+        f"<p>Start again from {link(first, 'the first page and its contents')}, "
+        f"or {link('search.html', 'search the book')}.</p>\n"
+        f'<h2>The book\'s pages</h2>\n<ul class="phb-404-chapters">{chapters}</ul>\n'
+    )
+
+
+def fill_404(app: Any) -> list:
+    """Write the 404 body into sphinx-notfound-page's context just before it renders the page."""
+    app.config.notfound_context = {"title": "Page not found", "body": not_found_body(app)}
+    return []
+
+
+def keep_404_to_the_website(app: Any) -> None:
+    """The single-page build (the PDF's) gets no 404 page: it would be a second page to print."""
+    if app.builder.name != "html":
+        for listener in list(app.events.listeners.get("html-collect-pages", [])):
+            if getattr(listener.handler, "__module__", "") == "notfound.extension":
+                app.disconnect(listener.id)
+
+
+def keep_source_links_without_git(app: Any, env: Any) -> list:
+    """A page git could not date (no git, no repository: a downloaded zip) keeps its source link.
+
+    sphinx-last-updated-by-git drops the source name of such a page, and the theme's launch and
+    download buttons then fail the build; with this, the page just shows no date."""
+    dates = getattr(env, "git_last_updated", {})
+    for docname, data in dates.items():
+        if data is None:
+            dates[docname] = (None, True)
+    return []
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.setup_extension("notfound.extension")
+    app.connect("config-inited", apply_repository_url)
+    app.connect("config-inited", show_edition)
+    app.connect("config-inited", set_404_prefix)
+    app.connect("builder-inited", keep_404_to_the_website)
+    app.connect("env-updated", keep_source_links_without_git, priority=900)
+    app.connect("html-collect-pages", fill_404, priority=400)
     app.connect("html-page-context", drop_unused_assets, priority=900)
     app.connect("html-page-context", fix_body, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,6 +16,7 @@ import yaml
 
 from phb import pdf
 from phb.book import toc_documents
+from phb.edition import current_edition
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -158,6 +159,13 @@ def test_the_pdf_is_a_pdf_and_names_the_book(pdf_file: Path, pdf_text: tuple[int
     assert pdf_file.read_bytes()[:5] == b"%PDF-"
     title = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
     assert normalise(title) in pdf_text[1]
+
+
+def test_the_title_page_and_every_footer_name_the_edition(pages: list[str]) -> None:
+    label = normalise(current_edition().label)
+    assert label in pages[0], f"the title page does not say {label!r}"
+    missing = [number for number, text in enumerate(pages, 1) if label not in text]
+    assert not missing, f"sheets whose footer does not name the edition: {missing[:10]}"
 
 
 # ---------------------------------------------------------------- kept in step with the rest
