@@ -129,7 +129,7 @@ lint-workflows: $(VENV)/.installed
 # CITATION.cff and pyproject.toml say VERSION, the working tree is clean and the tag is new.
 release: $(VENV)/.installed
 	@test -n "$(VERSION)" || { echo "make release: say which edition: make release VERSION=x.y"; exit 1; }
-	@$(PY) -m phb.edition release "$(VERSION)"
+	@$(PY) -m bookkit.edition release "$(VERSION)"
 
 # Regenerate the pinned set from the top-level requirements (needs the package registry).
 lock: check-python

@@ -9,7 +9,7 @@ to another host is refused and reported, so the PDF is made offline or not at al
 ``python -m phb.pdf`` (or ``make pdf``) writes ``_build/pdf/phb-book.pdf``.
 
 The title page (the book's first page) names the edition under its title, as every sheet's
-footer does ("Edition 0.1, 30 November 2026", from ``CITATION.cff`` via :mod:`phb.edition`), so a
+footer does ("Edition 0.1, 30 November 2026", from ``CITATION.cff`` via :mod:`bookkit.edition`), so a
 printed copy says which edition it is.
 
 Printing choices: each page of the book (chapter, appendix) starts on a new sheet; a chart is not
@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from phb.edition import current_edition
+from bookkit.edition import current_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 SINGLEHTML = ROOT / "_build" / "singlehtml"

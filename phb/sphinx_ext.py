@@ -15,7 +15,7 @@ Publishing (see README, "Publishing"):
   it with the environment variable ``PHB_REPOSITORY_URL`` (the publish workflow passes the repository
   it runs in), and with ``PHB_PUBLISH=1`` the build refuses a URL that is missing or still the
   placeholder, so a wrong link cannot reach the published book.
-- Every page's footer shows the edition (``CITATION.cff``, via :mod:`phb.edition`).
+- Every page's footer shows the edition (``CITATION.cff``, via :mod:`bookkit.edition`).
 - The 404 page (sphinx-notfound-page) links back to the first page, the search and every chapter,
   with links from the site's root (``PHB_SITE_PATH``, default ``/``), so they work at any depth.
   It belongs to the web site only: the single-page build the PDF is printed from has none.
@@ -30,7 +30,7 @@ from typing import Any
 
 from sphinx.errors import ConfigError
 
-from phb.edition import current_edition
+from bookkit.edition import current_edition
 
 #: The repository URL the book ships with until a fork or the publish workflow sets its own.
 PLACEHOLDER_URL = "https://github.com/phb-book/phb-book"

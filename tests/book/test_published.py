@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from conftest import ROOT, toc_pages
-from phb.edition import current_edition
+from bookkit.edition import current_edition
 from test_accessibility import run_axe
 
 pytestmark = pytest.mark.browser

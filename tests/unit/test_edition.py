@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from phb import edition
-from phb.edition import ReleaseError, check_release, current_edition, release
+from bookkit import edition
+from bookkit.edition import ReleaseError, check_release, current_edition, release
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ("CITATION.cff", "CHANGELOG.md", "pyproject.toml")
@@ -131,10 +131,10 @@ def test_refuses_an_existing_tag(book: Path) -> None:
 
 
 def test_the_command_refuses_in_one_line(book: Path) -> None:
-    """`make release` runs ``python -m phb.edition release``: one line on stderr, exit status 1."""
+    """`make release` runs ``python -m bookkit.edition release``: one line on stderr, exit status 1."""
     edit(book / "pyproject.toml", 'version = "9.8"', 'version = "9.7"')
     commit_all(book)
-    result = subprocess.run([sys.executable, "-m", "phb.edition", "--root", str(book), "release", "9.8"],
+    result = subprocess.run([sys.executable, "-m", "bookkit.edition", "--root", str(book), "release", "9.8"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -144,7 +144,7 @@ def test_the_command_refuses_in_one_line(book: Path) -> None:
 
 def test_the_makefile_runs_the_checker() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    assert '$(PY) -m phb.edition release "$(VERSION)"' in makefile
+    assert '$(PY) -m bookkit.edition release "$(VERSION)"' in makefile
 
 
 # ---------------------------------------------------------------- publishing from a tag

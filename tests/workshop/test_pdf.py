@@ -16,7 +16,7 @@ import yaml
 
 from phb import pdf
 from phb.book import toc_documents
-from phb.edition import current_edition
+from bookkit.edition import current_edition
 
 ROOT = Path(__file__).resolve().parents[2]
 

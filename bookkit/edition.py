@@ -5,7 +5,7 @@ released (``date-released``). The book's pages and the PDF show it (:func:`curre
 citation names it, and ``pyproject.toml`` must say the same version. ``CHANGELOG.md`` has a section
 per edition, ``## [0.1] - 2026-11-30``.
 
-``make release VERSION=0.2`` (``python -m phb.edition release 0.2``) tags ``v0.2`` only when the
+``make release VERSION=0.2`` (``python -m bookkit.edition release 0.2``) tags ``v0.2`` only when the
 changelog has a dated section for 0.2, the citation file says 0.2 with that date, pyproject agrees,
 the working tree is clean and the tag does not exist yet; otherwise it refuses with one line. Pushing
 the tag makes the publish workflow attach the PDF and the workshop kit to a GitHub release.
@@ -157,7 +157,7 @@ def check_tag(tag: str, root: Path = ROOT) -> Edition:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m phb.edition", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bookkit.edition", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=ROOT, help="the book's folder")
     commands = parser.add_subparsers(dest="command", required=True)
