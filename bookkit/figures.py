@@ -90,7 +90,7 @@ def source_note(fig: Any, bibliography: Path = BIBLIOGRAPHY) -> str:
     derived figure was derived, then the citation and the locator. Without a quote: the citation, the
     locator and the note."""
     where = f"{citation_label(fig.source_id, bibliography)}, {fig.locator}"
-    quote = getattr(fig, "quote", "")  # data/figures.csv gains a quote column on another branch
+    quote = fig.quote  # data/figures.csv gains a quote column on another branch
     if quote:
         return f"“{quote}” — {where}"
     if fig.derived:

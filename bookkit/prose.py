@@ -38,7 +38,7 @@ BIBLIOGRAPHY = ROOT / "references.bib"
 
 #: ``[text](cite:key1,key2)`` and ``[text](<term:a term>)`` (angle brackets allow spaces).
 LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\(<?(?P<kind>cite|term):(?P<target>[^)>\n]+)>?\)")
-ROLE = re.compile(r"\{(?P<kind>cite|term|doc)(?::[a-z]+)?\}`(?P<body>[^`\n]+)`")
+ROLE = re.compile(r"\{(?P<kind>cite|term|doc)(?::[a-z]+)?\}`(?P<body>[^`]+)`")
 LABELLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$")
 
 
@@ -135,7 +135,7 @@ def to_links(text: str, folder: Path) -> str:
     """Rewrite ``{cite}``, ``{term}`` and ``{doc}`` roles into links that read well anywhere."""
 
     def replace(match: re.Match[str]) -> str:
-        kind, body = match["kind"], match["body"].strip()
+        kind, body = match["kind"], " ".join(match["body"].split())  # a role may wrap a line
         if kind == "cite":
             keys = [key.strip() for key in body.split(",")]
             return f"[{citation_label(keys)}](cite:{','.join(keys)})"

@@ -277,7 +277,7 @@ def _index_entries(app: Any, fromdocname: str) -> list[nodes.Node]:
                                   nodes.literal("", source_id), classes=["phb-figures-source"]))
         entries = nodes.definition_list(classes=["phb-figures-index"])
         for fig in by_source[source_id]:
-            quote = getattr(fig, "quote", "")  # data/figures.csv gains a quote column on another branch
+            quote = fig.quote  # data/figures.csv gains a quote column on another branch
             words = (("The source's words: ", f"“{quote}”") if quote else
                      ("Derived: ", fig.note) if fig.derived else ("Note: ", fig.note) if fig.note else None)
             definition = nodes.definition("", _paragraph(nodes.strong("", "Where: "), fig.locator))

@@ -63,7 +63,10 @@ def book(tmp_path: Path) -> Path:
     edit(tmp_path / "CITATION.cff", f'version: "{current.version}"', 'version: "9.8"')
     edit(tmp_path / "CITATION.cff", f"date-released: {current.released}", "date-released: 2030-01-02")
     edit(tmp_path / "pyproject.toml", f'version = "{current.version}"', 'version = "9.8"')
-    edit(tmp_path / "CHANGELOG.md", "## [Unreleased]\n", "## [Unreleased]\n\n## [9.8] - 2030-01-02\n")
+    changelog = tmp_path / "CHANGELOG.md"
+    head, unreleased = changelog.read_text(encoding="utf-8").split("## [Unreleased]\n", 1)
+    older = unreleased[unreleased.index("\n## ["):]  # the notes not yet released belong to no edition here
+    changelog.write_text(f"{head}## [Unreleased]\n\n## [9.8] - 2030-01-02\n{older}", encoding="utf-8")
     git(tmp_path, "init", "--quiet")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "--quiet", "-m", "edition 9.8")
