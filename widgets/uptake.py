@@ -41,7 +41,7 @@ GROUPS = {
 WHOLE_NUMBERS = ("population",)
 
 #: How the summary table writes each unit.
-UNIT_FORMATS = {"people": "{:,.0f} people", "£ a year": "£{:,.0f} a year"}
+UNIT_FORMATS = {"people": "{:,.0f} people", "£, first year": "£{:,.0f} in the first year"}
 
 
 def controls() -> list[Number]:
@@ -63,7 +63,7 @@ def summary(result: Mapping[str, Any]) -> charts.Table:
     text = [UNIT_FORMATS[unit].format(value) for value, unit in zip(frame["value"], frame["unit"])]
     table = pd.DataFrame({"Measure": frame["measure"], "Value": text})
     return charts.table(table,
-                        "The scenario: people at each step and one year's costs")
+                        "The scenario: people at each step and the first year's costs")
 
 
 def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:

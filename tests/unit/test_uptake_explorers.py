@@ -143,7 +143,7 @@ def test_widget_renders_a_formatted_table_and_exports_a_papermill_scenario():
     assert chart.to_dict()["title"]
     values = table.frame.set_index("Measure")["Value"]
     assert values["Holds a budget"] == f"{uptake.evaluate(share_aware=0.3)['holders']:,.0f} people"
-    assert values["Total cost"].startswith("£") and values["Total cost"].endswith(" a year")
+    assert values["Total cost"].startswith("£") and values["Total cost"].endswith(" in the first year")
     exported = e.export_parameters()
     assert exported.startswith("papermill chapters/07_how_many_would_take_a_budget.ipynb out.ipynb ")
     assert "-p share_aware 0.3" in exported
