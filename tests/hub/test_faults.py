@@ -1,0 +1,178 @@
+"""Faults a workshop room must survive, tested on a real room (see conftest.py).
+
+- one participant's kernel dying mid-run is restarted, and nobody else's kernel notices;
+- a participant cannot read or change another participant's files;
+- a wrong password is refused;
+- a participant's runaway memory is stopped at their limit, not at the machine's;
+- the hub restarted (make hub-stop, make hub) keeps every participant's saved work, and stopping
+  it leaves no process of the room behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import stat
+import time
+
+import psutil
+import pytest
+
+from hub import cgroup
+from hub import room as rooms
+from hub.client import Kernel, LoginRefused, Participant
+
+from conftest import PREFIX, participant
+
+NOTEBOOK = "chapters/07_how_many_would_take_a_budget.ipynb"
+
+
+def kernel_process(system_user: str, kernel_id: str) -> psutil.Process:
+    """The process of a kernel, found by its owner and the connection file named after its id."""
+    uid = pwd.getpwnam(system_user).pw_uid
+    for proc in psutil.process_iter(["uids", "cmdline"]):
+        if proc.info["uids"] and proc.info["uids"].real == uid and \
+                any(kernel_id in part for part in proc.info["cmdline"] or []):
+            return proc
+    raise LookupError(f"no kernel {kernel_id} of {system_user}")
+
+
+def wait_for_new_kernel(system_user: str, kernel_id: str, old_pid: int, timeout_s: float = 120):
+    """The restarted kernel's process, once the server has started a new one for the same id."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            proc = kernel_process(system_user, kernel_id)
+            if proc.pid != old_pid:
+                return proc
+        except LookupError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"kernel {kernel_id} of {system_user} was not restarted in {timeout_s} s")
+
+
+def reconnect(person: Participant, kernel_id: str) -> Kernel:
+    base = person.base_url.replace("http://", "ws://")
+    return Kernel(f"{base}/user/{person.name}/api/kernels/{kernel_id}/channels", person.token or "")
+
+
+def test_wrong_password_is_refused(room: rooms.Room, password: str) -> None:
+    with pytest.raises(LoginRefused):
+        Participant(room.local_url, "mallory", password + "x").login()
+    with pytest.raises(LoginRefused):
+        Participant(room.local_url, "mallory", "").login()
+    Participant(room.local_url, "mallory", password).login()  # the right one is let in
+
+
+def test_a_name_that_is_not_allowed_is_refused(room: rooms.Room, password: str) -> None:
+    """Names become system users: 'root' is only ever phbtest-root, odd names are refused."""
+    with pytest.raises(LoginRefused):
+        Participant(room.local_url, "../etc", password).login()
+    with pytest.raises(LoginRefused):
+        Participant(room.local_url, "x" * 40, password).login()
+
+
+def test_participants_cannot_read_or_change_each_others_files(room: rooms.Room, password: str) -> None:
+    alice, bob = participant(room, password, "alice"), participant(room, password, "bob")
+    assert alice.write_file("notes.txt", "alice's notes").ok
+    alice_home = pwd.getpwnam(PREFIX + "alice").pw_dir
+    mode = os.stat(alice_home)
+    assert stat.S_IMODE(mode.st_mode) == 0o700
+    assert mode.st_uid == pwd.getpwnam(PREFIX + "alice").pw_uid
+    _, kernel = bob.open_kernel(NOTEBOOK)
+    try:
+        target = os.path.join(alice_home, "notes.txt")
+        attempts = {
+            "read": f"open({target!r}).read()",
+            "write": f"open({target!r}, 'a').write('bob was here')",
+            "create": f"open({os.path.join(alice_home, 'bob.txt')!r}, 'w').write('x')",
+            "list": f"import os; os.listdir({alice_home!r})",
+            "notebook": f"open({os.path.join(alice_home, NOTEBOOK)!r}).read()",
+        }
+        for what, code in attempts.items():
+            result = kernel.execute(code, raise_on_error=False)
+            assert result.error and result.error["ename"] == "PermissionError", what
+    finally:
+        kernel.close()
+    assert alice.read_file("notes.txt").json()["content"] == "alice's notes"
+    # Bob's own server will not serve Alice's files either, nor Alice's token reach Bob's server.
+    assert bob.server_api("GET", f"contents/{'../' + PREFIX + 'alice/notes.txt'}").status_code >= 400
+    response = alice.http.get(f"{room.local_url}/user/bob/api/contents", headers=alice.auth,
+                              allow_redirects=False, timeout=60)
+    assert response.status_code in (302, 403, 404)
+
+
+def test_a_killed_kernel_restarts_without_touching_another(room: rooms.Room, password: str) -> None:
+    carol, dave = participant(room, password, "carol"), participant(room, password, "dave")
+    carol_id, carol_kernel = carol.open_kernel(NOTEBOOK)
+    dave_id, dave_kernel = dave.open_kernel(NOTEBOOK)
+    try:
+        dave_kernel.execute("from phb import uptake\nkept = uptake.evaluate(**uptake.scenario())")
+        dave_pid = kernel_process(PREFIX + "dave", dave_id).pid
+        carol_kernel.execute("from phb import uptake\nx = 1")
+        # Carol's kernel is busy running a cell (one that would never end) when it is killed.
+        carol_kernel.ws.send(json.dumps(carol_kernel._message(
+            "execute_request", {"code": "import threading\nthreading.Event().wait()", "silent": False,
+                                "store_history": True, "user_expressions": {}, "allow_stdin": False,
+                                "stop_on_error": True})))
+        old = kernel_process(PREFIX + "carol", carol_id)
+        old.kill()
+        restarted = wait_for_new_kernel(PREFIX + "carol", carol_id, old.pid)
+        assert restarted.username() == PREFIX + "carol"
+        fresh = reconnect(carol, carol_id)
+        try:
+            result = fresh.execute("'x' in globals(), 6 * 7", raise_on_error=True)
+            assert result.outputs[-1]["data"]["text/plain"] == "(False, 42)"  # a new kernel, working
+        finally:
+            fresh.close()
+        # Dave's kernel: the same process, its state intact, still answering.
+        assert kernel_process(PREFIX + "dave", dave_id).pid == dave_pid
+        result = dave_kernel.execute("kept.uptake > 0")
+        assert result.outputs[-1]["data"]["text/plain"] == "True"
+    finally:
+        carol_kernel.close()
+        dave_kernel.close()
+
+
+@pytest.mark.skipif(not cgroup.available(), reason="no writable memory cgroup: limits not enforced here")
+def test_memory_beyond_the_limit_stops_only_that_kernel(room: rooms.Room, password: str) -> None:
+    erin, frank = participant(room, password, "erin"), participant(room, password, "frank")
+    erin_id, erin_kernel = erin.open_kernel(NOTEBOOK)
+    frank_id, frank_kernel = frank.open_kernel(NOTEBOOK)
+    try:
+        frank_kernel.execute("y = 7")
+        frank_pid = kernel_process(PREFIX + "frank", frank_id).pid
+        old = kernel_process(PREFIX + "erin", erin_id).pid
+        # 1.5 GiB touched page by page, above the room's 1 GiB limit: the kernel is OOM-killed.
+        erin_kernel.ws.send(json.dumps(erin_kernel._message(
+            "execute_request", {"code": "b = bytearray(1536 * 2**20)\nb[::4096] = b'1' * len(b[::4096])",
+                                "silent": False, "store_history": True, "user_expressions": {},
+                                "allow_stdin": False, "stop_on_error": True})))
+        wait_for_new_kernel(PREFIX + "erin", erin_id, old)
+        assert kernel_process(PREFIX + "frank", frank_id).pid == frank_pid
+        assert frank_kernel.execute("y").outputs[-1]["data"]["text/plain"] == "7"
+        assert erin.server_running() and frank.server_running()
+    finally:
+        erin_kernel.close()
+        frank_kernel.close()
+
+
+def test_restarting_the_hub_keeps_saved_work(room: rooms.Room, password: str) -> None:
+    gina = participant(room, password, "gina")
+    notebook = gina.read_notebook(NOTEBOOK)
+    notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "Gina's answer"})
+    saved = gina.server_api("PUT", f"contents/{NOTEBOOK}",
+                            json={"type": "notebook", "format": "json", "content": notebook})
+    assert saved.ok
+    assert gina.write_file("answers.txt", "three concerns").ok
+
+    swept = rooms.stop(room)
+    assert rooms.room_processes(room) == [], "the room left processes running"
+    assert not [line for line in swept if "hub pid" in line], swept  # the hub exited on SIGTERM
+    rooms.start(room)
+
+    again = participant(room, password, "gina")
+    assert again.read_file("answers.txt").json()["content"] == "three concerns"
+    cells = again.read_notebook(NOTEBOOK)["cells"]
+    assert "".join(cells[-1]["source"]) == "Gina's answer"
