@@ -82,15 +82,20 @@ class Kernel:
                 replied = True
             yield message
 
-    def execute(self, code: str, raise_on_error: bool = True) -> Execution:
-        """Run ``code`` as one cell and collect what it sends back."""
-        started = time.monotonic()
+    def submit(self, code: str) -> str:
+        """Send ``code`` to run as one cell without waiting for it; return the request's id."""
         request = self._message("execute_request", {
             "code": code, "silent": False, "store_history": True, "user_expressions": {},
             "allow_stdin": False, "stop_on_error": True})
         self.ws.send(json.dumps(request))
+        return request["header"]["msg_id"]
+
+    def execute(self, code: str, raise_on_error: bool = True) -> Execution:
+        """Run ``code`` as one cell and collect what it sends back."""
+        started = time.monotonic()
+        msg_id = self.submit(code)
         result = Execution()
-        for message in self._replies(request["header"]["msg_id"]):
+        for message in self._replies(msg_id):
             kind, content = message["header"]["msg_type"], message["content"]
             if kind in ("display_data", "execute_result", "stream", "update_display_data"):
                 result.outputs.append(content)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,11 @@ def participant(room: rooms.Room, password: str, name: str) -> Participant:
     person.login()
     person.start_server()
     return person
+
+
+@pytest.fixture(scope="session")
+def alice_and_bob(room: rooms.Room, password: str) -> tuple[Participant, Participant]:
+    """Two participants with running servers, started at the same time (as in a room)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        alice, bob = pool.map(lambda name: participant(room, password, name), ["alice", "bob"])
+    return alice, bob

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import stat
@@ -73,8 +72,9 @@ def test_a_name_that_is_not_allowed_is_refused(room: rooms.Room, password: str) 
         Participant(room.local_url, "x" * 40, password).login()
 
 
-def test_participants_cannot_read_or_change_each_others_files(room: rooms.Room, password: str) -> None:
-    alice, bob = participant(room, password, "alice"), participant(room, password, "bob")
+def test_participants_cannot_read_or_change_each_others_files(
+        room: rooms.Room, alice_and_bob: tuple[Participant, Participant]) -> None:
+    alice, bob = alice_and_bob
     assert alice.write_file("notes.txt", "alice's notes").ok
     alice_home = pwd.getpwnam(PREFIX + "alice").pw_dir
     mode = os.stat(alice_home)
@@ -103,63 +103,60 @@ def test_participants_cannot_read_or_change_each_others_files(room: rooms.Room, 
     assert response.status_code in (302, 403, 404)
 
 
-def test_a_killed_kernel_restarts_without_touching_another(room: rooms.Room, password: str) -> None:
-    carol, dave = participant(room, password, "carol"), participant(room, password, "dave")
-    carol_id, carol_kernel = carol.open_kernel(NOTEBOOK)
-    dave_id, dave_kernel = dave.open_kernel(NOTEBOOK)
+def test_a_killed_kernel_restarts_without_touching_another(
+        alice_and_bob: tuple[Participant, Participant]) -> None:
+    alice, bob = alice_and_bob
+    alice_id, alice_kernel = alice.open_kernel(NOTEBOOK)
+    bob_id, bob_kernel = bob.open_kernel(NOTEBOOK)
     try:
-        dave_kernel.execute("from phb import uptake\nkept = uptake.evaluate(**uptake.scenario())")
-        dave_pid = kernel_process(PREFIX + "dave", dave_id).pid
-        carol_kernel.execute("from phb import uptake\nx = 1")
-        # Carol's kernel is busy running a cell (one that would never end) when it is killed.
-        carol_kernel.ws.send(json.dumps(carol_kernel._message(
-            "execute_request", {"code": "import threading\nthreading.Event().wait()", "silent": False,
-                                "store_history": True, "user_expressions": {}, "allow_stdin": False,
-                                "stop_on_error": True})))
-        old = kernel_process(PREFIX + "carol", carol_id)
+        bob_kernel.execute("from phb import uptake\nkept = uptake.evaluate(**uptake.scenario())")
+        bob_pid = kernel_process(PREFIX + bob.name, bob_id).pid
+        alice_kernel.execute("from phb import uptake\nx = 1")
+        # Alice's kernel is busy running a cell (one that would never end) when it is killed.
+        alice_kernel.submit("import threading\nthreading.Event().wait()")
+        old = kernel_process(PREFIX + alice.name, alice_id)
         old.kill()
-        restarted = wait_for_new_kernel(PREFIX + "carol", carol_id, old.pid)
-        assert restarted.username() == PREFIX + "carol"
-        fresh = reconnect(carol, carol_id)
+        restarted = wait_for_new_kernel(PREFIX + alice.name, alice_id, old.pid)
+        assert restarted.username() == PREFIX + alice.name
+        fresh = reconnect(alice, alice_id)
         try:
             result = fresh.execute("'x' in globals(), 6 * 7", raise_on_error=True)
             assert result.outputs[-1]["data"]["text/plain"] == "(False, 42)"  # a new kernel, working
         finally:
             fresh.close()
-        # Dave's kernel: the same process, its state intact, still answering.
-        assert kernel_process(PREFIX + "dave", dave_id).pid == dave_pid
-        result = dave_kernel.execute("kept.uptake > 0")
+        # Bob's kernel: the same process, its state intact, still answaliceg.
+        assert kernel_process(PREFIX + bob.name, bob_id).pid == bob_pid
+        result = bob_kernel.execute("len(kept) > 0")
         assert result.outputs[-1]["data"]["text/plain"] == "True"
     finally:
-        carol_kernel.close()
-        dave_kernel.close()
+        alice_kernel.close()
+        bob_kernel.close()
 
 
 @pytest.mark.skipif(not cgroup.available(), reason="no writable memory cgroup: limits not enforced here")
-def test_memory_beyond_the_limit_stops_only_that_kernel(room: rooms.Room, password: str) -> None:
-    erin, frank = participant(room, password, "erin"), participant(room, password, "frank")
-    erin_id, erin_kernel = erin.open_kernel(NOTEBOOK)
-    frank_id, frank_kernel = frank.open_kernel(NOTEBOOK)
+def test_memory_beyond_the_limit_stops_only_that_kernel(
+        alice_and_bob: tuple[Participant, Participant]) -> None:
+    alice, bob = alice_and_bob
+    alice_id, alice_kernel = alice.open_kernel(NOTEBOOK)
+    bob_id, bob_kernel = bob.open_kernel(NOTEBOOK)
     try:
-        frank_kernel.execute("y = 7")
-        frank_pid = kernel_process(PREFIX + "frank", frank_id).pid
-        old = kernel_process(PREFIX + "erin", erin_id).pid
+        bob_kernel.execute("y = 7")
+        bob_pid = kernel_process(PREFIX + bob.name, bob_id).pid
+        old = kernel_process(PREFIX + alice.name, alice_id).pid
         # 1.5 GiB touched page by page, above the room's 1 GiB limit: the kernel is OOM-killed.
-        erin_kernel.ws.send(json.dumps(erin_kernel._message(
-            "execute_request", {"code": "b = bytearray(1536 * 2**20)\nb[::4096] = b'1' * len(b[::4096])",
-                                "silent": False, "store_history": True, "user_expressions": {},
-                                "allow_stdin": False, "stop_on_error": True})))
-        wait_for_new_kernel(PREFIX + "erin", erin_id, old)
-        assert kernel_process(PREFIX + "frank", frank_id).pid == frank_pid
-        assert frank_kernel.execute("y").outputs[-1]["data"]["text/plain"] == "7"
-        assert erin.server_running() and frank.server_running()
+        alice_kernel.submit("b = bytearray(1536 * 2**20)\nb[::4096] = b'1' * len(b[::4096])")
+        wait_for_new_kernel(PREFIX + alice.name, alice_id, old)
+        assert kernel_process(PREFIX + bob.name, bob_id).pid == bob_pid
+        assert bob_kernel.execute("y").outputs[-1]["data"]["text/plain"] == "7"
+        assert alice.server_running() and bob.server_running()
     finally:
-        erin_kernel.close()
-        frank_kernel.close()
+        alice_kernel.close()
+        bob_kernel.close()
 
 
-def test_restarting_the_hub_keeps_saved_work(room: rooms.Room, password: str) -> None:
-    gina = participant(room, password, "gina")
+def test_restarting_the_hub_keeps_saved_work(
+        room: rooms.Room, password: str, alice_and_bob: tuple[Participant, Participant]) -> None:
+    gina = alice_and_bob[0]
     notebook = gina.read_notebook(NOTEBOOK)
     notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "Gina's answer"})
     saved = gina.server_api("PUT", f"contents/{NOTEBOOK}",
@@ -172,7 +169,7 @@ def test_restarting_the_hub_keeps_saved_work(room: rooms.Room, password: str) ->
     assert not [line for line in swept if "hub pid" in line], swept  # the hub exited on SIGTERM
     rooms.start(room)
 
-    again = participant(room, password, "gina")
+    again = participant(room, password, gina.name)
     assert again.read_file("answers.txt").json()["content"] == "three concerns"
     cells = again.read_notebook(NOTEBOOK)["cells"]
     assert "".join(cells[-1]["source"]) == "Gina's answer"
