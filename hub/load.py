@@ -181,7 +181,7 @@ def round_rows(rounds: list[Round]) -> list[str]:
     """The table: one row per N."""
     rows = ["| N | failures | running server, median / p95 | first chart, median / p95 | "
             "whole notebook, median / p95 | explorer redraw, median / p95 | memory per participant, "
-            "median / max | CPU per participant | round wall time |",
+            "median / max | CPU per participant, median | round wall time |",
             "|---|---|---|---|---|---|---|---|---|"]
     for r in rounds:
         o = r.outcomes
@@ -205,21 +205,23 @@ def capacity_rows(rounds: list[Round]) -> list[str]:
         return ["No round without failures: no capacity estimate."]
     mem = max(max(o.rss_mib for o in r.outcomes) for r in measured) / 1024  # GiB, worst participant
     cpu = statistics.median(o.cpu_s for r in measured for o in r.outcomes)
-    lines = [f"Sizing from these rounds: each participant running chapter 7 holds up to **{mem:.2f} "
-             f"GiB** (worst participant, server and kernel), and their start (server, kernel, the "
-             f"whole chapter) takes about **{cpu:.0f} CPU seconds**. Keeping {RESERVE_GIB:.0f} GiB "
-             "for the system, the hub and the proxy, a machine holds (memory) "
-             "participants with one notebook open each, and a class that all presses Run All at "
-             "the same moment waits roughly N × CPU seconds ÷ cores for the last one:", "",
-             "| machine | participants (memory) | 30 starting at once: last one waits about |",
+    lines = [f"Sizing from these rounds: a participant running chapter 7 holds up to **{mem:.2f} GiB** "
+             f"(the worst participant: server and kernel), and starting (server, kernel, the whole "
+             f"chapter) takes about **{cpu:.0f} CPU seconds**. Keeping {RESERVE_GIB:.0f} GiB for the "
+             "system, the hub and the proxy, the table gives how many participants, each with one "
+             "notebook open, a machine's memory holds, and roughly how long the last of 30 "
+             "participants who all press Run All at the same moment waits (30 × CPU seconds ÷ cores: "
+             "CPU time alone, on a machine doing nothing else).", "",
+             "| machine | participants its memory holds | 30 starting at once: the last waits about |",
              "|---|---|---|"]
     for gib, cores in ((8, 4), (16, 8), (24, 2), (32, 8), (64, 16)):
         holds = int((gib - RESERVE_GIB) / mem) if mem > 0 else 0
         lines.append(f"| {gib} GiB, {cores} cores | {holds} | {30 * cpu / cores:.0f} s |")
     lines += ["", "Memory is the hard limit (the room's per-participant limit stops one runaway "
-              "kernel from taking the rest); cores set how long a simultaneous start takes. Kernels "
-              "left idle use no CPU, so a class that starts in waves (a table at a time) needs fewer "
-              "cores than the table suggests."]
+              "kernel from taking the rest); cores set how long a simultaneous start takes. Resident "
+              "memory counts the shared libraries once per process, so it overstates a little what "
+              "each extra participant adds. Kernels left idle use no CPU, so a class that starts in "
+              "waves (a table at a time) needs fewer cores than the table suggests."]
     return lines
 
 
@@ -229,8 +231,9 @@ def section(rounds: list[Round], command: str, shared: bool) -> list[str]:
                f"{psutil.virtual_memory().total / 1024 ** 3:.0f} GiB")
     lines = [HEADING, "",
              f"Command: `{command}`, run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
-             f"{machine}" + (", **shared with other engineers' builds and tests at the time** "
-                             "(timings are an upper bound for a machine of its own)" if shared else "")
+             f"{machine}" + (", **shared with other engineers' builds and tests at the time** (load "
+                             f"average {os.getloadavg()[0]:.0f} at the end of the run; timings are an "
+                             "upper bound for a machine of its own)" if shared else "")
              + ". Each round starts N simulated participants at the same instant on a room on "
              "127.0.0.1 (hub.load): log in, start a JupyterLab server (first login: a new system "
              "user with a copy of the kit), open chapter 7's student copy, run every code cell "

@@ -17,6 +17,7 @@ What this adds to LocalProcessSpawner:
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pwd
 import shutil
@@ -29,6 +30,13 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Unicode
 
 from hub import cgroup
+
+#: JupyterLab settings each new home starts with: never ask to fetch news from the internet (a room
+#: fetches nothing from another host, and the question interrupts a class).
+LAB_SETTINGS = {
+    ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}),
+}
 
 #: What each participant's home receives from the kit on first login (not the zip, not the marker).
 KIT_ITEMS = ("README.md", "chapters", "data", "phb", "widgets", "pyproject.toml", "requirements.txt",
@@ -80,6 +88,9 @@ class RoomSpawner(LocalProcessSpawner):
                 shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
             elif source.is_file():
                 shutil.copy2(source, target)
+        for relative, text in LAB_SETTINGS.items():
+            (home / relative).parent.mkdir(parents=True, exist_ok=True)
+            (home / relative).write_text(text)
         for path in [home, *home.rglob("*")]:
             os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
 
