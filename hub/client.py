@@ -219,6 +219,14 @@ class Participant:
         return kernel_id, kernel
 
 
+def arrive(base_url: str, name: str, password: str, timeout_s: float = 300.0) -> Participant:
+    """A participant logged in with a running server: the first minute of a session."""
+    person = Participant(base_url, name, password, timeout_s)
+    person.login()
+    person.start_server()
+    return person
+
+
 def code_cells(notebook: dict[str, Any]) -> list[str]:
     """The source of each code cell, in order."""
     return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]

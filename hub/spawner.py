@@ -32,10 +32,14 @@ from traitlets import Unicode
 from hub import cgroup
 
 #: JupyterLab settings each new home starts with: never ask to fetch news from the internet (a room
-#: fetches nothing from another host, and the question interrupts a class).
+#: fetches nothing from another host), and start a notebook's kernel without asking which (every
+#: chapter uses the one Python kernel): two questions fewer to interrupt a class.
+_USER_SETTINGS = ".jupyter/lab/user-settings/@jupyterlab"
 LAB_SETTINGS = {
-    ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+    f"{_USER_SETTINGS}/apputils-extension/notification.jupyterlab-settings":
         json.dumps({"fetchNews": "false", "checkForUpdates": False}),
+    f"{_USER_SETTINGS}/notebook-extension/tracker.jupyterlab-settings":
+        json.dumps({"autoStartDefaultKernel": True}),
 }
 
 #: What each participant's home receives from the kit on first login (not the zip, not the marker).

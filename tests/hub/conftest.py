@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from hub import room as rooms  # noqa: E402
-from hub.client import Participant  # noqa: E402
+from hub.client import Participant, arrive  # noqa: E402
 
 FOLDER = ROOT / "_build" / "hub-test"
 PREFIX = "phbtest-"
@@ -58,17 +58,9 @@ def password(room: rooms.Room) -> str:
     return room.password_file.read_text().strip()
 
 
-def participant(room: rooms.Room, password: str, name: str) -> Participant:
-    """A participant logged in with a running server."""
-    person = Participant(room.local_url, name, password, timeout_s=180)
-    person.login()
-    person.start_server()
-    return person
-
-
 @pytest.fixture(scope="session")
 def alice_and_bob(room: rooms.Room, password: str) -> tuple[Participant, Participant]:
     """Two participants with running servers, started at the same time (as in a room)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        alice, bob = pool.map(lambda name: participant(room, password, name), ["alice", "bob"])
+        alice, bob = pool.map(lambda name: arrive(room.local_url, name, password), ["alice", "bob"])
     return alice, bob

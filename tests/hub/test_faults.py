@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pwd
+from collections.abc import Callable
 import stat
 import time
 
@@ -20,9 +21,7 @@ import pytest
 
 from hub import cgroup
 from hub import room as rooms
-from hub.client import Kernel, LoginRefused, Participant
-
-from conftest import PREFIX, participant
+from hub.client import Kernel, LoginRefused, Participant, arrive
 
 NOTEBOOK = "chapters/07_how_many_would_take_a_budget.ipynb"
 
@@ -76,10 +75,10 @@ def test_participants_cannot_read_or_change_each_others_files(
         room: rooms.Room, alice_and_bob: tuple[Participant, Participant]) -> None:
     alice, bob = alice_and_bob
     assert alice.write_file("notes.txt", "alice's notes").ok
-    alice_home = pwd.getpwnam(PREFIX + "alice").pw_dir
+    alice_home = pwd.getpwnam(room.prefix + "alice").pw_dir
     mode = os.stat(alice_home)
     assert stat.S_IMODE(mode.st_mode) == 0o700
-    assert mode.st_uid == pwd.getpwnam(PREFIX + "alice").pw_uid
+    assert mode.st_uid == pwd.getpwnam(room.prefix + "alice").pw_uid
     _, kernel = bob.open_kernel(NOTEBOOK)
     try:
         target = os.path.join(alice_home, "notes.txt")
@@ -97,61 +96,58 @@ def test_participants_cannot_read_or_change_each_others_files(
         kernel.close()
     assert alice.read_file("notes.txt").json()["content"] == "alice's notes"
     # Bob's own server will not serve Alice's files either, nor Alice's token reach Bob's server.
-    assert bob.server_api("GET", f"contents/{'../' + PREFIX + 'alice/notes.txt'}").status_code >= 400
+    outside = f"contents/../{room.prefix}alice/notes.txt"
+    assert bob.server_api("GET", outside).status_code >= 400
     response = alice.http.get(f"{room.local_url}/user/bob/api/contents", headers=alice.auth,
                               allow_redirects=False, timeout=60)
     assert response.status_code in (302, 403, 404)
 
 
-def test_a_killed_kernel_restarts_without_touching_another(
-        alice_and_bob: tuple[Participant, Participant]) -> None:
-    alice, bob = alice_and_bob
+def only_alices_kernel_restarts(room: rooms.Room, alice: Participant, bob: Participant,
+                                fault: Callable[[Kernel, psutil.Process], None]) -> None:
+    """Apply ``fault`` to Alice's kernel while Bob's holds state; Alice's must come back as a new,
+    working kernel of hers, and Bob's must be the same process with its state, still answering."""
     alice_id, alice_kernel = alice.open_kernel(NOTEBOOK)
     bob_id, bob_kernel = bob.open_kernel(NOTEBOOK)
     try:
         bob_kernel.execute("from phb import uptake\nkept = uptake.evaluate(**uptake.scenario())")
-        bob_pid = kernel_process(PREFIX + bob.name, bob_id).pid
-        alice_kernel.execute("from phb import uptake\nx = 1")
-        # Alice's kernel is busy running a cell (one that would never end) when it is killed.
-        alice_kernel.submit("import threading\nthreading.Event().wait()")
-        old = kernel_process(PREFIX + alice.name, alice_id)
-        old.kill()
-        restarted = wait_for_new_kernel(PREFIX + alice.name, alice_id, old.pid)
-        assert restarted.username() == PREFIX + alice.name
+        bob_pid = kernel_process(room.prefix + bob.name, bob_id).pid
+        alice_kernel.execute("x = 1")
+        old = kernel_process(room.prefix + alice.name, alice_id)
+        fault(alice_kernel, old)
+        restarted = wait_for_new_kernel(room.prefix + alice.name, alice_id, old.pid)
+        assert restarted.username() == room.prefix + alice.name
         fresh = reconnect(alice, alice_id)
         try:
-            result = fresh.execute("'x' in globals(), 6 * 7", raise_on_error=True)
-            assert result.outputs[-1]["data"]["text/plain"] == "(False, 42)"  # a new kernel, working
+            result = fresh.execute("'x' in globals(), 6 * 7")
+            assert result.outputs[-1]["data"]["text/plain"] == "(False, 42)"  # new, and working
         finally:
             fresh.close()
-        # Bob's kernel: the same process, its state intact, still answaliceg.
-        assert kernel_process(PREFIX + bob.name, bob_id).pid == bob_pid
-        result = bob_kernel.execute("len(kept) > 0")
-        assert result.outputs[-1]["data"]["text/plain"] == "True"
-    finally:
-        alice_kernel.close()
-        bob_kernel.close()
-
-
-@pytest.mark.skipif(not cgroup.available(), reason="no writable memory cgroup: limits not enforced here")
-def test_memory_beyond_the_limit_stops_only_that_kernel(
-        alice_and_bob: tuple[Participant, Participant]) -> None:
-    alice, bob = alice_and_bob
-    alice_id, alice_kernel = alice.open_kernel(NOTEBOOK)
-    bob_id, bob_kernel = bob.open_kernel(NOTEBOOK)
-    try:
-        bob_kernel.execute("y = 7")
-        bob_pid = kernel_process(PREFIX + bob.name, bob_id).pid
-        old = kernel_process(PREFIX + alice.name, alice_id).pid
-        # 1.5 GiB touched page by page, above the room's 1 GiB limit: the kernel is OOM-killed.
-        alice_kernel.submit("b = bytearray(1536 * 2**20)\nb[::4096] = b'1' * len(b[::4096])")
-        wait_for_new_kernel(PREFIX + alice.name, alice_id, old)
-        assert kernel_process(PREFIX + bob.name, bob_id).pid == bob_pid
-        assert bob_kernel.execute("y").outputs[-1]["data"]["text/plain"] == "7"
+        assert kernel_process(room.prefix + bob.name, bob_id).pid == bob_pid
+        assert bob_kernel.execute("len(kept) > 0").outputs[-1]["data"]["text/plain"] == "True"
         assert alice.server_running() and bob.server_running()
     finally:
         alice_kernel.close()
         bob_kernel.close()
+
+
+def test_a_killed_kernel_restarts_without_touching_another(
+        room: rooms.Room, alice_and_bob: tuple[Participant, Participant]) -> None:
+    def kill_mid_run(kernel: Kernel, process: psutil.Process) -> None:
+        kernel.submit("import threading\nthreading.Event().wait()")  # a cell that never ends
+        process.kill()
+
+    only_alices_kernel_restarts(room, *alice_and_bob, kill_mid_run)
+
+
+@pytest.mark.skipif(not cgroup.available(), reason="no writable memory cgroup: limits not enforced here")
+def test_memory_beyond_the_limit_stops_only_that_kernel(
+        room: rooms.Room, alice_and_bob: tuple[Participant, Participant]) -> None:
+    def run_away(kernel: Kernel, process: psutil.Process) -> None:
+        # 1.5 GiB touched page by page, above the room's 1 GiB limit: the kernel is OOM-killed.
+        kernel.submit("b = bytearray(1536 * 2**20)\nb[::4096] = b'1' * len(b[::4096])")
+
+    only_alices_kernel_restarts(room, *alice_and_bob, run_away)
 
 
 def test_restarting_the_hub_keeps_saved_work(
@@ -169,7 +165,7 @@ def test_restarting_the_hub_keeps_saved_work(
     assert not [line for line in swept if "hub pid" in line], swept  # the hub exited on SIGTERM
     rooms.start(room)
 
-    again = participant(room, password, gina.name)
+    again = arrive(room.local_url, gina.name, password)
     assert again.read_file("answers.txt").json()["content"] == "three concerns"
     cells = again.read_notebook(NOTEBOOK)["cells"]
     assert "".join(cells[-1]["source"]) == "Gina's answer"
