@@ -289,8 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         rooms.stop(room)
         rooms.remove_users(room)
-    lines = section(rounds, "make hub-load" if args.n == [5, 10, 20]
-                    else f"python -m hub.load --n {' '.join(map(str, args.n))}", args.shared)
+    command = ("make hub-load" if args.n == [5, 10, 20]
+               else f"make hub-load HUB_LOAD_N='{' '.join(map(str, args.n))}'")
+    lines = section(rounds, command + (" HUB_LOAD_FLAGS=--shared" if args.shared else ""),
+                    args.shared)
     print("\n".join(lines))
     if args.results:
         write_section(args.results, lines)
