@@ -22,8 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pwd
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -292,8 +292,6 @@ def room_processes(room: Room) -> list[psutil.Process]:
 
 
 def _uid(name: str) -> int:
-    import pwd
-
     return pwd.getpwnam(name).pw_uid
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import pwd
-from collections.abc import Callable
 import stat
 import time
+from collections.abc import Callable
 
 import psutil
 import pytest
