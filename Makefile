@@ -17,7 +17,7 @@ SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
 
 .PHONY: help setup book build-stored serve lab test test-fast execute bench lock clean check-python check-node workshop pdf \
-        lint lint-workflows release
+        lint lint-workflows release hub hub-stop hub-status hub-load test-hub
 
 help:
 	@echo "make book    build the book (executing notebooks through a cache) into $(HTML)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench   refresh benchmarks/RESULTS.md"
 	@echo "make workshop student notebooks without solutions, with the data, zipped, in workshop/"
 	@echo "make pdf     the whole book as one PDF, _build/pdf/phb-book.pdf (needs Chromium)"
+	@echo "make hub     a workshop room on JupyterHub (HUB_IP=room address, HUB_PORT=8100); make hub-stop"
 	@echo "make lock    regenerate requirements.txt from requirements.in"
 	@echo "make lint    static checks (the publish workflow with actionlint)"
 	@echo "make release VERSION=x.y  check CHANGELOG, CITATION.cff and pyproject agree, then tag vx.y"
@@ -130,6 +131,33 @@ lint-workflows: $(VENV)/.installed
 release: $(VENV)/.installed
 	@test -n "$(VERSION)" || { echo "make release: say which edition: make release VERSION=x.y"; exit 1; }
 	@$(PY) -m bookkit.edition release "$(VERSION)"
+
+# A workshop room: JupyterHub in the background serving the kit to each participant in JupyterLab
+# (see guides/hub.md). Listens on 127.0.0.1 unless HUB_IP is the room network's address (or 0.0.0.0).
+HUB_IP ?= 127.0.0.1
+HUB_PORT ?= 8100
+HUB_STATE := _build/hub
+hub: workshop
+	$(PY) -m hub.room start --state $(HUB_STATE) --ip $(HUB_IP) --port $(HUB_PORT)
+
+# Stops the hub and everything it started (proxy, participants' servers and kernels); keeps their files.
+hub-stop: $(VENV)/.installed
+	$(PY) -m hub.room stop --state $(HUB_STATE)
+
+hub-status: $(VENV)/.installed
+	$(PY) -m hub.room status --state $(HUB_STATE)
+
+# A simulated class on 127.0.0.1 (its own room, users and state; removed afterwards):
+# N students at once log in, start servers, run chapter 7 and move its explorer. Writes RESULTS.md.
+HUB_LOAD_N ?= 5 10 20
+# HUB_LOAD_FLAGS=--shared notes in RESULTS.md that the machine was busy with other work meanwhile.
+HUB_LOAD_FLAGS ?=
+hub-load: workshop
+	$(PY) -m hub.load --n $(HUB_LOAD_N) --results benchmarks/RESULTS.md $(HUB_LOAD_FLAGS)
+
+# The room's fault tests (root needed; they skip with a message otherwise, except under CI=true).
+test-hub: workshop
+	$(PY) -m pytest tests/hub -p no:cacheprovider $(PYTEST_ARGS)
 
 # Regenerate the pinned set from the top-level requirements (needs the package registry).
 lock: check-python

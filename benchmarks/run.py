@@ -201,6 +201,8 @@ SECTIONS = ("models", "notebooks", "build", "sizes", "browser", "suite")
 HEADINGS = {"models": "## Models, explorers and statistics", "notebooks": "## Notebooks under nbval",
             "build": "## Book build", "sizes": "## Page sizes", "browser": "## In the browser",
             "suite": "## The whole test suite"}
+#: Sections another command writes (make hub-load): kept as they are, before "Goals missed".
+KEPT = {"hub": "## Workshop room on JupyterHub (make hub-load)"}
 
 
 def existing_sections() -> dict[str, list[str]]:
@@ -211,7 +213,7 @@ def existing_sections() -> dict[str, list[str]]:
     current = None
     for line in RESULTS.read_text().splitlines():
         if line.startswith("## "):
-            current = next((k for k, h in HEADINGS.items() if line.strip() == h), None)
+            current = next((k for k, h in {**HEADINGS, **KEPT}.items() if line.strip() == h), None)
         if current:
             found.setdefault(current, []).append(line)
     for lines in found.values():
@@ -265,6 +267,8 @@ def main() -> int:
             print(f"bench: {name}", file=sys.stderr)
             sections[name] = parts[name]()
         out += sections.get(name, []) + [""]
+    for name in KEPT:
+        out += sections[name] + [""] if name in sections else []
     out += goals_section(sections) + [""]
     RESULTS.write_text("\n".join(out))
     print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
