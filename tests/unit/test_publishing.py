@@ -96,7 +96,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_named() -> None:
 def test_ci_lints_before_it_tests_and_lint_can_grow() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     commands = re.findall(r"^make (\w+)$", ci, re.M)
-    assert commands == ["lint", "test"], f".ci/run runs make {commands}"
+    assert commands[:2] == ["lint", "test"], f".ci/run runs make {commands}"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^lint: .*\blint-workflows\b", makefile, re.M)
     assert re.search(r"^lint-workflows: .*\n\t\$\(VENV\)/bin/actionlint .*\.github/workflows/", makefile, re.M)
