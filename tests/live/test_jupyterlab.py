@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
 OPENED = [f"chapters/{name}" for name in CHAPTERS] + ["workshop/07_how_many_would_take_a_budget.ipynb"]
 RUN_TIMEOUT_MS = 300_000
+#: A drawn chart: Vega's marks, as SVG (the book) or on a canvas (JupyterLab's own renderer).
+MARKS = ".jp-RenderedVegaLite svg.marks, .jp-RenderedVegaLite canvas.marks"
 #: Role and directive markup that must not reach a reader of the live notebook.
 RAW_MARKUP = re.compile(r"\{(glue|term|cite|doc|ref|numref)(:[a-z]+)?\}`|:::\{|```\{")
 
@@ -55,7 +57,7 @@ def _chart_outputs(page) -> dict[str, int]:
     """How many chart outputs the notebook shows, and how many of them are drawn."""
     return page.evaluate("""() => {
       const outs = [...document.querySelectorAll('.jp-OutputArea-output.jp-RenderedVegaLite')];
-      return {charts: outs.length, drawn: outs.filter(o => o.querySelector('svg, canvas')).length};
+      return {charts: outs.length, drawn: outs.filter(o => o.querySelector('svg.marks, canvas.marks')).length};
     }""")
 
 
@@ -106,7 +108,7 @@ def test_notebook_opens_runs_and_reads_well(lab, lab_browser, relative, tmp_path
     page, console_errors = _open(lab, lab_browser, relative)
     stored = _stored_charts(relative, lab)
     # Before running: the stored charts draw, and no widget error or text repr is shown.
-    page.wait_for_function(f"() => document.querySelectorAll('.jp-RenderedVegaLite svg').length >= {stored}",
+    page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}",
                            timeout=60_000)
     assert _chart_outputs(page) == {"charts": stored, "drawn": stored}
     assert not _widget_faults(page), f"{relative} as stored shows {_widget_faults(page)}"
@@ -132,14 +134,15 @@ _ROOTS = ("[...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]"
           ".filter(b => [...b.querySelectorAll('.widget-button')].some(x => /reset/i.test(x.textContent))"
           " && !b.parentElement.closest('.widget-vbox'))")
 EXPLORERS = f"() => {_ROOTS}.length"
-CHART_DRAWN = f"(i) => !!{_ROOTS}[i].querySelector('.jp-RenderedVegaLite svg')"
-CHART_CHANGED = (f"([i, before]) => {{ const svg = {_ROOTS}[i].querySelector('.jp-RenderedVegaLite svg');"
-                 " return !!svg && svg.outerHTML !== before; }")
+CHART_DRAWN = f"(i) => !!{_ROOTS}[i].querySelector('{MARKS}')"
+#: A picture of the chart: SVG markup, or the canvas's pixels (JupyterLab draws on a canvas).
+_PICTURE = "(m => !m ? '' : (m.toDataURL ? m.toDataURL() : m.outerHTML))"
+CHART_CHANGED = (f"([i, before]) => {{ const p = {_PICTURE}({_ROOTS}[i].querySelector('{MARKS}'));"
+                 " return !!p && p !== before; }")
 
 
 def _explorer_chart(page, index: int) -> str:
-    return page.evaluate(f"(i) => {{ const svg = {_ROOTS}[i].querySelector('.jp-RenderedVegaLite svg');"
-                         " return svg ? svg.outerHTML : ''; }", index)
+    return page.evaluate(f"(i) => {_PICTURE}({_ROOTS}[i].querySelector('{MARKS}'))", index)
 
 
 def _check_explorers(page, relative: str) -> int:
