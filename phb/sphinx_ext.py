@@ -8,11 +8,22 @@ extension drops Thebe's files from every page.
 It also repairs one accessibility fault of docutils' HTML: bibliography entries carry the deprecated
 ARIA role ``doc-biblioentry`` inside a ``role="list"`` container, which axe reports (WCAG 4.1.2).
 They become ``listitem``, which is what the container needs.
+
+It writes the chart settings of :func:`phb.charts.page_settings` (dark-mode colours, sizes) into
+every page as ``window.PHB_CHARTS`` for book_assets/phb-charts.js, so the theme stays written once,
+in Python. And it adds the book's templates (``phb/templates``), which replace two of the theme's
+buttons whose accessible names did not contain their visible text (WCAG 2.5.3, axe
+``label-content-name-mismatch``): the search field ("Search Ctrl+K", named "Search") and the
+colour-mode switch.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 UNUSED_ASSET_MARKERS = ("thebe",)
 
@@ -44,7 +55,22 @@ def fix_body(app: Any, pagename: str, templatename: str, context: dict, doctree:
         context["body"] = body
 
 
+def chart_settings_script() -> str:
+    """The inline script that hands phb/charts.py's page settings to book_assets/phb-charts.js."""
+    from phb.charts import page_settings
+
+    return "window.PHB_CHARTS = " + json.dumps(page_settings(), sort_keys=True) + ";"
+
+
+def add_templates(app: Any, config: Any) -> None:
+    """Put the book's templates first, so that they replace the theme's files of the same name."""
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", add_templates)
+    # Before phb-charts.js (priority 404 in _config.yml), after vega-embed (402).
+    app.add_js_file(None, body=chart_settings_script(), priority=403)
     app.connect("html-page-context", drop_unused_assets, priority=900)
     app.connect("html-page-context", fix_body, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
