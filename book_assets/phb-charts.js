@@ -37,6 +37,9 @@
   const COLOUR_KEY = /(colou?r|fill|stroke|background)$/i;
   const COLOUR_CHANNELS = new Set(["color", "fill", "stroke"]);
 
+  const withoutWhite = (colours) => Object.fromEntries(
+    Object.entries(colours).filter(([light]) => !["white", "#fff", "#ffffff"].includes(light)));
+
   /** `value` with every colour in `colours` swapped, looking only where colours live: under a
    *  colour key, in a scale range, or at a colour channel's value. */
   function recolour(value, colours, colourish = false, inChannel = false) {
@@ -46,6 +49,9 @@
     }
     if (Array.isArray(value)) return value.map((v) => recolour(v, colours, colourish, inChannel));
     if (!isObject(value)) return value;
+    // White text sits on a coloured mark (a label inside a bar) in either mode: it stays white.
+    const mark = isObject(value.mark) ? value.mark.type : value.mark;
+    if (value.type === "text" || mark === "text") colours = withoutWhite(colours);
     const out = {};
     for (const [key, child] of Object.entries(value)) {
       if (key === "datasets" || key === "data" || key === "domain") { out[key] = child; continue; }

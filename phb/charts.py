@@ -108,7 +108,7 @@ def theme() -> dict[str, Any]:
 #: marks become a light ink (over 14:1 on the background), grid and axis lines keep their lower
 #: contrast, white fills become the background. The dark chart theme is derived from the one theme
 #: with this map (:func:`dark_theme`), never written out a second time.
-DARK_BACKGROUND = "#14181e"
+DARK_BACKGROUND = "#121212"
 DARK_INK = "#e6edf3"
 DARK_COLOURS: dict[str, str] = {
     "white": DARK_BACKGROUND,
@@ -136,6 +136,13 @@ DARK_DEFAULTS: dict[str, Any] = {
 #: used to show 12 px labels at 6-7 px). Below ``MIN_CHART_WIDTH`` it stops shrinking; below
 #: ``NARROW_CHART_WIDTH`` legends move under the plot and long titles wrap onto several lines.
 MIN_CHART_WIDTH = 280
+NARROW_CHART_WIDTH = 560
+NARROW_CONFIG: dict[str, Any] = {
+    # Several legends under the plot stack instead of standing side by side (Vega's legend layout).
+    "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 240,
+               "layout": {"bottom": {"direction": "vertical", "anchor": "start"}}},
+    "axis": {"labelLimit": 150},
+}
 
 
 def wrap_label_expression(chars: int | str, value: str = "datum.label") -> str:
@@ -143,16 +150,6 @@ def wrap_label_expression(chars: int | str, value: str = "datum.label") -> str:
     between words (Vega draws an array of strings as lines)."""
     return (f"split(trim(replace({value}, regexp('(.{{1,{chars}}})(\\\\s+|$)', 'g'), '$1\\n')),"
             " '\\n')")
-
-
-NARROW_CHART_WIDTH = 560
-NARROW_CONFIG: dict[str, Any] = {
-    # Several legends under the plot stack instead of standing side by side (Vega's legend layout).
-    # Long legend labels wrap onto lines of about 24 characters.
-    "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 240,
-               "layout": {"bottom": {"direction": "vertical", "anchor": "start"}}},
-    "axis": {"labelLimit": 150},
-}
 
 
 def _recolour(value: Any, colours: dict[str, str]) -> Any:

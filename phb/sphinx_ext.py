@@ -42,8 +42,11 @@ def drop_unused_assets(app: Any, pagename: str, templatename: str, context: dict
             context[key] = [asset for asset in context[key] if not _is_unused(asset)]
 
 
-#: Replacements applied to every page body: (what docutils writes, what it should be).
-BODY_FIXES = (('role="doc-biblioentry"', 'role="listitem"'),)
+#: Replacements applied to every page body: (what docutils or myst-nb writes, what it should be).
+#: myst-nb names the toggle of a hidden code cell "Toggle hidden content" while it shows "Show code
+#: cell source" (WCAG 2.5.3 Label in Name, axe label-content-name-mismatch): named by its text instead.
+BODY_FIXES = (('role="doc-biblioentry"', 'role="listitem"'),
+              ('<summary aria-label="Toggle hidden content">', "<summary>"))
 
 
 def fix_body(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -67,10 +70,18 @@ def add_templates(app: Any, config: Any) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
+def add_chart_settings(app: Any, config: Any) -> None:
+    """Write the chart settings into every page, before phb-charts.js (priority 404 in _config.yml)
+    and after vega-embed (402). They are also a config value that forces a full HTML rewrite when it
+    changes: otherwise an incremental build would keep pages carrying the old colours."""
+    config.phb_chart_settings = chart_settings_script()
+    app.add_js_file(None, body=config.phb_chart_settings, priority=403)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("phb_chart_settings", "", "html")
     app.connect("config-inited", add_templates)
-    # Before phb-charts.js (priority 404 in _config.yml), after vega-embed (402).
-    app.add_js_file(None, body=chart_settings_script(), priority=403)
+    app.connect("config-inited", add_chart_settings)
     app.connect("html-page-context", drop_unused_assets, priority=900)
     app.connect("html-page-context", fix_body, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
