@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
 
-.PHONY: help setup book build-stored serve lab test test-fast execute bench lock clean check-python check-node workshop pdf \
+.PHONY: help setup book build-stored serve lab test test-fast test-loaded execute bench lock clean check-python check-node workshop pdf \
         lint lint-workflows release hub hub-stop hub-status hub-load test-hub
 
 help:
@@ -98,6 +98,16 @@ test: setup
 # Unit and data tests only, for a quick loop while coding.
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest tests/unit tests/data -q -p no:cacheprovider
+
+# `make test` three times in a row while stress-ng keeps both cores busy: the suite must pass on a
+# loaded machine too (it waits for conditions, never for a fixed time). Needs Debian's stress-ng
+# (apt-get install -y stress-ng); takes three suite runs. For release checks, not the coding loop.
+test-loaded: setup
+	@command -v stress-ng >/dev/null 2>&1 || { echo "make: stress-ng is needed for make test-loaded: apt-get install -y stress-ng"; exit 1; }
+	@stress-ng --cpu 2 --timeout 4h --quiet & stress=$$!; trap 'kill $$stress' EXIT; \
+	  for run in 1 2 3; do echo "make test, loaded run $$run of 3"; \
+	    $(MAKE) --no-print-directory test || { echo "make test-loaded: run $$run failed"; exit 1; }; done; \
+	  echo "make test-loaded: three loaded runs passed"
 
 # Re-run notebooks and store their outputs: after changing phb/, widgets/ or data/.
 # A single notebook: make execute NOTEBOOKS=chapters/01_what_is_a_phb.ipynb

@@ -103,6 +103,115 @@ def theme() -> dict[str, Any]:
     }
 
 
+#: Dark mode. The page's dark background (pydata-sphinx-theme's ``--pst-color-background`` in dark
+#: mode) and the colour that replaces each light-mode colour of :func:`theme` on it: text and black
+#: marks become a light ink (over 14:1 on the background), grid and axis lines keep their lower
+#: contrast, white fills become the background. The dark chart theme is derived from the one theme
+#: with this map (:func:`dark_theme`), never written out a second time.
+DARK_BACKGROUND = "#121212"
+DARK_INK = "#e6edf3"
+DARK_COLOURS: dict[str, str] = {
+    "white": DARK_BACKGROUND,
+    "#ffffff": DARK_BACKGROUND,
+    "#fff": DARK_BACKGROUND,
+    INK.lower(): DARK_INK,
+    "#000000": DARK_INK,
+    "#000": DARK_INK,
+    "black": DARK_INK,
+    "#d0d7de": "#3d444d",  # grid
+    "#57606a": "#9198a1",  # axis domain and ticks
+}
+
+#: Text that Vega-Lite colours by itself when the theme leaves a colour unset (header titles, text
+#: marks without a colour, group titles): in dark mode it gets the light ink explicitly.
+DARK_DEFAULTS: dict[str, Any] = {
+    "header": {"titleColor": DARK_INK},
+    "style": {"guide-label": {"fill": DARK_INK}, "guide-title": {"fill": DARK_INK},
+              "group-title": {"fill": DARK_INK}, "group-subtitle": {"fill": DARK_INK}},
+}
+
+#: Sizing in the page (book_assets/phb-charts.js applies it). A chart is drawn at the width its
+#: author gave it when its column is wide enough; in a narrower column every view's width shrinks
+#: so that the whole chart fits the column, so text is never scaled below its font size (a phone
+#: used to show 12 px labels at 6-7 px). Below ``MIN_CHART_WIDTH`` it stops shrinking; below
+#: ``NARROW_CHART_WIDTH`` legends move under the plot and long titles wrap onto several lines.
+MIN_CHART_WIDTH = 280
+NARROW_CHART_WIDTH = 560
+NARROW_CONFIG: dict[str, Any] = {
+    # Several legends under the plot stack instead of standing side by side (Vega's legend layout).
+    "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 240,
+               "layout": {"bottom": {"direction": "vertical", "anchor": "start"}}},
+    "axis": {"labelLimit": 150},
+}
+
+
+def wrap_label_expression(chars: int | str, value: str = "datum.label") -> str:
+    """A Vega expression that breaks the text ``value`` into lines of at most ``chars`` characters,
+    between words (Vega draws an array of strings as lines)."""
+    return (f"split(trim(replace({value}, regexp('(.{{1,{chars}}})(\\\\s+|$)', 'g'), '$1\\n')),"
+            " '\\n')")
+
+
+def _recolour(value: Any, colours: dict[str, str]) -> Any:
+    """``value`` with every colour string in ``colours`` (lower-case keys) replaced, recursively."""
+    if isinstance(value, str):
+        return colours.get(value.lower(), value)
+    if isinstance(value, list):
+        return [_recolour(v, colours) for v in value]
+    if isinstance(value, dict):
+        return {k: _recolour(v, colours) for k, v in value.items()}
+    return value
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``extra``, nested dictionaries merged rather than replaced."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def dark_theme() -> dict[str, Any]:
+    """The book's theme for dark mode: :func:`theme` with :data:`DARK_COLOURS` swapped in."""
+    config = _recolour(theme()["config"], DARK_COLOURS)
+    return {"config": _merge(config, DARK_DEFAULTS)}
+
+
+def page_settings() -> dict[str, Any]:
+    """What the page's chart script needs (written into every page by phb/sphinx_ext.py).
+
+    For dark mode it gets the colour map and the defaults, not a whole dark config: it recolours
+    each chart's own spec (its config is the theme plus whatever the chart configured itself, and
+    its marks may name the theme's ink), which gives :func:`dark_theme` for the theme's part."""
+    return {
+        "dark": {"colours": DARK_COLOURS, "defaults": DARK_DEFAULTS},
+        "minWidth": MIN_CHART_WIDTH,
+        "narrowWidth": NARROW_CHART_WIDTH,
+        "narrowConfig": NARROW_CONFIG,
+        # Added to every legend, and to every axis of categories down the side, of a narrow chart
+        # (Vega-Lite's config cannot carry a labelExpr): long labels wrap instead of being cut.
+        "narrowLegend": {"labelExpr": wrap_label_expression(24)},
+        "narrowAxisY": {"labelExpr": wrap_label_expression(22)},
+        # The same expression for the words of text marks (the script fills in field and width).
+        "wrapTemplate": wrap_label_expression("CHARS", "VALUE"),
+    }
+
+
+#: A JavaScript function, true once every chart of a page is drawn for the page's colour mode and
+#: its column's width (book_assets/phb-charts.js marks each chart so): what the browser tests and
+#: the PDF printer wait for instead of a fixed time.
+CHARTS_SETTLED_JS = """() => {
+  if (document.readyState !== 'complete') return false;
+  const theme = document.documentElement.dataset.theme;
+  if (theme !== 'light' && theme !== 'dark') return false;
+  const scripts = [...document.scripts].filter(s => s.text.includes('vegaEmbed(')).length;
+  const drawn = [...document.querySelectorAll('.phb-chart')];
+  return drawn.length === scripts && drawn.every(e =>
+    e.dataset.phbState === 'drawn' && e.dataset.phbMode === theme &&
+    +e.dataset.phbWidth === Math.max(%d, Math.floor(e.clientWidth)));
+}""" % MIN_CHART_WIDTH
+
+
 def _output_div(spec: dict[str, Any]) -> str:
     """A stable element id, so that re-running a notebook gives the same output (nbval compares)."""
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]

@@ -237,14 +237,14 @@ def twin_chart(grid: pd.DataFrame, sliders: Sequence[Slider] = TWIN_SLIDERS,
         .transform_calculate(
             gap=("'Gap (horizontal inequity index): ' + format(datum.hi_budgets, '.3f') + "
                  "'; with no advocacy: ' + format(datum.baseline_hi, '.3f')"),
-            take_up="'Take-up: ' + format(datum.take_up_per_1000, '.0f') + ' per 1,000 people in need'")
-        .mark_text(align="left", baseline="top", fontSize=13)
-        .encode(x=alt.value(0))
+            take_up="'Take-up: ' + format(datum.take_up_per_1000, '.0f') + ' per 1,000 people in need'",
+            summary="datum.gap + '\\n' + datum.take_up")
+        # One text mark of two lines (not two marks 18 px apart): on a phone each line may wrap.
+        .mark_text(align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=18)
+        .encode(x=alt.value(0), y=alt.value(0), text="summary:N")
         .properties(width=480, height=36)
     )
-    text = alt.layer(lines.encode(text="gap:N", y=alt.value(0)).mark_text(
-                         align="left", baseline="top", fontSize=13, fontWeight=600),
-                     lines.encode(text="take_up:N", y=alt.value(18)))
+    text = lines
     bars = (_share_bars(per_group, ["need_share", "budget_share"])
             .transform_filter(current).transform_lookup(lookup="order", from_=lookup))
     bars.transform = [bars.transform[-2], bars.transform[-1], *bars.transform[:-2]]

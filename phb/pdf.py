@@ -78,6 +78,19 @@ NO_SOLUTIONS_CSS = ".admonition.solution, .cell.tag_solution { display: none !im
 UNFOLD_JS = ("() => document.querySelectorAll('.admonition.toggle-hidden')"
              ".forEach(e => e.classList.remove('toggle-hidden'))")
 
+#: True once sphinx-togglebutton has set up every dropdown it handles (each has its button).
+TOGGLES_READY_JS = ("() => document.readyState === 'complete' && typeof togglebuttonSelector !== 'undefined'"
+                    " && [...document.querySelectorAll(togglebuttonSelector)]"
+                    ".every(e => !e.classList.contains('admonition') || e.querySelector('.toggle-button'))")
+
+#: True once no dropdown is folded.
+UNFOLDED_JS = "() => document.querySelectorAll('.admonition.toggle-hidden').length === 0"
+
+#: Waits for running animations, web fonts and two frames, so that the layout printed is final.
+SETTLED_JS = ("async () => { await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));"
+              " await document.fonts.ready;"
+              " await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); }")
+
 FOOTER = (
     '<div style="font-size:8px; width:100%; padding:0 12mm; display:flex; '
     'justify-content:space-between; color:#555;">'
@@ -165,6 +178,31 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
+def _wait(page, condition: str, failure: str) -> None:
+    """Wait until the JavaScript ``condition`` is true in ``page``, or raise :class:`PdfError`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        raise PdfError(f"{failure} (waited {TIMEOUT_MS // 1000} s)") from None
+
+
+def _wait_for_charts(page) -> None:
+    """Wait until every chart is drawn for the page's width (book_assets/phb-charts.js says so)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from phb.charts import CHARTS_SETTLED_JS
+
+    undrawn_js = ("() => [...document.querySelectorAll('.phb-chart, .vega-embed')]"
+                  ".filter(e => e.dataset.phbState !== 'drawn' || !e.querySelector('svg'))"
+                  ".map(e => e.id || '(no id)')")
+    try:
+        page.wait_for_function(CHARTS_SETTLED_JS, timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        raise PdfError(f"charts that did not draw: {page.evaluate(undrawn_js)}") from None
+
+
 def print_pdf(url: str, target: Path, *, open_details: bool = False,
               solutions: bool = True) -> Path:
     """Open ``url`` in Chromium, wait until every chart has drawn, and print it to ``target``
@@ -172,7 +210,6 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
     if not CHROMIUM.exists():
         raise PdfError(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y "
                        "chromium` (or set PHB_CHROMIUM)")
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     edition = current_edition().label
@@ -195,28 +232,25 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
             page.route("**/*", only_local)
             page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
-            # The network can idle while the long page is still parsing (its inline chart scripts
-            # run as it goes): wait for the load event, after which togglebutton has folded the
-            # dropdowns (at DOMContentLoaded) and every chart element exists.
             page.wait_for_load_state("load", timeout=TIMEOUT_MS)
-            try:
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('.vega-embed')]"
-                    ".every(e => e.querySelector('svg'))", timeout=TIMEOUT_MS)
-            except PlaywrightTimeout:
-                undrawn = page.evaluate(
-                    "() => [...document.querySelectorAll('.vega-embed')]"
-                    ".filter(e => !e.querySelector('svg')).map(e => e.id || '(no id)')")
-                raise PdfError(f"charts that did not draw an SVG: {undrawn}") from None
+            _wait_for_charts(page)
             page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             if open_details:
                 page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            # togglebutton folds the dropdowns once the page has loaded: wait until it has folded
+            # every one, unfold them all, and wait until none is folded (no fixed wait: under load
+            # a fixed wait printed chapters with their solutions still folded).
+            _wait(page, TOGGLES_READY_JS, "the dropdowns were never set up by sphinx-togglebutton")
             page.evaluate(UNFOLD_JS)
+            _wait(page, UNFOLDED_JS, "some dropdowns stayed folded")
             page.evaluate(EDITION_JS, edition)
             page.add_style_tag(content=PRINT_CSS)
             if not solutions:
                 page.add_style_tag(content=NO_SOLUTIONS_CSS)
             page.emulate_media(media="print")
+            # The print styles widen the column: the charts redraw for it; print once they have.
+            _wait_for_charts(page)
+            page.evaluate(SETTLED_JS)
             page.pdf(path=str(target), format="A4", print_background=True,
                      margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
                      display_header_footer=True, header_template="<span></span>",

@@ -19,11 +19,19 @@ Publishing (see README, "Publishing"):
 - The 404 page (sphinx-notfound-page) links back to the first page, the search and every chapter,
   with links from the site's root (``PHB_SITE_PATH``, default ``/``), so they work at any depth.
   It belongs to the web site only: the single-page build the PDF is printed from has none.
+
+It writes the chart settings of :func:`phb.charts.page_settings` (dark-mode colours, sizes) into
+every page as ``window.PHB_CHARTS`` for book_assets/phb-charts.js, so the theme stays written once,
+in Python. And it adds the book's templates (``phb/templates``), which replace two of the theme's
+buttons whose accessible names did not contain their visible text (WCAG 2.5.3, axe
+``label-content-name-mismatch``): the search field ("Search Ctrl+K", named "Search") and the
+colour-mode switch.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -34,6 +42,7 @@ from bookkit.edition import current_edition
 
 #: The repository URL the book ships with until a fork or the publish workflow sets its own.
 PLACEHOLDER_URL = "https://github.com/phb-book/phb-book"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 UNUSED_ASSET_MARKERS = ("thebe",)
 
@@ -52,8 +61,11 @@ def drop_unused_assets(app: Any, pagename: str, templatename: str, context: dict
             context[key] = [asset for asset in context[key] if not _is_unused(asset)]
 
 
-#: Replacements applied to every page body: (what docutils writes, what it should be).
-BODY_FIXES = (('role="doc-biblioentry"', 'role="listitem"'),)
+#: Replacements applied to every page body: (what docutils or myst-nb writes, what it should be).
+#: myst-nb names the toggle of a hidden code cell "Toggle hidden content" while it shows "Show code
+#: cell source" (WCAG 2.5.3 Label in Name, axe label-content-name-mismatch): named by its text instead.
+BODY_FIXES = (('role="doc-biblioentry"', 'role="listitem"'),
+              ('<summary aria-label="Toggle hidden content">', "<summary>"))
 
 
 def fix_body(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -156,7 +168,30 @@ def keep_source_links_without_git(app: Any, env: Any) -> list:
     return []
 
 
+def chart_settings_script() -> str:
+    """The inline script that hands phb/charts.py's page settings to book_assets/phb-charts.js."""
+    from phb.charts import page_settings
+
+    return "window.PHB_CHARTS = " + json.dumps(page_settings(), sort_keys=True) + ";"
+
+
+def add_templates(app: Any, config: Any) -> None:
+    """Put the book's templates first, so that they replace the theme's files of the same name."""
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
+
+def add_chart_settings(app: Any, config: Any) -> None:
+    """Write the chart settings into every page, before phb-charts.js (priority 404 in _config.yml)
+    and after vega-embed (402). They are also a config value that forces a full HTML rewrite when it
+    changes: otherwise an incremental build would keep pages carrying the old colours."""
+    config.phb_chart_settings = chart_settings_script()
+    app.add_js_file(None, body=config.phb_chart_settings, priority=403)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("phb_chart_settings", "", "html")
+    app.connect("config-inited", add_templates)
+    app.connect("config-inited", add_chart_settings)
     app.setup_extension("notfound.extension")
     app.connect("config-inited", apply_repository_url)
     app.connect("config-inited", show_edition)

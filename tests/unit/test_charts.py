@@ -1,6 +1,10 @@
 """The chart theme, renderer and description rule."""
 
+import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -8,6 +12,7 @@ import pytest
 
 from phb import charts
 
+ASSETS = Path(__file__).resolve().parents[2] / "book_assets"
 DATA = pd.DataFrame({"group": ["a", "b"], "value": [1, 2]})
 BASE = alt.Chart(DATA).mark_bar().encode(x="group:N", y="value:Q")
 DESCRIPTION = "Two bars comparing the value of group a with that of group b."
@@ -97,3 +102,75 @@ def test_table_has_a_caption_no_index_and_is_stable():
 def test_table_refuses_a_table_without_a_caption(caption):
     with pytest.raises(ValueError, match="caption"):
         charts.table(pd.DataFrame({"A": [1]}), caption)
+
+
+# ---------------------------------------------------------------- dark mode and sizing
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_dark_theme_is_the_theme_with_every_light_colour_swapped():
+    light, dark = charts.theme()["config"], charts.dark_theme()["config"]
+    assert dark["background"] == charts.DARK_BACKGROUND
+    assert dark["title"]["color"] == dark["axis"]["labelColor"] == charts.DARK_INK
+    assert dark["title"]["fontSize"] == light["title"]["fontSize"]  # only colours change
+    light_colours = {c.lower() for c in charts.DARK_COLOURS}
+    assert not [s for s in _strings(dark) if s.lower() in light_colours]
+    assert charts.DARK_INK in dark["range"]["category"] and "#000000" not in dark["range"]["category"]
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_dark_ink_meets_wcag_aaa_on_the_dark_background():
+    ratio = (_luminance(charts.DARK_INK) + 0.05) / (_luminance(charts.DARK_BACKGROUND) + 0.05)
+    assert ratio >= 7
+
+
+def test_page_settings_are_json_for_the_page_script():
+    settings = json.loads(json.dumps(charts.page_settings()))
+    assert settings["minWidth"] < settings["narrowWidth"]
+    assert settings["dark"]["colours"][charts.INK.lower()] == charts.DARK_INK
+    assert "VALUE" in settings["wrapTemplate"] and "CHARS" in settings["wrapTemplate"]
+
+
+def test_page_script_recolours_marks_but_never_data_values(tmp_path):
+    """book_assets/phb-charts.js, run by Node: colours in marks, scale ranges and the config turn
+    dark; a category called "White" in a scale's domain or the data stays as it is."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    spec = {
+        "config": charts.theme()["config"],
+        "mark": {"type": "bar", "color": charts.INK},
+        "data": {"values": [{"group": "White", "colour": "white"}]},
+        "encoding": {"color": {"field": "group", "type": "nominal",
+                               "scale": {"domain": ["White", "Black"], "range": ["#000000", "white"]}}},
+    }
+    script = tmp_path / "run.js"
+    script.write_text(
+        "global.window = {matchMedia: () => ({matches: false})};"
+        "global.document = {documentElement: {dataset: {theme: 'dark'}}};"
+        "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
+        "let drawn; window.vegaEmbed = async (el, spec) => { drawn = spec; return {view: {}, finalize() {}}; };"
+        f"window.PHB_CHARTS = {json.dumps(charts.page_settings())};"
+        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
+        "const el = {clientWidth: 800, dataset: {}, classList: {add() {}}, querySelector: () => null};"
+        f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(JSON.stringify(drawn)));")
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
+    drawn = json.loads(result.stdout)
+    assert drawn["mark"]["color"] == charts.DARK_INK
+    assert drawn["config"]["background"] == charts.DARK_BACKGROUND
+    assert drawn["encoding"]["color"]["scale"]["range"] == [charts.DARK_INK, charts.DARK_BACKGROUND]
+    assert drawn["encoding"]["color"]["scale"]["domain"] == ["White", "Black"]
+    assert drawn["data"]["values"] == spec["data"]["values"]

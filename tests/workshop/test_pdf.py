@@ -155,6 +155,20 @@ def test_a_handout_leaves_every_solution_out(pdf_file: Path, tmp_path: Path) -> 
     assert "exercise" in text and "solution to exercise" not in text
 
 
+def test_a_second_print_has_the_same_sheets(pdf_file: Path, pages: list[str], tmp_path: Path) -> None:
+    """Printing is deterministic: the same single-page build printed again gives the same number of
+    sheets with the same text on each (a print that raced the page's scripts once lost chapters)."""
+    again = tmp_path / "again.pdf"
+    with pdf.serve(pdf.SINGLEHTML) as url:
+        page = next(p for p in pdf.SINGLEHTML.glob("*.html") if p.name != "index.html"
+                    and p.stat().st_size > 1000)
+        pdf.print_pdf(f"{url}/{page.name}", again)
+    second = page_texts(again)
+    assert len(second) == len(pages), f"{len(pages)} sheets, then {len(second)} on a second print"
+    differing = [i + 1 for i, (a, b) in enumerate(zip(pages, second)) if a != b]
+    assert not differing, f"sheets whose text differs on a second print: {differing[:10]}"
+
+
 def test_the_pdf_is_a_pdf_and_names_the_book(pdf_file: Path, pdf_text: tuple[int, str]) -> None:
     assert pdf_file.read_bytes()[:5] == b"%PDF-"
     title = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]

@@ -1,0 +1,349 @@
+"""Every page of the built book in Chromium, in light and dark mode, at a laptop's and a phone's width.
+
+One visit per page and colour mode serves every check (opening a page is what costs): the page is
+loaded at 1366 px and checked with its toggles closed, narrowed to 390 px (the charts redraw for the
+new width, as on a phone turned or a window resized), checked again, and checked with its toggles
+(data tables, solutions) open.
+What is checked:
+
+- offline and clean: no request to another host, every resource answers, no console or page error;
+- every chart drawn, in the page's colour mode, its SVG never scaled so that a text is smaller than
+  ``MIN_FONT_PX``, and its text on the chart's background readable (WCAG AA; a label drawn on a bar
+  is not checked: the colour behind it is the bar's, which this check does not judge yet);
+- nothing scrolls sideways but an explicitly scrolled table or equation;
+- WCAG 2.2 A/AA by axe-core (the version locked in package-lock.json) with toggles closed and open;
+- headings, chart descriptions and slider labels that assistive technology needs;
+- every slider redraws its chart (light mode; the sliders do not depend on the mode).
+
+Nothing here waits for a fixed time: each step waits for a condition the page signals (the chart
+script marks each chart drawn for its mode and width; animations report when they have finished).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT, toc_pages
+from phb import charts
+
+pytestmark = pytest.mark.browser
+
+PAGES = toc_pages()
+MODES = ["light", "dark"]
+WIDE = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+#: The smallest chart text a reader should meet, in CSS pixels as drawn (font size x SVG scale).
+MIN_FONT_PX = 11
+#: WCAG 1.4.3 (AA) for normal text.
+MIN_CONTRAST = 4.5
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+TIMEOUT_MS = 30_000
+
+#: True once every chart of the page is drawn for the page's colour mode and its column width.
+CHARTS_SETTLED = charts.CHARTS_SETTLED_JS
+
+#: Per chart: drawn or not, how much CSS scales its SVG, its smallest text as drawn, its background,
+#: and each text's colour with the colour behind its middle (a bar, or the chart's background), for
+#: the contrast check in Python.
+CHART_FACTS = r"""() => [...document.querySelectorAll('.phb-chart')].map(e => {
+  const svg = e.querySelector('svg');
+  if (!svg || !svg.getBoundingClientRect().width) return {id: e.id, drawn: false};
+  const scale = svg.getBoundingClientRect().width / parseFloat(svg.getAttribute('width'));
+  const background = getComputedStyle(svg).backgroundColor;
+  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+  const behind = t => {
+    const box = t.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return background;  // below the fold
+    const opaque = m => { const f = getComputedStyle(m).fill, alpha = f.match(/rgba\(.*,\s*([\d.]+)\)/);
+      return f.startsWith('rgb') && (!alpha || +alpha[1] >= 0.9) && +getComputedStyle(m).fillOpacity >= 0.9; };
+    const mark = document.elementsFromPoint(x, y).find(m => svg.contains(m) && m !== svg &&
+      !['text', 'tspan', 'g', 'svg'].includes(m.tagName) && opaque(m));
+    return mark ? 'mark ' + getComputedStyle(mark).fill : background;
+  };
+  svg.scrollIntoView({block: 'start'});
+  const pairs = texts.map(t => getComputedStyle(t).fill + '|' + behind(t));
+  return {id: e.id, drawn: true, scale, background,
+          smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+          pairs: [...new Set(pairs)].map(p => p.split('|'))};
+})"""
+
+#: Elements that stick out of the page sideways, outside any box that scrolls on purpose.
+OVERFLOW = """() => {
+  const page = document.documentElement;
+  if (page.scrollWidth <= page.clientWidth) return [];
+  const scrolls = el => { for (let e = el; e; e = e.parentElement) {
+    const x = getComputedStyle(e).overflowX; if (x === 'auto' || x === 'scroll' || x === 'hidden') return true; }
+    return false; };
+  return [...document.body.querySelectorAll('*')]
+    .filter(e => e.getBoundingClientRect().right > page.clientWidth + 1 && !scrolls(e.parentElement))
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
+}"""
+
+STRUCTURE = """() => ({
+  levels: [...document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6')]
+    .filter(h => h.offsetParent !== null || h.closest('details')).map(h => +h.tagName[1]),
+  undescribed: [...document.querySelectorAll('.vega-embed svg[role]')]
+    .filter(s => !(s.getAttribute('aria-label') || '').trim()).length,
+  unlabelledSliders: [...document.querySelectorAll('.vega-embed input[type=range]')]
+    .filter(i => !((i.closest('label') || {}).innerText || '').trim()).length,
+  unreachableSliders: [...document.querySelectorAll('.vega-embed input[type=range]')]
+    .filter(i => i.tabIndex < 0 || i.disabled).length,
+})"""
+
+#: Open every toggle: <details> (data tables) and the theme's dropdowns (solutions), then let
+#: their fade-in animations finish (mid-fade text is pale and would fail the contrast check).
+OPEN_TOGGLES = """async () => {
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+}"""
+
+#: The theme makes a box that scrolls (code, wide outputs) reachable by keyboard (tabindex 0) a
+#: moment after the page is resized: wait until it has, for each such box.
+SCROLL_STOPS_SET = """() => [...document.querySelectorAll(
+  'pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, .pst-scrollable-table-container')]
+  .every(e => (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight) === (e.tabIndex === 0))"""
+
+#: axe's WCAG A/AA rules; only violations are collected (the passes' details cost time).
+RUN_AXE = """async (tags) => (await axe.run(document, {preload: false, resultTypes: ['violations'],
+  runOnly: {type: 'tag', values: tags}})).violations
+  .map(v => ({id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
+
+
+@dataclass
+class Visit:
+    """What one visit of a page in one colour mode found."""
+
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    theme: str = ""
+    charts: dict[str, list[dict]] = field(default_factory=dict)  # per width
+    overflow: dict[str, list[str]] = field(default_factory=dict)  # per width
+    violations: dict[str, list[dict]] = field(default_factory=dict)  # per state
+    structure: dict = field(default_factory=dict)
+    sliders_that_did_nothing: list[str] = field(default_factory=list)
+
+
+def _wait_for_charts(page) -> None:
+    page.wait_for_function(CHARTS_SETTLED, timeout=TIMEOUT_MS)
+
+
+def _axe(page) -> list[dict]:
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN_AXE, WCAG_TAGS)
+
+
+def _move_every_slider(page) -> list[str]:
+    """Move each twin slider to its far end; return the labels of those whose chart did not change."""
+    stuck = []
+    for chart_index, chart in enumerate(page.locator(".phb-chart").all()):
+        for slider in chart.locator("input[type=range]").all():
+            before = chart.locator("svg").first.inner_html()
+            slider.evaluate(
+                "(el) => { const min = +el.min, max = +el.max, v = +el.value;"
+                " el.value = (v - min) > (max - v) ? min : max;"
+                " el.dispatchEvent(new Event('input', {bubbles: true})); }")
+            try:
+                chart.locator("svg").first.evaluate(
+                    "(svg, before) => new Promise(resolve => { if (svg.innerHTML !== before) return resolve();"
+                    " new MutationObserver((_, o) => { o.disconnect(); resolve(); })"
+                    ".observe(svg, {subtree: true, childList: true, attributes: true, characterData: true}); })",
+                    before, timeout=5_000)
+            except Exception:  # noqa: BLE001 - a timeout is the finding
+                stuck.append(f"chart {chart_index}: " + slider.evaluate(
+                    "(el) => (el.closest('label') || el.parentElement).innerText.trim()"))
+    return stuck
+
+
+def visit(browser, url: str, mode: str) -> Visit:
+    """Open ``url`` once in ``mode`` (the reader's system setting; the book follows it) and check it
+    at both widths, toggles closed and open."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` (make test does)", pytrace=False)
+    seen = Visit()
+    context = browser.new_context(viewport=WIDE, color_scheme=mode)
+    page = context.new_page()
+    page.on("request", lambda r: seen.requests.append(r.url))
+    page.on("requestfailed", lambda r: seen.failures.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and seen.failures.append(f"{r.url} -> {r.status}"))
+    page.on("console", lambda m: m.type == "error" and seen.console_errors.append(m.text))
+    page.on("pageerror", lambda e: seen.page_errors.append(str(e)))
+    try:
+        page.goto(url, wait_until="networkidle")
+        _wait_for_charts(page)
+        seen.theme = page.evaluate("() => document.documentElement.dataset.theme")
+        seen.structure = page.evaluate(STRUCTURE)
+        seen.charts["1366 px"] = page.evaluate(CHART_FACTS)
+        seen.overflow["1366 px"] = page.evaluate(OVERFLOW)
+        seen.violations["1366 px, toggles closed"] = _axe(page)
+        page.set_viewport_size(PHONE)
+        _wait_for_charts(page)
+        page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
+        seen.charts["390 px"] = page.evaluate(CHART_FACTS)
+        seen.overflow["390 px"] = page.evaluate(OVERFLOW)
+        # axe runs twice a visit (it is the slowest step): toggles closed at 1366 px, open at 390 px,
+        # which between them check every control in both states and everything the toggles hide.
+        page.evaluate(OPEN_TOGGLES)
+        page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
+        seen.overflow["390 px, toggles open"] = page.evaluate(OVERFLOW)
+        seen.violations["390 px, toggles open"] = _axe(page)
+        if mode == "light":
+            seen.sliders_that_did_nothing = _move_every_slider(page)
+    finally:
+        context.close()
+    return seen
+
+
+@functools.cache
+def _cached_visit(browser, url: str, mode: str) -> Visit:
+    return visit(browser, url, mode)
+
+
+@pytest.fixture(params=[(p, m) for p in PAGES for m in MODES], ids=lambda pm: f"{pm[0]}-{pm[1]}")
+def seen(request, browser, book_url: str) -> tuple[str, str, Visit]:
+    """The one visit of this page in this mode (made by the first test that asks for it)."""
+    path, mode = request.param
+    return path, mode, _cached_visit(browser, f"{book_url}/{path}", mode)
+
+
+# ---------------------------------------------------------------- the checks, one visit each
+def test_page_is_offline_and_clean(seen, book_url: str) -> None:
+    path, mode, found = seen
+    local = urlparse(book_url).netloc
+    elsewhere = [u for u in found.requests
+                 if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != local]
+    assert not elsewhere, f"{path} ({mode}) requested other hosts: {elsewhere}"
+    assert not found.failures, f"{path} ({mode}): resources that did not answer 2xx: {found.failures}"
+    assert not found.console_errors, f"{path} ({mode}): console errors: {found.console_errors}"
+    assert not found.page_errors, f"{path} ({mode}): page errors: {found.page_errors}"
+
+
+def test_page_follows_the_readers_colour_mode(seen) -> None:
+    path, mode, found = seen
+    assert found.theme == mode, f"{path}: the system asked for {mode}, the page shows {found.theme}"
+
+
+def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
+    path, mode, found = seen
+    expected = charts.DARK_BACKGROUND if mode == "dark" else "white"
+    problems = []
+    for width, facts in found.charts.items():
+        for chart in facts:
+            if not chart["drawn"]:
+                problems.append(f"{width}: {chart['id']} not drawn")
+                continue
+            if chart["smallest"] < MIN_FONT_PX:
+                problems.append(f"{width}: {chart['id']} has text drawn at {chart['smallest']:.1f} px "
+                                f"(SVG scaled by {chart['scale']:.2f}); the least is {MIN_FONT_PX} px")
+            if _rgb(chart["background"]) != _rgb(expected):
+                problems.append(f"{width}: {chart['id']} background {chart['background']} in {mode} mode")
+            for fill, behind in chart["pairs"]:
+                if behind.startswith("mark "):
+                    continue  # a label on a bar: not checked here (see the module docstring)
+                ratio = contrast(fill, behind)
+                if ratio < MIN_CONTRAST:
+                    problems.append(f"{width}: {chart['id']} text in {fill} on {behind}: {ratio:.2f}:1")
+    assert not problems, f"{path} ({mode}): " + "; ".join(sorted(set(problems)))
+
+
+def test_nothing_scrolls_sideways(seen) -> None:
+    path, mode, found = seen
+    wide = {width: elements for width, elements in found.overflow.items() if elements}
+    assert not wide, f"{path} ({mode}): the page scrolls sideways because of {wide}"
+
+
+def test_no_wcag_violations(seen) -> None:
+    path, mode, found = seen
+    problems = [f"{state}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+                for state, violations in found.violations.items() for v in violations]
+    assert not problems, f"{path} ({mode}): " + "; ".join(problems)
+
+
+def test_structure_is_readable(seen) -> None:
+    """Headings never skip a level in the article; every chart has a description screen readers
+    announce; every slider has a visible label and can be reached with the keyboard."""
+    path, mode, found = seen
+    levels = found.structure["levels"]
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not skips, f"{path}: heading levels skip: {skips} in {levels}"
+    assert found.structure["undescribed"] == 0, f"{path}: charts without an aria-label description"
+    assert found.structure["unlabelledSliders"] == 0, f"{path}: sliders without a visible label"
+    assert found.structure["unreachableSliders"] == 0, f"{path}: a slider cannot be reached by keyboard"
+
+
+def test_every_slider_redraws_its_chart(seen) -> None:
+    path, mode, found = seen
+    assert not found.sliders_that_did_nothing, (
+        f"{path}: moving these sliders did not change their chart: {found.sliders_that_did_nothing}")
+
+
+# ---------------------------------------------------------------- the colour-mode switch, live
+LIVE_PAGE = next((p for p in PAGES if "how_many_would_take" in p), PAGES[0])
+
+
+def test_charts_follow_the_colour_mode_switch_live_and_keep_slider_settings(browser, book_url: str) -> None:
+    """The reader presses the theme's switch: every chart redraws in dark colours, with what the
+    reader set on a twin's sliders kept."""
+    context = browser.new_context(viewport=WIDE, color_scheme="light")
+    page = context.new_page()
+    try:
+        page.goto(f"{book_url}/{LIVE_PAGE}", wait_until="networkidle")
+        _wait_for_charts(page)
+        slider = page.locator(".phb-chart input[type=range]").first
+        moved = slider.evaluate("(el) => { el.value = el.min;"
+                                " el.dispatchEvent(new Event('input', {bubbles: true})); return el.value; }")
+        switch = page.locator(".theme-switch-button:visible").first
+        for _ in range(3):  # the switch cycles light -> dark -> auto
+            if page.evaluate("() => document.documentElement.dataset.theme") == "dark":
+                break
+            switch.click()
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        _wait_for_charts(page)
+        facts = page.evaluate(CHART_FACTS)
+        light_backgrounds = [c["id"] for c in facts if _rgb(c["background"]) != _rgb(charts.DARK_BACKGROUND)]
+        assert not light_backgrounds, f"charts still light after the switch: {light_backgrounds}"
+        kept = page.locator(".phb-chart input[type=range]").first.input_value()
+        assert float(kept) == float(moved), f"the slider went back from {moved} to {kept} on redrawing"
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- colour arithmetic (WCAG 2.x)
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """An ``rgb(...)``/``rgba(...)`` string, a ``#rrggbb`` or "white", as three 0-255 integers."""
+    colour = colour.strip().lower()
+    if colour == "white":
+        return (255, 255, 255)
+    if colour.startswith("#"):
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+    parts = colour[colour.index("(") + 1:colour.index(")")].replace("/", ",").split(",")
+    return tuple(round(float(p)) for p in parts[:3])  # type: ignore[return-value]
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    a, b = sorted((_luminance(_rgb(foreground)), _luminance(_rgb(background))), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def test_contrast_arithmetic() -> None:
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("rgb(118, 118, 118)", "white"), 2) == 4.54
