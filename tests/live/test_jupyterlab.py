@@ -145,6 +145,16 @@ def _explorer_chart(page, index: int) -> str:
     return page.evaluate(f"(i) => {_PICTURE}({_ROOTS}[i].querySelector('{MARKS}'))", index)
 
 
+def _wait(page, condition: str, arg: object, failure: str) -> None:
+    """Wait for a condition in the page; fail with ``failure`` rather than a bare timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=60_000)
+    except PlaywrightTimeout:
+        pytest.fail(failure, pytrace=False)
+
+
 def _check_explorers(page, relative: str) -> int:
     """In every explorer: a slider moved by keyboard redraws the chart; an impossible typed value
     shows a message in the widget (and no traceback). Returns how many explorers were checked."""
@@ -154,13 +164,15 @@ def _check_explorers(page, relative: str) -> int:
     for index in range(count):
         root = roots.nth(index)
         root.scroll_into_view_if_needed()
-        page.wait_for_function(CHART_DRAWN, arg=index, timeout=60_000)
+        _wait(page, CHART_DRAWN, index, f"{relative}: explorer {index} draws no chart")
         before = _explorer_chart(page, index)
         handle = root.locator(".noUi-handle").first
         handle.focus()
-        handle.press("ArrowRight")
-        handle.press("PageUp")
-        page.wait_for_function(CHART_CHANGED, arg=[index, before], timeout=60_000)
+        # Move it one step away from whichever end it may rest at (aria-valuenow/-max: noUiSlider's).
+        at_top = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
+        handle.press("ArrowLeft" if at_top else "ArrowRight")
+        _wait(page, CHART_CHANGED, [index, before],
+              f"{relative}: explorer {index}'s chart did not redraw after its first slider moved by keyboard")
         box = root.locator("input[type=number]").first
         box.fill("-1000000000000")
         box.press("Enter")
