@@ -133,7 +133,6 @@ EXPLORER_CHAPTERS = {"07_how_many_would_take_a_budget.ipynb", "08_who_benefits.i
 _ROOTS = ("[...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]"
           ".filter(b => [...b.querySelectorAll('.widget-button')].some(x => /reset/i.test(x.textContent))"
           " && !b.parentElement.closest('.widget-vbox'))")
-EXPLORERS = f"() => {_ROOTS}.length"
 CHART_DRAWN = f"(i) => !!{_ROOTS}[i].querySelector('{MARKS}')"
 #: A picture of the chart: SVG markup, or the canvas's pixels (JupyterLab draws on a canvas).
 _PICTURE = "(m => !m ? '' : (m.toDataURL ? m.toDataURL() : m.outerHTML))"
@@ -158,11 +157,10 @@ def _wait(page, condition: str, arg: object, failure: str) -> None:
 def _check_explorers(page, relative: str) -> int:
     """In every explorer: a slider moved by keyboard redraws the chart; an impossible typed value
     shows a message in the widget (and no traceback). Returns how many explorers were checked."""
-    count = page.evaluate(EXPLORERS)
-    roots = page.locator(".jp-OutputArea-output .widget-vbox").filter(
-        has=page.locator(".widget-button", has_text=re.compile("reset", re.I)))
+    # Mark each explorer's outermost box, so that Playwright and the page agree on which is which.
+    count = page.evaluate(f"() => {_ROOTS}.map((r, i) => r.setAttribute('data-phb-explorer', i)).length")
     for index in range(count):
-        root = roots.nth(index)
+        root = page.locator(f"[data-phb-explorer='{index}']")
         root.scroll_into_view_if_needed()
         _wait(page, CHART_DRAWN, index, f"{relative}: explorer {index} draws no chart")
         before = _explorer_chart(page, index)
