@@ -1,11 +1,9 @@
-"""Fixtures for the book tests: the strict build, a local server, and Debian's Chromium."""
+"""Fixtures for the book tests: the strict build and a local server (Chromium: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -17,11 +15,6 @@ from phb.book import toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
-CHROMIUM = Path(os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def toc_pages() -> list[str]:
@@ -73,18 +66,3 @@ def book_url(built_book: Path) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's Chromium driven by pip playwright (never `playwright install`)."""
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                   "(or set PHB_CHROMIUM) to run the browser tests")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " — CI=true, so browser tests must run", pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

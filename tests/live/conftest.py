@@ -25,11 +25,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 #: JupyterLab's user settings for the tests: no news or update checks (they would go online).
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
@@ -131,20 +126,3 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-@pytest.fixture(scope="session")
-def lab_browser() -> Iterator[object]:
-    """Debian's Chromium driven by pip playwright (never `playwright install`)."""
-    if not CHROMIUM.exists():
-        message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                   "(or set PHB_CHROMIUM) to run the live-notebook tests")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " — CI=true, so these tests must run", pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

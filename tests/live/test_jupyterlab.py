@@ -103,9 +103,9 @@ def _error_outputs(page) -> list[str]:
 
 
 @pytest.mark.parametrize("relative", OPENED)
-def test_notebook_opens_runs_and_reads_well(lab, lab_browser, relative, tmp_path):
+def test_notebook_opens_runs_and_reads_well(lab, browser, relative, tmp_path):
     """Opened as stored, then Run All: charts drawn, no errors, prose without raw markup."""
-    page, console_errors = _open(lab, lab_browser, relative)
+    page, console_errors = _open(lab, browser, relative)
     stored = _stored_charts(relative, lab)
     # Before running: the stored charts draw, and no widget error or text repr is shown.
     page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}",
