@@ -11,15 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from phb.book import toc_documents
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-
-
-def toc_pages() -> list[str]:
-    """Every page in _toc.yml, as the path of its HTML file under _build/html."""
-    return [f"{name}.html" for name in toc_documents()]
+from book_pages import HTML, ROOT
 
 
 @pytest.fixture(scope="session")

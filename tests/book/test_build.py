@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import toc_pages
+from book_pages import toc_pages
 
 
 def test_strict_build_writes_every_page(built_book: Path) -> None:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import toc_pages
+from book_pages import toc_pages
 
 pytestmark = pytest.mark.browser
 

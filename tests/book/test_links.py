@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
-from conftest import toc_pages
+from book_pages import toc_pages
 
 
 class _Collector(HTMLParser):

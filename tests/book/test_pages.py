@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, toc_pages
+from book_pages import ROOT, toc_pages
 from phb import charts
 
 pytestmark = pytest.mark.browser
@@ -137,7 +137,8 @@ def _wait_for_charts(page) -> None:
     page.wait_for_function(CHARTS_SETTLED, timeout=TIMEOUT_MS)
 
 
-def _axe(page) -> list[dict]:
+def run_axe(page) -> list[dict]:
+    """Inject the locally installed axe-core (once per page) and return its WCAG A/AA violations."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE, WCAG_TAGS)
@@ -185,7 +186,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         seen.structure = page.evaluate(STRUCTURE)
         seen.charts["1366 px"] = page.evaluate(CHART_FACTS)
         seen.overflow["1366 px"] = page.evaluate(OVERFLOW)
-        seen.violations["1366 px, toggles closed"] = _axe(page)
+        seen.violations["1366 px, toggles closed"] = run_axe(page)
         page.set_viewport_size(PHONE)
         _wait_for_charts(page)
         page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
@@ -196,7 +197,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         page.evaluate(OPEN_TOGGLES)
         page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
         seen.overflow["390 px, toggles open"] = page.evaluate(OVERFLOW)
-        seen.violations["390 px, toggles open"] = _axe(page)
+        seen.violations["390 px, toggles open"] = run_axe(page)
         if mode == "light":
             seen.sliders_that_did_nothing = _move_every_slider(page)
     finally:

@@ -10,9 +10,9 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from conftest import ROOT, toc_pages
+from book_pages import ROOT, toc_pages
 from bookkit.edition import current_edition
-from test_accessibility import run_axe
+from test_pages import run_axe
 
 pytestmark = pytest.mark.browser
 
