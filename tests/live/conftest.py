@@ -44,7 +44,10 @@ class Lab:
     token: str
     root: Path
 
-    def notebook_url(self, relative: str) -> str:
+    def notebook_url(self, relative: str, interface: str = "lab") -> str:
+        """The notebook opened in JupyterLab (``lab``) or in Notebook 7 (``notebook``)."""
+        if interface == "notebook":
+            return f"{self.url}/notebooks/{relative}?token={self.token}"
         return f"{self.url}/lab/tree/{relative}?token={self.token}&reset"
 
 
@@ -113,7 +116,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--expose-app-in-browser", "--allow-root", "--LabApp.news_url=", "--ServerApp.allow_remote_access=False",
+        "--expose-app-in-browser", "--JupyterNotebookApp.expose_app_in_browser=True", "--allow-root", "--LabApp.news_url=", "--ServerApp.allow_remote_access=False",
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=root,
                                env=env, text=True)

@@ -40,13 +40,13 @@ ALL_RUN = """() => {
 }"""
 
 
-def _open(lab, browser, relative: str):
-    """A new page with ``relative`` open in JupyterLab, console errors collected."""
+def _open(lab, browser, relative: str, interface: str = "lab"):
+    """A new page with ``relative`` open in JupyterLab (or Notebook 7), console errors collected."""
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(lab.notebook_url(relative))
+    page.goto(lab.notebook_url(relative, interface))
     page.wait_for_function(APP_READY, timeout=120_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)  # Run All before the kernel is up does nothing
@@ -178,3 +178,25 @@ def _check_explorers(page, relative: str) -> int:
         alert.first.wait_for(timeout=30_000)
         assert "Traceback" not in page.inner_text(".jp-Notebook")
     return count
+
+
+def test_notebook_7_draws_and_runs_a_chapter(lab, browser):
+    """The same chapter in Notebook 7's single-document interface: stored charts drawn, Run All
+    without error output, every chart drawn.
+
+    Not checked here: the console. Notebook 7.6.5 in this environment raises one page error of its
+    own while loading settings ("Cannot read properties of undefined (reading 'schema')", from
+    notebook_core.js, with or without the tests' settings); every other console error still fails."""
+    relative = "chapters/06_uptake_since_2014.ipynb"
+    page, console_errors = _open(lab, browser, relative, interface="notebook")
+    stored = _stored_charts(relative, lab)
+    page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}",
+                           timeout=60_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, timeout=RUN_TIMEOUT_MS, polling=500)
+    assert not _error_outputs(page), _error_outputs(page)
+    charts = _chart_outputs(page)
+    assert charts["charts"] == stored and charts["drawn"] == stored, charts
+    known = "Cannot read properties of undefined (reading 'schema')"
+    assert [e for e in console_errors if e != known] == [], console_errors[:5]
+    page.close()
