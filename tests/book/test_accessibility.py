@@ -15,8 +15,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
-def run_axe(page) -> list[dict]:
-    """Inject the locally installed axe-core and return its WCAG A/AA violations.
+def run_axe(page, within: str | None = None) -> list[dict]:
+    """Inject the locally installed axe-core and return its WCAG A/AA violations (in the elements
+    matching the CSS selector ``within``, or in the whole page).
 
     ``preload: false`` stops axe fetching stylesheets itself (it would resolve @import paths wrongly).
     """
@@ -24,11 +25,11 @@ def run_axe(page) -> list[dict]:
         pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` (make test does)", pytrace=False)
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
-        "async (tags) => (await axe.run(document, {preload: false,"
+        "async ([tags, within]) => (await axe.run(within ? {include: [[within]]} : document, {preload: false,"
         " runOnly: {type: 'tag', values: tags}})).violations"
         ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))",
-        WCAG_TAGS,
+        [WCAG_TAGS, within],
     )
 
 
