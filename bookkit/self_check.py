@@ -27,6 +27,7 @@ page, so the strict build fails.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,39 @@ def build_self_checks(app: Any, doctree: nodes.document) -> None:
         except MalformedQuestion as error:
             logger.warning(f"self-check question {number} in {docname}: {error}",
                            location=admonition, type="self_check", subtype="malformed")
+
+
+# ---------------------------------------------------------------- reading Markdown (for the workshop quiz)
+#: A self-check admonition in a chapter's Markdown: its title and its body.
+ADMONITION = re.compile(r"^(?P<fence>:{3,})\{admonition\}[ \t]*(?P<title>[^\n]+)\n:class:[^\n]*\bself-check\b[^\n]*\n"
+                        r"(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A self-check question as written: the question, its answers, which is right, and why."""
+
+    title: str
+    options: tuple[str, ...]
+    right: int
+    explanation: str
+
+
+def questions_in(markdown: str) -> list[Question]:
+    """The self-check questions written in ``markdown`` (a chapter's cell), in order; raises
+    :class:`MalformedQuestion` for one without exactly one right (bold) answer or an explanation."""
+    questions = []
+    for match in ADMONITION.finditer(markdown):
+        lines = [line.strip() for line in match["body"].strip().splitlines()]
+        options = [line[2:].strip() for line in lines if line.startswith("- ")]
+        rights = [i for i, option in enumerate(options) if re.fullmatch(r"\*\*.+\*\*", option)]
+        explanation = " ".join(line for line in lines if line and not line.startswith("- "))
+        if len(options) < 2 or len(rights) != 1 or not explanation:
+            raise MalformedQuestion(f"self-check question {match['title']!r}: needs two or more answers, "
+                                    f"exactly one in bold, and an explanation")
+        options[rights[0]] = options[rights[0]][2:-2]
+        questions.append(Question(match["title"].strip(), tuple(options), rights[0], explanation))
+    return questions
 
 
 # ---------------------------------------------------------------- writing HTML

@@ -80,3 +80,22 @@ def test_every_chapter_but_three_has_at_least_three_questions_in_a_tagged_cell()
         cells = [c for c in nbformat.read(path, as_version=4).cells if "self-check" in c.metadata.get("tags", [])]
         assert len(cells) == 1 and cells[0].cell_type == "markdown", path.name
         assert cells[0].source.count(":class: dropdown self-check") >= 3, path.name
+
+
+def test_the_workshop_quiz_collects_every_question_with_the_answers_at_the_end() -> None:
+    from phb.workshop import chapter_notebooks, quiz_markdown
+
+    quiz = quiz_markdown(chapter_notebooks(ROOT))
+    questions, answers = quiz.split("## Answers")
+    assert questions.count("- A. ") >= 24
+    assert not re.search(r"^- [A-Z]\. .*\*\*", questions, re.M), "no answer is marked among the questions"
+    assert len(re.findall(r"^\d+\. \*\*[A-Z]\*\* \(", answers, re.M)) == questions.count("- A. ")
+    assert "## What is a personal health budget?" in questions and "The NHS Confederation series" not in quiz
+
+
+def test_the_quiz_refuses_a_malformed_question() -> None:
+    from bookkit.self_check import MalformedQuestion, questions_in
+
+    assert questions_in(question("Q?", ["**Yes**", "No"]))[0].right == 0
+    with pytest.raises(MalformedQuestion, match="exactly one in bold"):
+        questions_in(question("Q?", ["**Yes**", "**No**"]))
