@@ -26,7 +26,7 @@ help:
 	@echo "make lab     open the chapters in JupyterLab on http://127.0.0.1:8888/ (the live route)"
 	@echo "make execute re-run every notebook and store its outputs (after changing code or data)"
 	@echo "make bench   refresh benchmarks/RESULTS.md"
-	@echo "make workshop student notebooks without solutions, with the data, zipped, in workshop/"
+	@echo "make workshop student notebooks without solutions, with the data and a quiz (quiz.md), zipped, in workshop/"
 	@echo "make pdf     the whole book as one PDF, _build/pdf/phb-book.pdf (needs Chromium)"
 	@echo "make hub     a workshop room on JupyterHub (HUB_IP=room address, HUB_PORT=8100); make hub-stop"
 	@echo "make lock    regenerate requirements.txt from requirements.in"

@@ -15,6 +15,7 @@ notebook the student runs. Widget state is dropped too (it belongs to a kernel t
 
     workshop/
       README.md            how to open and run the notebooks, offline
+      quiz.md              every chapter's self-check questions for the room, answers at the end
       chapters/*.ipynb     student copies (same names as in the book)
       data/                the data package the notebooks read
       phb/ widgets/        the book's code, so the kit runs without the repository
@@ -39,6 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: The cell tag that marks a solution (a ``{solution}`` markdown cell or its code).
 SOLUTION_TAG = "solution"
+
+#: The cell tag of a chapter's self-check questions (collected into ``quiz.md``).
+SELF_CHECK_TAG = "self-check"
 
 #: A sphinx-exercise solution directive opening a fenced block (backticks or colons), including the
 #: gated form ``{solution-start}`` / ``{solution-end}``. Only a fence at the start of a line counts,
@@ -90,6 +94,7 @@ package in which every row names its source and where in the source it stands.
 | folder | what |
 |---|---|
 | `chapters/` | one notebook per chapter, exercises without solutions |
+| `quiz.md` | every chapter's self-check questions for the room, answers at the end |
 | `data/` | the tables the chapters read (CSV) and `datapackage.json`, their schema |
 | `phb/`, `widgets/` | the book's models, charts and explorers, imported by the notebooks |
 
@@ -163,6 +168,40 @@ def make_student_copy(source: Path, target: Path) -> StudentCopy:
     return StudentCopy(source, target, removed, len(copy.cells))
 
 
+def _chapter_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+    """A chapter's first ``# heading``."""
+    for cell in notebook.cells:
+        heading = re.search(r"^#\s+(.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
+        if heading:
+            return heading.group(1).strip()
+    return fallback
+
+
+def quiz_markdown(sources: Iterable[Path]) -> str:
+    """Every chapter's self-check questions (cells tagged ``self-check``) as one Markdown quiz for the
+    room: questions with lettered answers, chapter by chapter, and the answers with their reasons at
+    the end, so a trainer can print it or show it without giving the answers away."""
+    from bookkit.self_check import questions_in  # the book's machinery; not shipped in the kit
+
+    questions, answers = ["# Self-check quiz", "",
+                          "Questions from each chapter of the book. The answers are at the end.", ""], []
+    for number, source in enumerate(sources, start=1):
+        notebook = nbformat.read(source, as_version=4)
+        found = [q for cell in notebook.cells if SELF_CHECK_TAG in cell.metadata.get("tags", [])
+                 for q in questions_in(cell.source)]
+        if not found:
+            continue
+        title = _chapter_title(notebook, source.stem)
+        questions += [f"## {title}", ""]
+        answers += [f"### {title}", ""]
+        for index, question in enumerate(found, start=1):
+            questions += [f"**{index}. {question.title}**", ""]
+            questions += [f"- {chr(65 + i)}. {option}" for i, option in enumerate(question.options)] + [""]
+            answers += [f"{index}. **{chr(65 + question.right)}** ({question.options[question.right]}): "
+                        f"{question.explanation}", ""]
+    return "\n".join(questions + ["## Answers", ""] + answers)
+
+
 def _prepare(out: Path) -> None:
     """Empty ``out`` if this module made it; refuse to delete a folder it did not make."""
     if out.exists():
@@ -210,7 +249,8 @@ def make_workshop(root: Path = ROOT, out: Path | None = None) -> list[StudentCop
         if (root / name).is_file():
             shutil.copy2(root / name, out / name)
     (out / "README.md").write_text(README)
-    members = [out / "README.md", out / "chapters"]
+    (out / "quiz.md").write_text(quiz_markdown(sources))
+    members = [out / "README.md", out / "quiz.md", out / "chapters"]
     members += [out / n for n in (*KIT_DIRS, *KIT_FILES) if (out / n).exists()]
     _zip(out, members)
     return copies
@@ -224,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         copies = make_workshop(args.root, args.out)
-    except (SolutionLeft, FileExistsError, FileNotFoundError) as error:
+    except (SolutionLeft, FileExistsError, FileNotFoundError, ValueError) as error:
         print(f"phb.workshop: {error}", file=sys.stderr)
         return 1
     out = args.out or args.root / "workshop"

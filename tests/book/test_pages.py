@@ -111,7 +111,8 @@ SCROLL_STOPS_SET = """() => [...document.querySelectorAll(
   .every(e => (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight) === (e.tabIndex === 0))"""
 
 #: axe's WCAG A/AA rules; only violations are collected (the passes' details cost time).
-RUN_AXE = """async (tags) => (await axe.run(document, {preload: false, resultTypes: ['violations'],
+RUN_AXE = """async ([tags, within]) => (await axe.run(within ? {include: [[within]]} : document,
+  {preload: false, resultTypes: ['violations'],
   runOnly: {type: 'tag', values: tags}})).violations
   .map(v => ({id: v.id, impact: v.impact, help: v.help,
               nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
@@ -137,11 +138,21 @@ def _wait_for_charts(page) -> None:
     page.wait_for_function(CHARTS_SETTLED, timeout=TIMEOUT_MS)
 
 
-def run_axe(page) -> list[dict]:
-    """Inject the locally installed axe-core (once per page) and return its WCAG A/AA violations."""
+def run_axe(page, within: str | None = None) -> list[dict]:
+    """Inject the locally installed axe-core (once per page) and return its WCAG A/AA violations, in
+    the elements matching the CSS selector ``within`` or in the whole page."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN_AXE, WCAG_TAGS)
+    return page.evaluate(RUN_AXE, [WCAG_TAGS, within])
+
+
+def open_page(browser, url: str):
+    """A new 1280 px wide page at ``url`` once its charts are drawn: (context, page)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    _wait_for_charts(page)
+    return context, page
 
 
 def _move_every_slider(page) -> list[str]:

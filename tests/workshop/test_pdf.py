@@ -142,6 +142,18 @@ def test_solutions_are_printed_open(pdf_text: tuple[int, str]) -> None:
     assert not missing, f"solutions missing from the PDF (folded away?): {missing[:5]}"
 
 
+def test_self_check_questions_print_with_their_answers(pdf_text: tuple[int, str]) -> None:
+    from bookkit.self_check import questions_in
+
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for cell in [c for c in cells if "self-check" in c["metadata"].get("tags", [])]:
+            for question in questions_in("".join(cell["source"])):
+                right = normalise(f"{question.options[question.right]} (right answer)")
+                assert right in pdf_text[1], f"{notebook.stem}: the right answer is not marked in print"
+                assert normalise(question.explanation) in pdf_text[1], f"{notebook.stem}: no explanation"
+
+
 def test_a_handout_leaves_every_solution_out(pdf_file: Path, tmp_path: Path) -> None:
     """``--no-solutions``, printed from the single-page build the first test made."""
     handout = tmp_path / "handout.pdf"

@@ -130,6 +130,13 @@ def test_zip_holds_notebooks_data_code_and_readme(kit: Path) -> None:
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
+def test_the_kit_has_the_self_check_quiz_with_answers_at_the_end(kit: Path) -> None:
+    quiz = (kit / "quiz.md").read_text()
+    assert quiz.index("## What is a personal health budget?") < quiz.index("## Answers")
+    with zipfile.ZipFile(kit / workshop.ZIP_NAME) as zf:
+        assert zf.read(f"{workshop.ZIP_FOLDER}/quiz.md").decode() == quiz
+
+
 def test_readme_says_how_to_run_offline(kit: Path) -> None:
     readme = (kit / "README.md").read_text()
     assert "requirements.txt" in readme and "chapters/" in readme and "data/" in readme
