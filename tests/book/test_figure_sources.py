@@ -33,14 +33,15 @@ NOTE_SHOWN = """(fig) => {
 def open_chapter(browser, url: str, width: int = 1280, dark: bool = False):
     context = browser.new_context(viewport={"width": width, "height": 900},
                                   color_scheme="dark" if dark else "light")
-    if dark:  # the theme's own switch: it keeps the reader's choice in localStorage
-        context.add_init_script("localStorage.setItem('mode', 'dark')")
+    # The theme's own switch keeps the reader's choice in localStorage (the default is "auto").
+    context.add_init_script(f"localStorage.setItem('mode', '{'dark' if dark else 'light'}')")
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
     page.wait_for_function(  # charts drawn: the page no longer moves under the mouse
         "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))",
         timeout=15_000)
-    assert page.evaluate("() => document.documentElement.dataset.theme") == ("dark" if dark else "light")
+    page.wait_for_function("(mode) => document.documentElement.dataset.theme === mode",
+                           arg="dark" if dark else "light", timeout=15_000)
     # Figures in solutions and data tables count too: unfold every dropdown and details element.
     page.evaluate("() => { document.querySelectorAll('.toggle-hidden')"
                   ".forEach(e => e.classList.remove('toggle-hidden'));"
