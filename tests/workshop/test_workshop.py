@@ -304,3 +304,14 @@ def test_citation_names_the_repository_set_in_config() -> None:
     assert citation["repository-code"] == config["repository"]["url"]
     assert citation["title"] == config["title"]
     # The edition (version, date) and its agreement with pyproject and CHANGELOG: tests/unit/test_edition.py
+
+
+def test_student_copies_keep_every_chapters_summary() -> None:
+    """A chapter's Summary is for students too: it never sits in a cell tagged `solution`."""
+    import nbformat
+
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        hidden = [i for i, cell in enumerate(notebook.cells) if "## Summary" in cell.source
+                  and "solution" in (cell.metadata.get("tags") or [])]
+        assert not hidden, f"{path.name}: the Summary is in solution cell(s) {hidden}"
