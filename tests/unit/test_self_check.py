@@ -26,7 +26,9 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     from sphinx.application import Sphinx
 
     src = tmp_path_factory.mktemp("book")
-    (src / "conf.py").write_text('extensions = ["myst_parser", "bookkit.self_check"]\n'
+    # myst_nb, as in the book (a Sphinx app built earlier in the same session with myst_nb leaves
+    # ".md" mapped to its parser, so a myst_parser-only app would not find it).
+    (src / "conf.py").write_text('extensions = ["myst_nb", "bookkit.self_check"]\nnb_execution_mode = "off"\n'
                                  'myst_enable_extensions = ["colon_fence"]\nexclude_patterns = ["_build"]\n')
     (src / "index.md").write_text("# Book\n\n```{toctree}\ngood\nnone_right\ntwo_right\nno_why\n```\n")
     (src / "good.md").write_text("# Good\n\n" + question("Which is right?", ["Wrong", "**Right**", "Also wrong"])
