@@ -54,5 +54,7 @@ def test_a_participant_logs_in_and_runs_a_chapter_in_jupyterlab(
     page.wait_for_selector("text=Python 3 (phb) | Idle", timeout=WAIT_MS)
     page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=WAIT_MS)  # the Run menu
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=WAIT_MS)
-    # Run All stops at the first error, so a chart output means every cell before it ran.
-    page.wait_for_selector(".jp-OutputArea-output figure.phb-figure", timeout=WAIT_MS)
+    # Run All stops at the first error, so a drawn chart (student copies store no outputs) means every
+    # cell before it ran. JupyterLab draws the stored Vega-Lite spec itself, on a canvas.
+    page.wait_for_selector(".jp-RenderedVegaLite canvas.marks, .jp-RenderedVegaLite svg.marks",
+                           timeout=WAIT_MS)
