@@ -19,8 +19,10 @@ from urllib.parse import quote
 import requests
 import websocket
 
-#: What marks a chart of the book in an output: phb.charts wraps every chart in this figure.
-CHART_MARK = 'class="phb-figure"'
+# What marks a chart of the book in an output: phb.charts stores every chart as a Vega-Lite spec
+# under this MIME type, which the front end draws.
+from phb.charts import LIVE_MIME as CHART_MIME
+
 
 
 class LoginRefused(RuntimeError):
@@ -45,7 +47,7 @@ class Execution:
         bundles = [o.get("data", {}) for o in self.outputs]
         for update in self.comm_updates:
             bundles += [o.get("data", {}) for o in update.get("state", {}).get("outputs", [])]
-        return any(CHART_MARK in str(b.get("text/html", "")) for b in bundles)
+        return any(CHART_MIME in b for b in bundles)
 
 
 class Kernel:
