@@ -21,6 +21,7 @@ import websocket
 
 # What marks a chart of the book in an output: phb.charts stores every chart as a Vega-Lite spec
 # under this MIME type, which the front end draws.
+from hub.room import wait_until
 from phb.charts import LIVE_MIME as CHART_MIME
 
 
@@ -183,10 +184,8 @@ class Participant:
         """Stop this participant's server and wait until the hub says it is gone."""
         response = self.hub_api("DELETE", f"users/{self.name}/server")
         if response.status_code == 202:  # stopping in the background: follow it
-            deadline = time.monotonic() + self.timeout_s
-            while time.monotonic() < deadline and self.hub_api(
-                    "GET", f"users/{self.name}").json().get("servers"):
-                time.sleep(0.2)
+            wait_until(lambda: not self.hub_api("GET", f"users/{self.name}").json().get("servers"),
+                       self.timeout_s, interval_s=0.2)
 
     # ------------------------------------------------------------------ the participant's server
     def server_api(self, method: str, path: str, **kwargs: Any) -> requests.Response:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import pwd
 import stat
-import time
 from collections.abc import Callable
 
 import psutil
@@ -38,15 +37,17 @@ def kernel_process(system_user: str, kernel_id: str) -> psutil.Process:
 
 def wait_for_new_kernel(system_user: str, kernel_id: str, old_pid: int, timeout_s: float = 120):
     """The restarted kernel's process, once the server has started a new one for the same id."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    found: list[psutil.Process] = []
+
+    def restarted() -> bool:
         try:
-            proc = kernel_process(system_user, kernel_id)
-            if proc.pid != old_pid:
-                return proc
+            found.append(kernel_process(system_user, kernel_id))
         except LookupError:
-            pass
-        time.sleep(0.2)
+            return False
+        return found[-1].pid != old_pid
+
+    if rooms.wait_until(restarted, timeout_s, interval_s=0.2):
+        return found[-1]
     raise TimeoutError(f"kernel {kernel_id} of {system_user} was not restarted in {timeout_s} s")
 
 
