@@ -220,7 +220,7 @@ def _reads_and_writes(nodes: list[ast.AST]) -> tuple[set[str], dict[str, str | N
 _BODIES = ("body", "orelse", "finalbody", "handlers")
 
 
-def _header(statement: ast.stmt) -> list[ast.AST]:
+def _header(statement: ast.AST) -> list[ast.AST]:
     """What a statement runs before any body of its own: ``for x in xs:`` without the loop's body.
     A simple statement, or a function or class definition (read as a whole), is its own header."""
     if isinstance(statement, _NESTED_SCOPES) or not set(_BODIES) & set(statement._fields):
@@ -234,12 +234,10 @@ def _header(statement: ast.stmt) -> list[ast.AST]:
     return parts
 
 
-def _scan(statements: list[ast.stmt], bound: dict[str, str | None], needs: set[str]) -> None:
+def _scan(statements: list[ast.AST], bound: dict[str, str | None], needs: set[str]) -> None:
     """Walk ``statements`` in the order they run: a name read before the cell has bound it is needed."""
     for statement in statements:
-        header = _header(statement)
-        if isinstance(statement, ast.ExceptHandler):
-            header = [statement.type] if statement.type else []
+        header = _header(statement)  # an ``except E as e:`` clause's header is ``E``
         reads, writes = _reads_and_writes(header)
         needs |= reads - set(bound)
         bound.update(writes)
@@ -391,7 +389,7 @@ def quiz_markdown(sources: Iterable[Path]) -> str:
     """Every chapter's self-check questions (cells tagged ``self-check``) as one Markdown quiz for the
     room: questions with lettered answers, chapter by chapter, and the answers with their reasons at
     the end, so a trainer can print it or show it without giving the answers away."""
-    from bookkit.self_check import questions_in  # the book's machinery; not shipped in the kit
+    from bookkit.self_check import questions_in  # here, not at the top: it loads Sphinx
 
     questions, answers = ["# Self-check quiz", "",
                           "Questions from each chapter of the book. The answers are at the end.", ""], []
