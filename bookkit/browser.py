@@ -60,9 +60,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port for as long as the block runs; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
+def serve(directory: Path, handler_class: type[QuietHandler] = QuietHandler) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 on a free port for as long as the block runs; yields its base URL.
+
+    ``handler_class`` (a :class:`QuietHandler`) lets a tool answer a few paths of its own, as the
+    benchmarks' reference page does."""
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
