@@ -35,7 +35,8 @@ def chromium_missing(purpose: str) -> str | None:
 
 
 def launch(playwright: object) -> object:
-    """Start :data:`CHROMIUM` with :data:`CHROMIUM_ARGS` through pip playwright (never `playwright install`)."""
+    """Start :data:`CHROMIUM` with :data:`CHROMIUM_ARGS` through pip playwright (never
+    `playwright install`, which downloads browsers)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)  # type: ignore[attr-defined]
 
 

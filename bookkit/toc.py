@@ -31,5 +31,6 @@ def toc_documents(root: Path = ROOT) -> list[str]:
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:
-    """Every page in _toc.yml, as the path of its HTML file in the built site (``chapters/05_outcomes.html``)."""
+    """Every page in _toc.yml, as the path of its HTML file in the built site
+    (``chapters/05_outcomes.html``)."""
     return [f"{name}.html" for name in toc_documents(root)]

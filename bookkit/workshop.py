@@ -34,8 +34,8 @@ from __future__ import annotations
 import argparse
 import ast
 import re
-import symtable
 import shutil
+import symtable
 import sys
 import zipfile
 from collections.abc import Iterable
@@ -281,7 +281,8 @@ def check_copy_runs(notebook: nbformat.NotebookNode, removed: Iterable[int], nam
     depends on a removed one. Not followed: changes made inside called functions (other than the
     container methods of :data:`MUTATING_METHODS`).
 
-    Raises :class:`CopyWouldBreak` naming ``name``, both cells (indices in the original notebook) and the name.
+    Raises :class:`CopyWouldBreak` naming ``name``, both cells (indices in the original notebook)
+    and the name.
     """
     removed = set(removed)
     kept_setter: dict[str, tuple[int, str | None]] = {}  # name -> the last kept cell to set it, and how

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-
 from book_pages import HTML, ROOT
 
 from bookkit.browser import serve

@@ -97,7 +97,8 @@ sys.meta_path.insert(0, _NoBookkit())
 """
 
 #: A last cell for the smoke run: where phb, widgets and the data came from.
-WHERE_FROM = "import phb, widgets, phb.data\nprint(phb.__file__, widgets.__file__, phb.data.DATA_DIR, sep='\\n')"
+WHERE_FROM = ("import phb, widgets, phb.data\n"
+              "print(phb.__file__, widgets.__file__, phb.data.DATA_DIR, sep='\\n')")
 
 
 def run_in_kit(notebook: nbformat.NotebookNode, folder: Path, tree: Path,
@@ -136,8 +137,8 @@ def test_one_student_copy_runs_on_the_kit_alone(kit: Path, tmp_path: Path,
     assert not errors, f"{SMOKE_CHAPTER}: {errors[0]['ename']}: {errors[0]['evalue']}"
     paths = notebook.cells[-1].outputs[0]["text"].split()
     assert all(Path(p).resolve().is_relative_to(tree.resolve()) for p in paths), paths
-    result = subprocess.run([sys.executable, "-m", "phb.data", "validate", str(tree / "data")],
-                            cwd=tree, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
+    result = subprocess.run([sys.executable, "-m", "phb.data", "validate", str(tree / "data")], cwd=tree,
+                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
     assert result.returncode == 0, f"the kit's data package is not valid:\n{result.stdout}{result.stderr}"
 
 
@@ -284,7 +285,7 @@ def test_a_kept_cell_reading_a_solution_only_name_is_refused() -> None:
     original = notebook_of(code("import math"), code("area = math.pi", "solution"),
                            nbformat.v4.new_markdown_cell("Now use it."), code("print(round(area))"))
     with pytest.raises(workshop.CopyWouldBreak,
-                       match=r"^chapters/x\.ipynb: cell 3 .* reads 'area', which only cell 1 sets: .*NameError"):
+                       match=r"^chapters/x\.ipynb: cell 3 .* 'area', which only cell 1 sets: .*NameError"):
         workshop.strip_solutions(original, "chapters/x.ipynb")
 
 
