@@ -12,11 +12,12 @@ HTML := _build/html
 PORT ?= 8000
 # Extra pytest options for `make test` (make bench passes --junitxml to time each part).
 PYTEST_ARGS ?=
-# Strict: every Sphinx warning is an error; keep going so that one run lists them all.
+# Strict: every Sphinx warning is an error; keep going so that one run lists them all. Written only
+# here: every build (book, build-stored, build-singlehtml for the PDF) uses it.
 SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
 
-.PHONY: help setup book build-stored serve lab test test-fast test-loaded execute bench lock clean check-python check-node workshop pdf \
+.PHONY: help setup book build-stored build-singlehtml serve lab test test-fast test-loaded execute bench lock clean check-python check-node workshop pdf \
         lint lint-workflows release hub hub-stop hub-status hub-load test-hub
 
 help:
@@ -78,6 +79,10 @@ book: setup
 build-stored: setup
 	$(VENV)/bin/sphinx-build $(SPHINX_FLAGS) -D nb_execution_mode=off -b html . $(HTML)
 
+# The single page the PDF is printed from (bookkit.pdf runs this target): the stored outputs, strict.
+build-singlehtml: setup
+	$(VENV)/bin/sphinx-build $(SPHINX_FLAGS) -D nb_execution_mode=off -b singlehtml . _build/singlehtml
+
 # The live route trainers and researchers take: JupyterLab from the pinned environment, on this machine.
 lab: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=8888 --no-browser --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -113,7 +118,7 @@ test-loaded: setup
 # A single notebook: make execute NOTEBOOKS=chapters/01_what_is_a_phb.ipynb
 execute: $(VENV)/.installed
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \
-	  $(PY) -m phb.notebooks execute "$$nb" || exit 1; done
+	  $(PY) -m bookkit.notebooks execute "$$nb" || exit 1; done
 
 bench: setup
 	$(PY) benchmarks/run.py
@@ -121,11 +126,11 @@ bench: setup
 # ---------------------------------------------------------------- for trainers and readers
 # Student copies of the chapter notebooks (cells tagged `solution` removed), data, README, zip.
 workshop: setup
-	$(PY) -m phb.workshop
+	$(PY) -m bookkit.workshop
 
 # One PDF of the whole book, printed by Chromium from a single-page build (no LaTeX, no network).
 pdf: setup
-	$(PY) -m phb.pdf
+	$(PY) -m bookkit.pdf
 
 # ---------------------------------------------------------------- for maintainers
 # Static checks, one target per linter: `lint` runs them all (add a `lint-<tool>` and list it here).

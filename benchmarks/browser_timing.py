@@ -6,16 +6,15 @@ Run by ``benchmarks/run.py`` (``make bench``); prints a Markdown section. Argume
 
 from __future__ import annotations
 
-import functools
-import http.server
 import statistics
 import sys
-import threading
 from pathlib import Path
 
+from bookkit.browser import chromium_missing, launch, serve
+from bookkit.toc import toc_pages
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "book"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, HTML, _QuietHandler, toc_pages  # noqa: E402
+HTML = ROOT / "_build" / "html"
 
 MOVES = 40
 
@@ -49,19 +48,16 @@ SLIDER_MOVES = """async ([index, moves]) => {
 
 def main() -> int:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    if not CHROMIUM.exists():
-        print(f"Chromium not found at {CHROMIUM}", file=sys.stderr)
+    missing = chromium_missing("time the book in the browser")
+    if missing:
+        print(missing, file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     rows = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for path in toc_pages():
+    with serve(HTML) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for path in toc_pages(ROOT):
             first, moves = [], []
             for _ in range(repeats):
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -79,7 +75,6 @@ def main() -> int:
                 rows.append((path, statistics.median(first), statistics.median(moves) if moves else None,
                              len(moves)))
         browser.close()
-    server.shutdown()
     print("## In the browser")
     print()
     print(f"Command: `make bench` (`python benchmarks/browser_timing.py {repeats}`), Debian's Chromium "

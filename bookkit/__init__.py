@@ -6,4 +6,28 @@ those names), :mod:`bookkit.sphinx_ext` (the Sphinx extension that shows each fi
 page and builds the figures index), :mod:`bookkit.prose` (citations, terms and chapter links written as
 links that read well in a live notebook), :mod:`bookkit.vega_mime` (charts stored as Vega-Lite specs,
 drawn in the book) and :mod:`bookkit.csv_merge` (a cell-wise merge of the data tables).
+
+It also holds the tools that make and check the book's other outputs: :mod:`bookkit.site` (the web
+site's Sphinx hooks: assets, publishing, the 404 page, the single-page build), :mod:`bookkit.toc` (the
+table of contents, read once), :mod:`bookkit.browser` (Debian's Chromium and the local server),
+:mod:`bookkit.pdf` (``python -m bookkit.pdf``), :mod:`bookkit.workshop` (``python -m bookkit.workshop``,
+the student kit, which ships ``phb`` and ``widgets`` but never this package) and :mod:`bookkit.notebooks`
+(``python -m bookkit.notebooks execute``, storing the chapters' outputs).
+
+``bookkit`` itself is the book's one Sphinx extension entry in _config.yml: :func:`setup` loads each
+of the book's own extensions.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The book's own Sphinx extensions, loaded together by :func:`setup`.
+EXTENSIONS = ("bookkit.site", "bookkit.sphinx_ext", "bookkit.prose", "bookkit.self_check")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Load every extension of :data:`EXTENSIONS` (Sphinx calls this for the entry ``bookkit``)."""
+    for name in EXTENSIONS:
+        app.setup_extension(name)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -135,7 +135,7 @@ class Document:
             return cls(path, None, {})
         import nbformat
 
-        from phb.notebooks import glued_values
+        from bookkit.notebooks import glued_values
 
         return cls(path, nbformat.read(path, as_version=4), glued_values(path))
 

@@ -228,7 +228,7 @@ class FiguresIndex(SphinxDirective):
 
 def _uses_by_figure(app: Any) -> dict[str, dict[str, list[str]]]:
     """figure id → docname (in the book's order) → the anchors of its uses there."""
-    from phb.book import toc_documents
+    from bookkit.toc import toc_documents
 
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     toc = Path(app.srcdir, "_toc.yml")

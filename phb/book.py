@@ -11,10 +11,7 @@ quoting figures (``{glue}`id```); ``python -m bookkit.figures convert`` replaces
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class Inline:
@@ -52,25 +49,3 @@ def glue_figures(ids: Iterable[str]) -> dict[str, str]:
         glue_text(figure_id, texts[figure_id])
     return texts
 
-
-def toc_documents(root: Path = ROOT) -> list[str]:
-    """Every document _toc.yml lists, in book order, as names without a suffix ("chapters/05_outcomes").
-
-    One reader of the table of contents for everything that walks the book: the browser tests, the
-    PDF, the benchmarks.
-    """
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                found.append(entry["file"])
-            for key in ("chapters", "sections", "parts"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [str(Path(name).with_suffix("")) if Path(name).suffix in (".md", ".ipynb") else name
-            for name in found]

@@ -178,7 +178,7 @@ def dark_theme() -> dict[str, Any]:
 
 
 def page_settings() -> dict[str, Any]:
-    """What the page's chart script needs (written into every page by phb/sphinx_ext.py).
+    """What the page's chart script needs (written into every page by bookkit/site.py).
 
     For dark mode it gets the colour map and the defaults, not a whole dark config: it recolours
     each chart's own spec (its config is the theme plus whatever the chart configured itself, and

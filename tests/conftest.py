@@ -1,8 +1,8 @@
-"""What every test folder shares: the repository root and one Debian Chromium per session.
+"""What every test folder shares: the repository root, and Debian's Chromium (one per session).
 
-Chromium is started with the same executable and flags as the PDF printer (``phb.pdf``), the one
-place they are written, so the browser tests, the live JupyterLab tests and the PDF see the same
-browser.
+Chromium is started by :mod:`bookkit.browser`, the one place its executable and flags are written, so
+the browser tests, the live JupyterLab tests, the workshop room's browser test and the PDF see the
+same browser.
 """
 
 from __future__ import annotations
@@ -13,25 +13,29 @@ from pathlib import Path
 
 import pytest
 
+from bookkit.browser import CHROMIUM, chromium_missing, launch
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's Chromium driven by pip playwright (never `playwright install`).
-
-    Skips with a message when Chromium is missing, except under CI=true, where it must run."""
-    from phb.pdf import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
-        message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                   "(or set PHB_CHROMIUM) to run the browser tests")
+def chromium(request: pytest.FixtureRequest) -> Path:
+    """Debian's Chromium. Skips with a message when it is missing, except under CI=true, where the
+    browser tests must run (a skip there is a failure)."""
+    missing = chromium_missing("run the browser tests")
+    if missing:
         if os.environ.get("CI") == "true":
-            pytest.fail(message + " — CI=true, so browser tests must run", pytrace=False)
-        pytest.skip(message)
+            pytest.fail(missing + " — CI=true, so browser tests must run", pytrace=False)
+        pytest.skip(missing)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[object]:
+    """Debian's Chromium driven by pip playwright (never `playwright install`)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        started = launch(playwright)
+        yield started
+        started.close()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-
 from book_pages import HTML, ROOT
+
+from bookkit.browser import serve
 
 
 @pytest.fixture(scope="session")
@@ -29,33 +26,10 @@ def built_book() -> Path:
     return HTML
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the book as GitHub Pages does: a missing file answers 404 with the book's 404.html."""
-
-    def log_message(self, *args: object) -> None:  # keep pytest's output readable
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 @pytest.fixture(scope="session")
 def book_url(built_book: Path) -> Iterator[str]:
-    """Serve the built book on 127.0.0.1 on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    """Serve the built book on 127.0.0.1 on a free port, as GitHub Pages does (bookkit.browser)."""
+    with serve(built_book) as url:
+        yield url
 
 

@@ -6,34 +6,25 @@ Uses Debian's Chromium (skipped without it, except under CI=true, like the book'
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
 
 from hub import room as rooms
-from phb.pdf import CHROMIUM, CHROMIUM_ARGS
 
 NOTEBOOK = "chapters/07_how_many_would_take_a_budget.ipynb"
 WAIT_MS = 300_000  # a shared 2-core machine may take minutes to start a server and run a chapter
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium (or set PHB_CHROMIUM)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " — CI=true, so the browser test must run", pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(browser: object) -> Iterator[object]:
+    """A page of the session's Chromium (tests/conftest.py; skipped without it, except under CI=true)."""
+    opened = browser.new_page()
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 def test_a_participant_logs_in_and_runs_a_chapter_in_jupyterlab(

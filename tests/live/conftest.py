@@ -94,7 +94,7 @@ def _copy_served_tree(target: Path) -> None:
     shutil.copytree(ROOT / "chapters", target / "chapters",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     (target / "workshop").mkdir()
-    from phb.workshop import make_student_copy
+    from bookkit.workshop import make_student_copy
 
     make_student_copy(ROOT / "chapters" / "07_how_many_would_take_a_budget.ipynb",
                  target / "workshop" / "07_how_many_would_take_a_budget.ipynb")

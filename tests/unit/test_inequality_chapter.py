@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from phb.notebooks import glued_values as glued
+from bookkit.notebooks import glued_values as glued
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapters" / "08_who_benefits.ipynb"

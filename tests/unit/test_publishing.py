@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sphinx.errors import ConfigError
 
-from phb.sphinx_ext import PLACEHOLDER_URL, repository_url, site_path
+from bookkit.site import PLACEHOLDER_URL, repository_url, site_path
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -143,7 +143,7 @@ def test_a_page_git_cannot_date_keeps_its_source_link() -> None:
     launch and download buttons need."""
     from types import SimpleNamespace
 
-    from phb.sphinx_ext import keep_source_links_without_git
+    from bookkit.site import keep_source_links_without_git
 
     env = SimpleNamespace(git_last_updated={"intro": None, "chapters/01": (1700000000, True)})
     keep_source_links_without_git(None, env)

@@ -85,7 +85,7 @@ def test_every_chapter_but_three_has_at_least_three_questions_in_a_tagged_cell()
 
 
 def test_the_workshop_quiz_collects_every_question_with_the_answers_at_the_end() -> None:
-    from phb.workshop import chapter_notebooks, quiz_markdown
+    from bookkit.workshop import chapter_notebooks, quiz_markdown
 
     quiz = quiz_markdown(chapter_notebooks(ROOT))
     questions, answers = quiz.split("## Answers")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bookkit import figures as fl
-from phb.notebooks import glued_values as glued
+from bookkit.notebooks import glued_values as glued
 
 from phb import uptake
 

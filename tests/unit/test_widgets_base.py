@@ -11,7 +11,7 @@ import pytest
 from papermill.cli import _resolve_type
 
 from phb import charts
-from phb.notebooks import WIDGET_VIEW, without_widget_views
+from bookkit.notebooks import WIDGET_VIEW, without_widget_views
 from widgets.base import NOT_RUN_TEXT, Choice, Explorer, Number, formatted, papermill_value
 
 

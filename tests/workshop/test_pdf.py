@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import subprocess
 import sys
@@ -14,9 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from phb import pdf
-from phb.book import toc_documents
+from bookkit import pdf
+from bookkit.browser import serve
 from bookkit.edition import current_edition
+from bookkit.toc import toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,19 +51,13 @@ def normalise(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``python -m phb.pdf`` once; without Chromium, skip (fail under CI=true), as the browser tests."""
-    if not pdf.CHROMIUM.exists():
-        message = (f"Chromium not found at {pdf.CHROMIUM}: install it with `apt-get install -y "
-                   "chromium` (or set PHB_CHROMIUM) to make and test the PDF")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " — CI=true, so the PDF test must run", pytrace=False)
-        pytest.skip(message)
+def pdf_file(tmp_path_factory: pytest.TempPathFactory, chromium: Path) -> Path:
+    """``python -m bookkit.pdf`` once; without Chromium, skip (fail under CI=true), as the browser tests."""
     target = tmp_path_factory.mktemp("pdf") / "phb-book.pdf"
-    result = subprocess.run([sys.executable, "-m", "phb.pdf", "--out", str(target)],
+    result = subprocess.run([sys.executable, "-m", "bookkit.pdf", "--out", str(target)],
                             cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
-        pytest.fail(f"phb.pdf failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}", pytrace=False)
+        pytest.fail(f"bookkit.pdf failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}", pytrace=False)
     return target
 
 
@@ -157,7 +151,7 @@ def test_self_check_questions_print_with_their_answers(pdf_text: tuple[int, str]
 def test_a_handout_leaves_every_solution_out(pdf_file: Path, tmp_path: Path) -> None:
     """``--no-solutions``, printed from the single-page build the first test made."""
     handout = tmp_path / "handout.pdf"
-    with pdf.serve(pdf.SINGLEHTML) as url:
+    with serve(pdf.SINGLEHTML) as url:
         page = next(p for p in pdf.SINGLEHTML.glob("*.html") if p.name != "index.html"
                     and p.stat().st_size > 1000)
         pdf.print_pdf(f"{url}/{page.name}", handout, solutions=False)
@@ -171,7 +165,7 @@ def test_a_second_print_has_the_same_sheets(pdf_file: Path, pages: list[str], tm
     """Printing is deterministic: the same single-page build printed again gives the same number of
     sheets with the same text on each (a print that raced the page's scripts once lost chapters)."""
     again = tmp_path / "again.pdf"
-    with pdf.serve(pdf.SINGLEHTML) as url:
+    with serve(pdf.SINGLEHTML) as url:
         page = next(p for p in pdf.SINGLEHTML.glob("*.html") if p.name != "index.html"
                     and p.stat().st_size > 1000)
         pdf.print_pdf(f"{url}/{page.name}", again)
@@ -194,22 +188,11 @@ def test_the_title_page_and_every_footer_name_the_edition(pages: list[str]) -> N
     assert not missing, f"sheets whose footer does not name the edition: {missing[:10]}"
 
 
-# ---------------------------------------------------------------- kept in step with the rest
-def test_singlehtml_build_uses_the_makefile_strict_flags() -> None:
-    line = re.search(r"^SPHINX_FLAGS\s*:=\s*(.+)$", (ROOT / "Makefile").read_text(), re.M)
-    assert line and line.group(1).split() == pdf.SPHINX_FLAGS
-
-
-def test_chromium_is_started_as_in_the_browser_tests() -> None:
-    """The browser tests start Chromium with phb.pdf's executable and flags, not a copy of them."""
-    shared = (ROOT / "tests" / "conftest.py").read_text()
-    assert "from phb.pdf import CHROMIUM, CHROMIUM_ARGS" in shared
-    for conftest in (ROOT / "tests").rglob("conftest.py"):
-        assert "CHROMIUM_ARGS = [" not in conftest.read_text(), f"{conftest} copies Chromium's flags"
-
-
+# ---------------------------------------------------------------- the Makefile runs these modules
 def test_makefile_has_the_workshop_and_pdf_targets() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^workshop: setup\n\t\$\(PY\) -m phb\.workshop$", makefile, re.M)
-    assert re.search(r"^pdf: setup\n\t\$\(PY\) -m phb\.pdf$", makefile, re.M)
+    assert re.search(r"^workshop: setup\n\t\$\(PY\) -m bookkit\.workshop$", makefile, re.M)
+    assert re.search(r"^pdf: setup\n\t\$\(PY\) -m bookkit\.pdf$", makefile, re.M)
+    assert re.search(rf"^{pdf.SINGLEHTML_TARGET}: setup\n\t.*sphinx-build \$\(SPHINX_FLAGS\) .*-b singlehtml",
+                     makefile, re.M), "the PDF's single-page build must use the Makefile's strict flags"
     assert re.search(r"^test:.*\n.*tests/workshop tests/book", makefile, re.M)

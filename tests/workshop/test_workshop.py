@@ -1,7 +1,14 @@
-"""The workshop kit: student copies carry no solution, still run, and ship in a complete zip."""
+"""The workshop kit: student copies carry no solution, still run, and ship in a complete zip.
+
+That every student copy runs is proven without running them all again (issue 18): nbval runs every
+original, and :func:`bookkit.workshop.check_copy_runs` proves from the cells' code that each copy
+starts every kept cell with the values the original had. One copy, the quickest chapter's, is still
+run for real, on the kit's own code and data, with ``bookkit`` out of reach.
+"""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -15,7 +22,7 @@ import nbformat
 import pytest
 import yaml
 
-from phb import workshop
+from bookkit import workshop
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = workshop.chapter_notebooks(ROOT)
@@ -24,11 +31,11 @@ CHAPTERS = workshop.chapter_notebooks(ROOT)
 # ---------------------------------------------------------------- the kit, made once by the CLI
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``python -m phb.workshop`` writing into a temporary folder (never the repository's)."""
+    """``python -m bookkit.workshop`` writing into a temporary folder (never the repository's)."""
     out = tmp_path_factory.mktemp("kit") / "workshop"
-    result = subprocess.run([sys.executable, "-m", "phb.workshop", "--out", str(out)],
+    result = subprocess.run([sys.executable, "-m", "bookkit.workshop", "--out", str(out)],
                             cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, f"phb.workshop failed:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, f"bookkit.workshop failed:\n{result.stdout}\n{result.stderr}"
     return out
 
 
@@ -71,6 +78,29 @@ def test_no_solution_survives_in_the_student_copy(kit: Path, source: Path) -> No
             assert leaked not in text, f"{source.name}: a solution's output survived: {leaked[:80]}"
 
 
+#: The chapter whose student copy is run for real: the quickest to run.
+SMOKE_CHAPTER = "01_what_is_a_phb.ipynb"
+
+#: Modules the kit's code must not import: the book's machinery is not in the kit, and Sphinx and the
+#: browser belong to building and testing the book, not to running a chapter.
+NOT_IN_THE_KIT = ("bookkit", "sphinx", "playwright")
+
+#: A first cell for the smoke run: from then on, importing bookkit fails in the kernel as on a machine
+#: that has only the kit (this environment installs the repository's bookkit too).
+WITHOUT_BOOKKIT = """\
+import sys
+class _NoBookkit:
+    def find_spec(self, name, path=None, target=None):
+        if name == "bookkit" or name.startswith("bookkit."):
+            raise ModuleNotFoundError(f"No module named {name!r} (not in the workshop kit)")
+sys.meta_path.insert(0, _NoBookkit())
+"""
+
+#: A last cell for the smoke run: where phb, widgets and the data came from.
+WHERE_FROM = ("import phb, widgets, phb.data\n"
+              "print(phb.__file__, widgets.__file__, phb.data.DATA_DIR, sep='\\n')")
+
+
 def run_in_kit(notebook: nbformat.NotebookNode, folder: Path, tree: Path,
                monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
     """Execute ``notebook`` in ``folder`` with the kit's own ``phb``, ``widgets`` and ``data/`` first
@@ -83,31 +113,67 @@ def run_in_kit(notebook: nbformat.NotebookNode, folder: Path, tree: Path,
     return notebook
 
 
-def test_the_kit_runs_on_its_own_code_and_data(kit: Path, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("source", CHAPTERS, ids=lambda p: p.stem)
+def test_every_student_copy_runs_as_its_original_did(source: Path) -> None:
+    """No kept cell reads a name that only a removed solution cell sets or changes (nbval runs the
+    originals, so the copies run too)."""
+    original = nbformat.read(source, as_version=4)
+    removed = [i for i, cell in enumerate(original.cells) if workshop.is_solution(cell)]
+    workshop.check_copy_runs(original, removed, source.name)
+
+
+def test_one_student_copy_runs_on_the_kit_alone(kit: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quickest chapter's copy, run top to bottom in a copy of the kit (which stays clean), on the
+    kit's own phb, widgets and data, with bookkit unimportable."""
     tree = tmp_path / "workshop"
     shutil.copytree(kit, tree, ignore=shutil.ignore_patterns(workshop.ZIP_NAME))
-    probe = notebook_of(nbformat.v4.new_code_cell(
-        "import phb, widgets, phb.data\n"
-        "print(phb.__file__, widgets.__file__, phb.data.DATA_DIR, sep='\\n')"))
-    run_in_kit(probe, tree / "chapters", tree, monkeypatch)
-    paths = probe.cells[0].outputs[0]["text"].split()
+    path = tree / "chapters" / SMOKE_CHAPTER
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [nbformat.v4.new_code_cell(WITHOUT_BOOKKIT), *notebook.cells,
+                      nbformat.v4.new_code_cell(WHERE_FROM)]
+    run_in_kit(notebook, path.parent, tree, monkeypatch)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, f"{SMOKE_CHAPTER}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    paths = notebook.cells[-1].outputs[0]["text"].split()
     assert all(Path(p).resolve().is_relative_to(tree.resolve()) for p in paths), paths
-    result = subprocess.run([sys.executable, "-m", "phb.data", "validate", str(tree / "data")],
-                            cwd=tree, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
+    result = subprocess.run([sys.executable, "-m", "phb.data", "validate", str(tree / "data")], cwd=tree,
+                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
     assert result.returncode == 0, f"the kit's data package is not valid:\n{result.stdout}{result.stderr}"
 
 
-@pytest.mark.parametrize("source", CHAPTERS, ids=lambda p: p.stem)
-def test_student_copy_still_runs(kit: Path, source: Path, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run each student copy top to bottom, in a copy of the kit (the kit itself stays clean)."""
-    tree = tmp_path / "workshop"
-    shutil.copytree(kit, tree, ignore=shutil.ignore_patterns(workshop.ZIP_NAME))
-    path = tree / "chapters" / source.name
-    notebook = run_in_kit(nbformat.read(path, as_version=4), path.parent, tree, monkeypatch)
-    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors, f"{source.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+def imported_modules(path: Path) -> set[str]:
+    """The top-level names of every module a Python file imports, at its top or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    found |= {node.module for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+    return {name.split(".")[0] for name in found}
+
+
+def test_the_kit_ships_no_book_machinery(kit: Path) -> None:
+    """The kit carries phb/ and widgets/ but not bookkit/, and their code imports nothing from
+    bookkit, Sphinx or the browser, so a student's kit runs without them."""
+    assert not (kit / "bookkit").exists(), "the kit ships bookkit/"
+    with zipfile.ZipFile(kit / workshop.ZIP_NAME) as zf:
+        assert not [n for n in zf.namelist() if "/bookkit/" in n], "the zip ships bookkit/"
+    files = sorted((kit / "phb").rglob("*.py")) + sorted((kit / "widgets").rglob("*.py"))
+    assert files, "no code in the kit"
+    for path in files:
+        used = imported_modules(path) & set(NOT_IN_THE_KIT)
+        assert not used, f"the kit's {path.relative_to(kit)} imports {sorted(used)}"
+
+
+def test_the_kits_package_installs_what_the_kit_has(kit: Path) -> None:
+    """requirements.txt ends with ``-e .``: the kit's pyproject.toml must name only packages the kit
+    holds (a missing bookkit/ would make the install fail on a student's machine)."""
+    import tomllib
+
+    project = tomllib.loads((kit / "pyproject.toml").read_text())
+    packages = project["tool"]["setuptools"]["packages"]
+    assert sorted(packages) == ["phb", "widgets"]
+    entry_points = json.dumps(project["project"].get("entry-points", {}))
+    assert "bookkit" not in entry_points, f"the kit's pyproject names bookkit: {entry_points}"
 
 
 def test_zip_holds_notebooks_data_code_and_readme(kit: Path) -> None:
@@ -206,9 +272,52 @@ def test_an_untagged_solution_leaves_no_half_made_kit(tmp_path: Path) -> None:
     with pytest.raises(workshop.SolutionLeft):
         workshop.make_workshop(tmp_path, tmp_path / "out")
     assert not (tmp_path / "out").exists()
-    result = subprocess.run([sys.executable, "-m", "phb.workshop", "--root", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "bookkit.workshop", "--root", str(tmp_path)],
                             capture_output=True, text=True)
     assert result.returncode == 1 and "01_x.ipynb: cell 0" in result.stderr
+
+
+def code(source: str, *tags: str) -> nbformat.NotebookNode:
+    return tagged(nbformat.v4.new_code_cell(source), *tags)
+
+
+def test_a_kept_cell_reading_a_solution_only_name_is_refused() -> None:
+    original = notebook_of(code("import math"), code("area = math.pi", "solution"),
+                           nbformat.v4.new_markdown_cell("Now use it."), code("print(round(area))"))
+    with pytest.raises(workshop.CopyWouldBreak,
+                       match=r"^chapters/x\.ipynb: cell 3 .* 'area', which only cell 1 sets: .*NameError"):
+        workshop.strip_solutions(original, "chapters/x.ipynb")
+
+
+def test_a_solution_that_changes_a_kept_value_is_refused() -> None:
+    for change in ("n = 5", "n += 1", "n.append(1)", "n[0] = 2", "def n(): pass"):
+        original = notebook_of(code("n = [1]"), code(change, "solution"), code("print(n)"))
+        with pytest.raises(workshop.CopyWouldBreak, match=r"cell 2 .*'n', which cell 1 changes after cell 0"):
+            workshop.check_copy_runs(original, [1], "nb")
+
+
+def test_names_a_solution_reads_sets_again_or_keeps_to_itself_are_accepted() -> None:
+    original = notebook_of(
+        code("from phb.data import figure\nimport math\nx = 1"),
+        code("from phb.data import figure\nanswer = math.sqrt(x)\nprint(answer)", "solution"),
+        code("answer = figure\nprint(x, answer)"),  # sets `answer` itself before reading it
+        code("def later():\n    return answer + x\nlater()"))
+    student, removed = workshop.strip_solutions(original, "nb")
+    assert removed == (1,) and len(student.cells) == 3
+
+
+def test_a_function_in_a_kept_cell_reading_a_solution_only_name_is_refused() -> None:
+    original = notebook_of(code("rate = 0.5", "solution"), code("def f(n):\n    return n * rate"))
+    with pytest.raises(workshop.CopyWouldBreak, match="cell 1 .*'rate'"):
+        workshop.check_copy_runs(original, [0], "nb")
+
+
+def test_a_copy_that_would_break_leaves_no_half_made_kit(tmp_path: Path) -> None:
+    make_book(tmp_path, code("total = 3", "solution"), code("total * 2"))
+    result = subprocess.run([sys.executable, "-m", "bookkit.workshop", "--root", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "01_x.ipynb: cell 1" in result.stderr and "'total'" in result.stderr
+    assert not (tmp_path / "workshop").exists()
 
 
 def test_the_zip_is_reproducible_and_a_foreign_folder_is_not_deleted(tmp_path: Path) -> None:

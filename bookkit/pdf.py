@@ -2,11 +2,12 @@
 
 Why this way: the book's charts are Vega-Lite drawn by JavaScript in the page, so the only printer
 that draws them exactly as readers see them is a browser. The same Debian Chromium that runs the
-browser tests prints a single-page build of the book (``sphinx-build -b singlehtml``, rendering the
-outputs stored in the notebooks, with the Makefile's strict flags) served on 127.0.0.1. Every request
-to another host is refused and reported, so the PDF is made offline or not at all.
+browser tests (:mod:`bookkit.browser`) prints a single-page build of the book (``make build-singlehtml``:
+``sphinx-build -b singlehtml`` with the Makefile's strict flags, rendering the outputs stored in the
+notebooks) served on 127.0.0.1. Every request to another host is refused and reported, so the PDF is
+made offline or not at all.
 
-``python -m phb.pdf`` (or ``make pdf``) writes ``_build/pdf/phb-book.pdf``.
+``python -m bookkit.pdf`` (or ``make pdf``) writes ``_build/pdf/phb-book.pdf``.
 
 The title page (the book's first page) names the edition under its title, as every sheet's
 footer does ("Edition 0.1, 30 November 2026", from ``CITATION.cff`` via :mod:`bookkit.edition`), so a
@@ -22,34 +23,21 @@ The data table under each chart stays closed, as on the web page (``--open-detai
 from __future__ import annotations
 
 import argparse
-import functools
 import html
-import http.server
-import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bookkit.browser import chromium_missing, launch, serve
 from bookkit.edition import current_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 SINGLEHTML = ROOT / "_build" / "singlehtml"
 PDF = ROOT / "_build" / "pdf" / "phb-book.pdf"
 
-#: The Makefile's strict flags (tests/workshop/test_pdf.py checks that they stay the same).
-SPHINX_FLAGS = ["-W", "--keep-going", "-q", "-j", "1"]
-
-#: Debian's Chromium, as in tests/book/conftest.py (PHB_CHROMIUM overrides it there and here).
-CHROMIUM = Path(os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium"))
-#: The same arguments as the browser tests (tests/book/conftest.py; a test keeps them equal).
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+#: The Makefile target that builds :data:`SINGLEHTML` with the book's strict flags (written once, there).
+SINGLEHTML_TARGET = "build-singlehtml"
 
 #: How long to wait for the page and for every chart to draw, in milliseconds.
 TIMEOUT_MS = 120_000
@@ -114,68 +102,17 @@ class PdfError(RuntimeError):
     to another host)."""
 
 
-def _inherit_html_handlers(app: object) -> None:
-    """Give the singlehtml builder every HTML node handler it lacks.
-
-    Sphinx looks up node handlers by builder name and falls back to the format ("html") only when
-    no extension registered any handler for that name. sphinx-exercise registers its own for
-    "singlehtml", so the fallback is lost and myst-nb's hidden-cell node (``hide-input`` and
-    similar tags) has no handler: the build fails. Copying the HTML handlers restores the fallback.
-    """
-    handlers = app.registry.translation_handlers  # type: ignore[attr-defined]
-    single = handlers.setdefault("singlehtml", {})
-    for name, pair in handlers.get("html", {}).items():
-        single.setdefault(name, pair)
-
-
-def singlehtml_main(argv: list[str]) -> int:
-    """``sphinx-build`` (same arguments) with the singlehtml builder's handlers completed."""
-    import sphinx.application
-    import sphinx.cmd.build
-
-    class Sphinx(sphinx.application.Sphinx):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)
-            _inherit_html_handlers(self)
-
-    sphinx.cmd.build.Sphinx = Sphinx  # build_main creates the app through this name
-    return sphinx.cmd.build.build_main(argv)
-
-
-def build_singlehtml(root: Path = ROOT, out: Path = SINGLEHTML) -> Path:
-    """Build the single-page HTML book of the stored outputs; return the page to print.
-
-    Runs ``sphinx-build SPHINX_FLAGS -D nb_execution_mode=off -b singlehtml . OUT`` in a fresh
-    Python process (see :func:`singlehtml_main`)."""
-    command = [sys.executable, "-c", "import sys; from phb.pdf import singlehtml_main; "
-               "sys.exit(singlehtml_main(sys.argv[1:]))",
-               *SPHINX_FLAGS, "-D", "nb_execution_mode=off", "-b", "singlehtml", ".", str(out)]
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+def build_singlehtml(root: Path = ROOT) -> Path:
+    """Build the single-page HTML book of the stored outputs (``make build-singlehtml``, the
+    Makefile's strict flags); return the page to print."""
+    out = root / SINGLEHTML.relative_to(ROOT)
+    result = subprocess.run(["make", "-s", SINGLEHTML_TARGET], cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
         raise PdfError("the single-page build failed:\n" + result.stdout[-4000:] + result.stderr[-4000:])
     pages = [p for p in out.glob("*.html") if p.name != "index.html" and p.stat().st_size > 1000]
     if len(pages) != 1:  # index.html only redirects to the root page, which holds the whole book
         raise PdfError(f"expected one page holding the book in {out}, found {[p.name for p in pages]}")
     return pages[0]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port for as long as the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _wait(page, condition: str, failure: str) -> None:
@@ -207,9 +144,9 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
               solutions: bool = True) -> Path:
     """Open ``url`` in Chromium, wait until every chart has drawn, and print it to ``target``
     (with the solutions unfolded, or without them if ``solutions`` is false)."""
-    if not CHROMIUM.exists():
-        raise PdfError(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y "
-                       "chromium` (or set PHB_CHROMIUM)")
+    missing = chromium_missing("print the PDF")
+    if missing:
+        raise PdfError(missing)
     from playwright.sync_api import sync_playwright
 
     edition = current_edition().label
@@ -227,7 +164,7 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
             page.route("**/*", only_local)
@@ -266,15 +203,14 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
 def make_pdf(root: Path = ROOT, target: Path = PDF, *, open_details: bool = False,
              solutions: bool = True) -> Path:
     """Build the single-page book, serve it locally and print it to ``target``."""
-    out = root / "_build" / "singlehtml"
-    page = build_singlehtml(root, out)
-    with serve(out) as url:
+    page = build_singlehtml(root)
+    with serve(page.parent) as url:
         return print_pdf(f"{url}/{page.name}", target, open_details=open_details,
                          solutions=solutions)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m phb.pdf", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bookkit.pdf", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=PDF, help=f"the PDF to write (default {PDF})")
     parser.add_argument("--open-details", action="store_true",
@@ -286,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         target = make_pdf(ROOT, args.out, open_details=args.open_details,
                           solutions=not args.no_solutions)
     except PdfError as error:
-        print(f"phb.pdf: {error}", file=sys.stderr)
+        print(f"bookkit.pdf: {error}", file=sys.stderr)
         return 1
     print(f"The book as one PDF: {target}")
     return 0

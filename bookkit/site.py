@@ -1,4 +1,6 @@
-"""A small Sphinx extension for the book's own needs, listed in _config.yml.
+"""The book's web site as Sphinx builds it: assets, accessibility repairs, publishing, the 404 page.
+
+Loaded with the rest of the book's Sphinx extensions through the one entry ``bookkit`` in _config.yml.
 
 Jupyter Book 1 always loads sphinx-thebe. The book does not use Thebe (live code needs a server, and
 the book's explorers work without one), but sphinx-thebe still adds an inline script naming a CDN and
@@ -22,10 +24,13 @@ Publishing (see README, "Publishing"):
 
 It writes the chart settings of :func:`phb.charts.page_settings` (dark-mode colours, sizes) into
 every page as ``window.PHB_CHARTS`` for book_assets/phb-charts.js, so the theme stays written once,
-in Python. And it adds the book's templates (``phb/templates``), which replace two of the theme's
+in Python. And it adds the book's templates (``bookkit/templates``), which replace two of the theme's
 buttons whose accessible names did not contain their visible text (WCAG 2.5.3, axe
 ``label-content-name-mismatch``): the search field ("Search Ctrl+K", named "Search") and the
 colour-mode switch.
+
+The single-page build (``-b singlehtml``, which the PDF is printed from) gets every HTML node handler
+it lacks (:func:`inherit_html_handlers`), so it builds as the web site does.
 """
 
 from __future__ import annotations
@@ -121,7 +126,7 @@ def set_404_prefix(app: Any, config: Any) -> None:
 
 def not_found_body(app: Any) -> str:
     """The 404 page's text: what happened, and links to the first page, search and every chapter."""
-    from phb.book import toc_documents
+    from bookkit.toc import toc_documents
 
     prefix = app.config.notfound_urls_prefix
     documents = [d for d in toc_documents(app.srcdir) if d in app.env.titles]
@@ -188,6 +193,23 @@ def add_chart_settings(app: Any, config: Any) -> None:
     app.add_js_file(None, body=config.phb_chart_settings, priority=403)
 
 
+def inherit_html_handlers(app: Any) -> None:
+    """Give the singlehtml builder every HTML node handler it lacks.
+
+    Sphinx looks up node handlers by builder name and falls back to the format ("html") only when
+    no extension registered any handler for that name. sphinx-exercise registers its own for
+    "singlehtml", so the fallback is lost and myst-nb's hidden-cell node (``hide-input`` and
+    similar tags) has no handler: the build fails. Copying the HTML handlers restores the fallback.
+    Runs when the builder is set up, after every extension has registered its nodes.
+    """
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    single = handlers.setdefault("singlehtml", {})
+    for name, pair in handlers.get("html", {}).items():
+        single.setdefault(name, pair)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("phb_chart_settings", "", "html")
     app.connect("config-inited", add_templates)
@@ -197,6 +219,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", show_edition)
     app.connect("config-inited", set_404_prefix)
     app.connect("builder-inited", keep_404_to_the_website)
+    app.connect("builder-inited", inherit_html_handlers)
     app.connect("env-updated", keep_source_links_without_git, priority=900)
     app.connect("html-collect-pages", fill_404, priority=400)
     app.connect("html-page-context", drop_unused_assets, priority=900)

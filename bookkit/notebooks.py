@@ -2,7 +2,7 @@
 
 The chapters are committed with their outputs: the published book renders those outputs and nbval
 re-executes every notebook to prove they are still what the code and data give. After changing
-phb/, widgets/ or data/, ``make execute`` (or ``python -m phb.notebooks execute FILE``) refreshes them.
+phb/, widgets/ or data/, ``make execute`` (or ``python -m bookkit.notebooks execute FILE``) refreshes them.
 """
 
 from __future__ import annotations
@@ -79,14 +79,14 @@ def execute(path: Path, timeout: int = 300) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m phb.notebooks", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bookkit.notebooks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="execute notebooks in place and store their outputs")
     run.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args(argv)
     for path in args.paths:
         if not path.exists():
-            print(f"phb.notebooks: no such notebook: {path}", file=sys.stderr)
+            print(f"bookkit.notebooks: no such notebook: {path}", file=sys.stderr)
             return 2
         execute(path)
     return 0
