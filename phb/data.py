@@ -881,7 +881,7 @@ KIND_HEADINGS = {
 
 
 def sources_markdown(directory: Path | str | None = None, cite: bool = False) -> str:
-    """Markdown listing every source: its nature, what it can and cannot support.
+    """Markdown listing every source: its nature, who wrote it (its standpoint), what it can and cannot support.
 
     With ``cite=True`` each source's key becomes a MyST ``{cite}`` role (for the book's page).
     """
@@ -909,6 +909,7 @@ def sources_markdown(directory: Path | str | None = None, cite: bool = False) ->
             nature = rec["nature"] + (" (secondary)" if rec["secondary"] and rec["nature"] != "secondary summary" else "")
             n = counts.get(rec["source_id"], 0)
             out.append(f"- {' '.join(bits)} [{label}]. *{nature.capitalize()}*; {n} figure{'s' if n != 1 else ''}. "
+                       f"Who wrote it: {_md(rec['standpoint'])} "
                        f"Can support: {_md(rec['supports'])} Cannot support: {_md(rec['cannot_support'])}")
         out.append("")
     return "\n".join(out)

@@ -271,6 +271,7 @@ def test_sources_markdown_lists_every_source() -> None:
     for rec in data.load("sources").to_dict("records"):
         assert f"`{rec['source_id']}`" in md
     assert "Cannot support" in md
+    assert "Who wrote it: In Control, a charity that promotes" in md, "each source says who wrote it"
 
 
 def test_contradictions_are_linked_with_one_preferred() -> None:
