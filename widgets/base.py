@@ -4,7 +4,7 @@ clamp), a live chart and table side by side with a short control panel, and expo
 scenario as a papermill command for the chapter it lives in.
 
 An explorer is a list of controls and a ``render`` function that turns the current parameter values
-into a chart and a captioned table (:func:`phb.charts.table`) by calling a model in ``phb``. No model
+into a chart and a captioned table (:func:`phb.charts.theme.table`) by calling a model in ``phb``. No model
 logic lives here.
 
 Use::
@@ -35,9 +35,9 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from phb import charts
+from phb.charts import theme
 
-Render = Callable[[dict[str, Any]], tuple[alt.TopLevelMixin, charts.Table]]
+Render = Callable[[dict[str, Any]], tuple[alt.TopLevelMixin, theme.Table]]
 
 #: What a notebook shows for an explorer before its cell has run (stored outputs, a notebook not
 #: yet trusted, a front end without ipywidgets): a widget needs the kernel that made it.
@@ -351,7 +351,7 @@ class Explorer:
         # Set the Output's contents directly rather than printing into it: that sends no output
         # messages from the cell, so a re-run notebook (nbval) sees only the widget itself.
         self._out.outputs = ()
-        self._out.outputs = charts.show(chart).output_messages()
+        self._out.outputs = theme.show(chart).output_messages()
         self._out.append_display_data(table)
 
     def _watch(self, widget: w.Widget, name: str) -> None:

@@ -7,10 +7,10 @@ means no chapter can forget it.
 
 Use::
 
-    from phb import charts
-    chart = charts.describe(alt.Chart(df).mark_bar().encode(...),
-                            title="...", description="...")
-    charts.show(chart, data=df)          # chart + a toggle with its data as a table
+    from phb.charts import theme
+    chart = theme.describe(alt.Chart(df).mark_bar().encode(...),
+                           title="...", description="...")
+    theme.show(chart, data=df)           # chart + a toggle with its data as a table
 """
 
 from __future__ import annotations

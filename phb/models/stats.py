@@ -40,6 +40,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from phb.data.qualifiers import bound_of
+from phb.data.qualifiers import qualifier as read_qualifier
+
 Method = Literal["wilson", "clopper-pearson"]
 DifferenceMethod = Literal["newcombe", "wald"]
 
@@ -263,27 +266,10 @@ def sample_size(margin: float, share: float = 0.5, confidence: float = CONFIDENC
 
 
 # ------------------------------------------------------------------------------------------ bounds
-#: How qualifiers map onto a comparison with a count's share. Keys are lower case; the data's
-#: codes (``more_than``, ``just_over``, ``approximately`` …) are accepted with underscores or spaces.
-QUALIFIERS: dict[str, str] = {
-    "more than": "above", "over": "above", "just over": "above", "above": "above",
-    "greater than": "above",
-    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
-    "fewer than": "below", "less than": "below", "under": "below", "below": "below",
-    "nearly": "below", "almost": "below",
-    "at most": "at most", "up to": "at most", "no more than": "at most",
-    "": "equal", "exact": "equal", "exactly": "equal", "about": "equal", "around": "equal",
-    "approximately": "equal",
-    "range": "range", "between": "range",
-}
-
-
 def _kind(qualifier: object) -> str:
-    """The comparison a qualifier stands for, or ValueError naming the qualifiers allowed."""
-    key = qualifier.strip().lower().replace("_", " ") if isinstance(qualifier, str) else None
-    if key not in QUALIFIERS:
-        raise ValueError(f"qualifier must be one of {sorted(QUALIFIERS)}; got {qualifier!r}")
-    return QUALIFIERS[key]
+    """The comparison a qualifier stands for ("above", "at least", "below", "at most", "equal" or
+    "range"), read from the book's one vocabulary; ValueError naming the qualifiers allowed."""
+    return read_qualifier(qualifier).comparison
 
 
 def _decimals(value: float) -> int:
@@ -350,7 +336,7 @@ def allowed_counts(n: int, qualifier: str, value: float, upper: float | None = N
     """Which counts out of ``n`` fit "``qualifier`` ``value``", and the interval they leave open.
 
     ``value`` (and ``upper``, for a range such as "11.9% to 22%") are shares from 0 to 1.
-    ``qualifier`` is one of :data:`QUALIFIERS` (e.g. "more than", "fewer than", "about", "" for a
+    ``qualifier`` is one of :data:`phb.data.qualifiers.QUALIFIERS` (e.g. "more than", "fewer than", "about", "" for a
     plain figure, "range"). A plain or "about" figure is taken as rounded to the decimals it is
     written with (``decimals``, the decimal places of the percentage, is inferred when not given):
     86% fits any count whose share rounds to 86%, i.e. from 85.5% up to (not including) 86.5%.
@@ -496,18 +482,17 @@ def figure_share(figure: object) -> dict[str, object]:
     ``upper`` (for a range), with percentages divided by 100, plus ``statement`` (the figure's own
     prose text). A figure that is not a share (people, pounds) raises ValueError.
     """
-    from phb import data
-
     unit = getattr(figure, "unit")
     if unit not in SHARE_UNITS:
         raise ValueError(f"figure {figure.id!r} is in {unit!r}, not a share (percent or fraction)")
     scale = SHARE_UNITS[unit]
     q = figure.qualifier
-    if q in data.RANGE:
+    bound = bound_of(q)
+    if bound == "range":
         value, upper = figure.lower / scale, figure.upper / scale
-    elif q in data.LOWER:
+    elif bound == "lower":
         value, upper = figure.lower / scale, None
-    elif q in data.UPPER:
+    elif bound == "upper":
         value, upper = figure.upper / scale, None
     else:
         value, upper = figure.value / scale, None
