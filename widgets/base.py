@@ -454,3 +454,9 @@ class Explorer:
         bundle["text/html"] = (f'<p class="phb-explorer-not-run"><b>{html.escape(self.title)}</b>: '
                                f"{html.escape(NOT_RUN_TEXT)}.</p>")
         return bundle
+
+
+def pick(scenario: Mapping[str, Any] | None, names: Sequence[str]) -> dict[str, Any]:
+    """One explorer's part of a chapter's scenario (the chapter's parameters also set other things:
+    another explorer, the number of random draws), so every chapter calls ``xxx_explorer(scenario)``."""
+    return {name: scenario[name] for name in names if name in scenario} if scenario else {}

@@ -23,7 +23,7 @@ from phb.charts import theme
 from phb.charts.stats import N_SLIDER, interval_chart, interval_row, selection_chart, selection_row
 from phb.data import figure
 from phb.models import selection, stats
-from widgets.base import Explorer, Number, formatted
+from widgets.base import Explorer, Number, formatted, pick
 
 #: The chapter both explorers live in, and its papermill parameters each explorer sets.
 NOTEBOOK = "chapters/09_how_sure.ipynb"
@@ -38,11 +38,6 @@ SELECTION_GROUPS = {"Survey": ("strength", "survey_size"), "Population": ("true_
 
 #: Largest sample size the interval explorer's box takes (the slider stops at the twin's end).
 MAX_SAMPLE = 10_000_000
-
-
-def _pick(scenario: Mapping[str, Any] | None, names: tuple[str, ...]) -> dict[str, Any]:
-    """This explorer's part of the chapter's scenario (the chapter also sets the other explorer)."""
-    return {name: scenario[name] for name in names if name in scenario} if scenario else {}
 
 
 def interval_controls() -> list[Number]:
@@ -81,7 +76,7 @@ def interval_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
     """Sample size and observed share → Wilson and Clopper–Pearson intervals, starting from the
     chapter's ``scenario`` (its ``n`` and ``share``)."""
     return Explorer(INTERVAL_TITLE, interval_controls(), render_interval, notebook=NOTEBOOK,
-                    exported=INTERVAL_PARAMETERS, scenario=_pick(scenario, INTERVAL_PARAMETERS))
+                    exported=INTERVAL_PARAMETERS, scenario=pick(scenario, INTERVAL_PARAMETERS))
 
 
 def selection_controls() -> list[Number]:
@@ -131,4 +126,4 @@ def selection_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
     takes no parameter for the truth or the outcome link: the export says so if they moved."""
     return Explorer(SELECTION_TITLE, selection_controls(), render_selection, notebook=NOTEBOOK,
                     exported=SELECTION_PARAMETERS, groups=SELECTION_GROUPS,
-                    scenario=_pick(scenario, SELECTION_PARAMETERS))
+                    scenario=pick(scenario, SELECTION_PARAMETERS))

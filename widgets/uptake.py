@@ -23,7 +23,7 @@ import pandas as pd
 from phb.charts import theme
 from phb.charts.uptake import explorer_chart
 from phb.models import uptake
-from widgets.base import Explorer, Number
+from widgets.base import Explorer, Number, pick
 
 #: The chapter this explorer lives in (its papermill parameters are the model's parameters).
 NOTEBOOK = "chapters/07_how_many_would_take_a_budget.ipynb"
@@ -75,6 +75,7 @@ def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, theme.Table]:
 
 
 def uptake_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
-    """The uptake explorer, starting from the chapter's ``scenario`` (any of the model's parameters;
-    the rest at their sourced defaults). "Reset" goes back to the sourced defaults."""
-    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS, scenario=scenario)
+    """The uptake explorer, starting from the chapter's ``scenario`` (its model parameters; the rest,
+    such as the number of draws, are the chapter's): "Reset" goes back to the sourced defaults."""
+    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS,
+                    scenario=pick(scenario, uptake.ALL_PARAMETERS))
