@@ -116,16 +116,21 @@ def arms_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     for measure in dict.fromkeys(table["measure"]):
         sub = table[table["measure"] == measure]
         flag = " (secondary source)" if sub["secondary"].any() else ""
+        lowest = float(sub["value"].min())
+        # A negative bar's label goes left of its end, on the background (over the bar, ink text
+        # fell to 3.05:1): the scale leaves it room.
+        scale = alt.Scale(domainMin=lowest * 1.4) if lowest < 0 else alt.Undefined
         bars = alt.Chart(sub).mark_bar(size=22).encode(
             y=alt.Y("arm:N", sort=arms, title=None),
-            x=alt.X("value:Q", title=measure),
+            x=alt.X("value:Q", title=measure, scale=scale),
             color=alt.Color("arm:N", sort=arms, title="Arm",
                             scale=alt.Scale(domain=arms, range=[theme.PALETTE[0], theme.PALETTE[1]])),
             tooltip=[alt.Tooltip("arm:N", title="Arm"), alt.Tooltip("stated:N", title="Figure"),
                      alt.Tooltip("significance:N", title="Significance")])
-        labels = alt.Chart(sub).mark_text(align="left", dx=4).encode(
-            y=alt.Y("arm:N", sort=arms), x=alt.X("value:Q"), text="stated:N")
-        panels.append(alt.layer(bars, labels).properties(
+        labels = alt.Chart(sub).encode(y=alt.Y("arm:N", sort=arms), x=alt.X("value:Q"), text="stated:N")
+        outside = [labels.transform_filter("datum.value >= 0").mark_text(align="left", dx=4),
+                   labels.transform_filter("datum.value < 0").mark_text(align="right", dx=-4)]
+        panels.append(alt.layer(bars, *outside).properties(
             width=420, height=alt.Step(34),
             title=alt.Title(measure, subtitle=f"{sub['significance'].iloc[0]}{flag}", fontSize=13,
                             anchor="start")))

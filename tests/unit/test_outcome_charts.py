@@ -274,3 +274,19 @@ def test_a_result_whose_base_is_not_published_is_not_drawn_with_the_survey_as_it
     for fid in BASE_NOT_PUBLISHED:
         assert results.loc[fid, "sample"].startswith("base not published"), fid
     assert results.loc["poet2014_qol_improved_s1", "sample"].startswith("n = ")
+
+
+def test_a_negative_bars_label_sits_beyond_its_end_not_on_the_bar():
+    """Ink text drawn over a bar fails WCAG AA (3.05:1 on the vermillion): a negative bar's label is
+    right-aligned left of its end, and the scale leaves it room."""
+    table = evaluation_arms()
+    spec = arms_chart(table).to_dict()
+    negative = [p for p, m in zip(spec["vconcat"], dict.fromkeys(table["measure"]))
+                if (table.loc[table["measure"] == m, "value"] < 0).any()]
+    assert negative, "the data has a negative change (mental health costs)"
+    for panel in negative:
+        texts = [layer for layer in panel["layer"] if layer["mark"]["type"] == "text"]
+        below = [t for t in texts if t.get("transform") == [{"filter": "datum.value < 0"}]]
+        assert below and below[0]["mark"]["align"] == "right" and below[0]["mark"]["dx"] < 0
+        lowest = float(table["value"].min())
+        assert panel["layer"][0]["encoding"]["x"]["scale"]["domainMin"] < lowest
