@@ -15,6 +15,12 @@ from phb.data.qualifiers import LOWER, POINT, QUALIFIER_WORDS
 from phb.data.schema import DATA_DIR
 from phb.data.tables import ensure_valid, load
 
+#: How a number is written in each unit with a plain pattern ("{}" is the number as the sources
+#: write it); the units that need more (fractions in words, signed changes, years) are in Figure._fmt.
+UNIT_FORMATS = {"percent": "{}%", "GBP": "£{}", "GBP_million": "£{} million", "GBP_billion": "£{} billion",
+                "million": "{} million", "pages": "{} pages", "times": "{} times", "fold": "{}-fold",
+                "per_1000": "{} per 1,000"}
+
 FRACTION_WORDS = {
     0.1: "one in 10",
     0.2: "a fifth",
@@ -57,18 +63,8 @@ class Figure:
     def _fmt(self, v: float) -> str:
         """One number in this figure's unit."""
         u = self.unit
-        if u == "percent":
-            return f"{_number(v)}%"
         if u == "percent_change":
             return f"{'−' if v < 0 else ''}{_number(abs(v))}%"
-        if u == "GBP":
-            return f"£{_number(v)}"
-        if u == "GBP_million":
-            return f"£{_number(v)} million"
-        if u == "GBP_billion":
-            return f"£{_number(v)} billion"
-        if u == "million":
-            return f"{_number(v)} million"
         if u == "fraction":
             words = FRACTION_WORDS.get(round(v, 4))
             return words if words else f"{_number(round(v * 100, 1))}%"
@@ -76,15 +72,7 @@ class Figure:
             return str(int(v))
         if u == "years":
             return f"{_number(v)} year{'' if v == 1 else 's'}"
-        if u == "pages":
-            return f"{_number(v)} pages"
-        if u == "times":
-            return f"{_number(v)} times"
-        if u == "fold":
-            return f"{_number(v)}-fold"
-        if u == "per_1000":
-            return f"{_number(v)} per 1,000"
-        return _number(v)
+        return UNIT_FORMATS.get(u, "{}").format(_number(v))
 
     @property
     def text(self) -> str:
