@@ -87,7 +87,6 @@ def uptake_numbers(chosen: Mapping[str, float], mc: uptake.MonteCarlo,
     }
 
 
-
 def inequality_texts(result: inequality.Result, comparison: inequality.Comparison, prefix: str) -> dict[str, str]:
     """An inequality scenario's numbers formatted for chapter 8's prose, keyed ``prefix_name`` (the
     chapter glues them)."""
@@ -112,7 +111,6 @@ def inequality_texts(result: inequality.Result, comparison: inequality.Compariso
         "first_group": result.groups.names[0],
     }
     return {f"{prefix}_{key}": value for key, value in texts.items()}
-
 
 
 #: The larger survey the chapter compares with (respondents).

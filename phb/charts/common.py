@@ -90,3 +90,25 @@ def month_text(value: Any) -> str:
     """'2010-10' as 'October 2010'."""
     year, month = str(value).split("-")[:2]
     return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def event_date_label(date: str, precision: str) -> str:
+    """'2011-10-06' (day) -> '6 Oct 2011'; '2006-03' -> 'Mar 2006'; '2006' (financial_year) -> '2006/07'."""
+    parts = date.split("-")
+    if precision == "day" and len(parts) == 3:
+        return f"{int(parts[2])} {MONTH_ABBREVIATIONS[int(parts[1]) - 1]} {parts[0]}"
+    if precision == "month" and len(parts) >= 2:
+        return f"{MONTH_ABBREVIATIONS[int(parts[1]) - 1]} {parts[0]}"
+    if precision == "financial_year":
+        return f"{parts[0]}/{(int(parts[0]) + 1) % 100:02d}"
+    return parts[0]
+
+
+def event_sort_date(date: str) -> pd.Timestamp:
+    """A key to ORDER dated events by (a timeline, a table of periods): a bare year sorts at its
+    start, a month at its first day, so an event known only by its year comes before that year's
+    dated events. Not the date a count or a target stands for: that is
+    :func:`phb.data.uptake.period_end` (the period's last day)."""
+    parts = date.split("-")
+    return pd.Timestamp(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                        int(parts[2]) if len(parts) > 2 else 1)

@@ -11,8 +11,8 @@ import altair as alt
 import pandas as pd
 
 from phb.charts import theme
-from phb.charts.common import require_columns
-from phb.charts.timeline import _date_label
+from phb.charts.common import event_date_label, require_columns
+
 
 FRONTLINE_LABELS: dict[tuple[str, str], str] = {
     ("agree_power_shift", "all_respondents"): "Agree budgets shift power to service users",
@@ -40,7 +40,7 @@ def confederation_reports_table(reports: pd.DataFrame) -> pd.DataFrame:
     def published(value: object) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) in ("", "<NA>", "nan"):
             return "Not given"
-        return _date_label(str(value), "month" if len(str(value)) == 7 else
+        return event_date_label(str(value), "month" if len(str(value)) == 7 else
                            "day" if len(str(value)) == 10 else "year")
 
     def text(value: object, missing: str = "Not described in the sources") -> str:

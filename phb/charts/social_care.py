@@ -11,8 +11,7 @@ import altair as alt
 import pandas as pd
 
 from phb.charts import theme
-from phb.charts.common import published_text, require_columns
-from phb.charts.timeline import _date_label, _sort_date
+from phb.charts.common import event_date_label, event_sort_date, published_text, require_columns
 
 IN_CONTROL_LABELS: dict[str, str] = {
     "quality_of_life": "Quality of life",
@@ -109,10 +108,10 @@ def direct_payments_frame(direct_payments: pd.DataFrame) -> pd.DataFrame:
     def period_end(period: str) -> pd.Timestamp:
         if "/" in period:  # a financial year ends on 31 March of its second calendar year
             return pd.Timestamp(int(period[:4]) + 1, 3, 31)
-        return _sort_date(period) + pd.offsets.MonthEnd(0)
+        return event_sort_date(period) + pd.offsets.MonthEnd(0)
 
     out = pd.DataFrame({
-        "Period": [str(p) if "/" in str(p) else _date_label(str(p), "month") for p in rows["period"]],
+        "Period": [str(p) if "/" in str(p) else event_date_label(str(p), "month") for p in rows["period"]],
         "date": [period_end(str(p)) for p in rows["period"]],
         "People": count.to_numpy(),
         "As published": [published_text(r, c) for (_, r), c in zip(rows.iterrows(), count)],

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from phb.charts import theme
-from phb.charts.common import MONTH_ABBREVIATIONS, published_text, require_columns, wrap_text
+from phb.charts.common import event_date_label, event_sort_date, require_columns, wrap_text
 
 #: Timeline categories, in legend order.
 CATEGORY_LABELS: dict[str, str] = {
@@ -47,32 +47,13 @@ def budget_types_table(budget_types: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _date_label(date: str, precision: str) -> str:
-    """'2011-10-06' (day) -> '6 Oct 2011'; '2006-03' -> 'Mar 2006'; '2006' (financial_year) -> '2006/07'."""
-    parts = date.split("-")
-    if precision == "day" and len(parts) == 3:
-        return f"{int(parts[2])} {MONTH_ABBREVIATIONS[int(parts[1]) - 1]} {parts[0]}"
-    if precision == "month" and len(parts) >= 2:
-        return f"{MONTH_ABBREVIATIONS[int(parts[1]) - 1]} {parts[0]}"
-    if precision == "financial_year":
-        return f"{parts[0]}/{(int(parts[0]) + 1) % 100:02d}"
-    return parts[0]
-
-
-def _sort_date(date: str) -> pd.Timestamp:
-    """A date to order events by: a bare year sorts at its start, a month at its first day."""
-    parts = date.split("-")
-    return pd.Timestamp(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
-                        int(parts[2]) if len(parts) > 2 else 1)
-
-
 def timeline_events(timeline: pd.DataFrame, *, events: Sequence[int] | None = KEY_EVENTS,
                     uptake: pd.DataFrame | None = None,
                     details: Mapping[int, str | tuple[str, str]] | None = None) -> pd.DataFrame:
     """The events to draw, in date order, with readable dates and categories.
 
     ``timeline`` is ``load("timeline")``; ``events`` picks ``event_id``\\ s (``None`` keeps all).
-    ``uptake`` (``load("phb_uptake")``) adds the latest national year-to-date count of people with a
+    ``uptake`` (:func:`phb.data.uptake.national_series`) adds the latest national count of people with a
     personal health budget as a final event, so the timeline ends on today's numbers. ``details``
     maps an ``event_id`` to extra words appended to its text (built from ``phb.data.figure`` texts in
     the chapter, e.g. the pilot's budget), so that no number here is typed by hand. A detail given as
@@ -90,9 +71,9 @@ def timeline_events(timeline: pd.DataFrame, *, events: Sequence[int] | None = KE
     rows = [{
         "event_id": int(r.event_id),
         # a financial year starts in April: sort it there, after a March of the same calendar year
-        "sort_date": _sort_date(str(r.date)) + (pd.DateOffset(months=3) if r.precision == "financial_year"
+        "sort_date": event_sort_date(str(r.date)) + (pd.DateOffset(months=3) if r.precision == "financial_year"
                                                else pd.DateOffset(0)),
-        "date": _date_label(str(r.date), str(r.precision)),
+        "date": event_date_label(str(r.date), str(r.precision)),
         "category": CATEGORY_LABELS.get(str(r.category), str(r.category)),
         "event": str(r.event) + _detail_words(details, int(r.event_id)),
         "source": _sources_with_detail(str(r.source_id), details, int(r.event_id)),
@@ -120,23 +101,22 @@ def _sources_with_detail(source_id: str, details: Mapping[int, str | tuple[str, 
     return source_id
 
 
-def _latest_uptake_event(uptake: pd.DataFrame) -> dict[str, object]:
-    """The latest national count of all personal health budgets, as a timeline event."""
-    require_columns(uptake, ["subset", "count_basis", "as_of", "value", "qualifier", "period", "source_id"],
-             "timeline_events(uptake=...)")
-    totals = uptake[(uptake["subset"] == "all") & uptake["value"].notna() & uptake["as_of"].notna()
-                    & uptake["count_basis"].isin(["total", "year_to_date"])]
-    if totals.empty:
-        raise ValueError("uptake has no national count with a date (subset 'all', a value and as_of)")
-    latest = totals.assign(_d=totals["as_of"].astype(str).map(_sort_date)).sort_values("_d").iloc[-1]
+def _latest_uptake_event(series: pd.DataFrame) -> dict[str, object]:
+    """The latest national count of all personal health budgets (a total or a year-to-date count,
+    from :func:`phb.data.uptake.national_series`), as a timeline event."""
+    require_columns(series, ["count_basis", "date", "period", "stated", "source_id"], "timeline_events(uptake=...)")
+    counts = series[series["count_basis"].isin(["total", "year_to_date"])]
+    if counts.empty:
+        raise ValueError("uptake has no national total or year-to-date count")
+    latest = counts.sort_values("date", kind="stable").iloc[-1]
     basis = ("who had a budget at some time in the year, wheelchair budgets included"
              if latest["count_basis"] == "year_to_date" else "with a budget")
     return {
         "event_id": 0,
-        "sort_date": _sort_date(str(latest["as_of"])),
+        "sort_date": pd.Timestamp(latest["date"]),
         "date": str(latest["period"]).split(" Q")[0],
         "category": CATEGORY_LABELS["statistics"],
-        "event": f"{published_text(latest, float(latest['value']))} people {basis}",
+        "event": f"{latest['stated']} people {basis}",
         "source": str(latest["source_id"]),
     }
 

@@ -15,6 +15,7 @@ from phb.charts.social_care import (audit_commission_table, council_variation_ch
     in_control_outcomes_frame, nao_study_table)
 from phb.charts.timeline import KEY_EVENTS, budget_types_table, timeline_chart, timeline_events
 from phb.data import figure, load
+from phb.data.uptake import national_series
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -98,7 +99,7 @@ def test_timeline_events_are_in_date_order_with_readable_dates():
 
 def test_timeline_events_key_selection_details_and_latest_uptake():
     budget = figure("phb_pilot_annual_budget").text
-    events = timeline_events(load("timeline"), uptake=load("phb_uptake"), details={7: f"budget {budget}"})
+    events = timeline_events(load("timeline"), uptake=national_series(), details={7: f"budget {budget}"})
     assert set(events["event_id"]) == set(KEY_EVENTS) | {0}
     assert budget in events.set_index("event_id").loc[7, "event"]
     latest = events.set_index("event_id").loc[0]
@@ -122,7 +123,7 @@ def test_timeline_events_refuse_unknown_ids_and_missing_columns():
 
 
 def test_timeline_chart_has_one_row_per_event_and_a_real_description():
-    events = timeline_events(load("timeline"), uptake=load("phb_uptake"))
+    events = timeline_events(load("timeline"), uptake=national_series())
     chart = timeline_chart(events)
     spec = chart.to_dict()
     assert spec["title"]["text"] and len(spec["description"]) > 100
