@@ -304,7 +304,7 @@ def describe(chart: alt.TopLevelMixin, *, title: str, description: str,
 def _check_described(chart: alt.TopLevelMixin) -> dict[str, Any]:
     spec = chart.to_dict()
     if not spec.get("description") or not spec.get("title"):
-        raise ValueError("this chart has no title or description: build it with charts.describe()")
+        raise ValueError("this chart has no title or description: build it with theme.describe()")
     return spec
 
 
