@@ -65,7 +65,7 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None,
     """Published PHB counts over time, colour and shape showing how each was counted.
 
     Hollow marks are figures stated as "about", "nearly" or "over". With ``goals`` (from
-    :func:`targets`), targets that count holders are added as orange hollow triangles, a range
+    :func:`phb.data.uptake.targets`), targets that count holders are added as orange hollow triangles, a range
     as a vertical bar and an "up to" ambition as a bar from 0 to its top.
     """
     if series.empty:
