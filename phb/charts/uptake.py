@@ -135,8 +135,8 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None,
     )
 
 
-TYPE_LABELS = {"notional": "Notional", "third_party": "Third party", "direct_payment": "Direct payment",
-               "not_split": "Type not given by the source"}
+#: The budget types in the model's words, and the rest of a split the source does not give.
+TYPE_LABELS = {**model.MIX_LABELS, "not_split": "Type not given by the source"}
 
 TYPE_COLOURS = {"notional": theme.PALETTE[0], "third_party": theme.PALETTE[2],
                 "direct_payment": theme.PALETTE[1], "not_split": "#d0d7de"}
