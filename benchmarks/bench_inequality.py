@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from phb import inequality, inequality_charts
+from phb.charts.inequality import twin_grid as inequality_twin_grid
+from phb.models import inequality
 from widgets.inequality import controls, render
 
 _GROUPS = inequality.preset("deprivation quintiles")
@@ -33,7 +34,7 @@ def widget_update() -> object:
 
 
 def twin_grid() -> object:
-    return inequality_charts.twin_grid()
+    return inequality_twin_grid()
 
 
 CASES: dict[str, tuple[Callable[[], object], float]] = {

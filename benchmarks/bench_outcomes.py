@@ -1,4 +1,4 @@
-"""Benchmarks for the chapter 4-6 table and chart builders (phb.outcome_charts).
+"""Benchmarks for the chapter 4-6 table and chart builders (phb.charts.outcomes).
 
 Each case builds what a chapter cell builds, including the Vega-Lite spec (``to_dict``), so that the
 time is what a reader waits for when re-running the cell.
@@ -8,23 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from phb import outcome_charts as oc
+from phb.charts.conflicts import conflicts, conflicts_chart
+from phb.charts.outcomes import evaluation_findings, poet_bounds_chart, poet_results
+from phb.charts.study2011 import STUDY_CONFLICTS
+from phb.charts.uptake import uptake_chart
+from phb.data.uptake import national_series, targets
 
 
 def _poet() -> dict:
-    return oc.poet_bounds_chart(oc.poet_results()).to_dict()
+    return poet_bounds_chart(poet_results()).to_dict()
 
 
 def _uptake_with_targets() -> dict:
-    return oc.uptake_chart(oc.uptake_series(), oc.targets(), log_scale=False).to_dict()
+    return uptake_chart(national_series(), targets(), log_scale=False).to_dict()
 
 
 def _conflicts() -> dict:
-    return oc.conflicts_chart(oc.conflicts(oc.STUDY_CONFLICTS)).to_dict()
+    return conflicts_chart(conflicts(STUDY_CONFLICTS)).to_dict()
 
 
 def _evaluation() -> object:
-    return oc.evaluation_findings()
+    return evaluation_findings()
 
 
 CASES: dict[str, tuple[Callable[[], object], float]] = {

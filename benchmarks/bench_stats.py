@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from phb import selection, stats, stats_charts
+from phb.charts.stats import _interval_grid, interval_grid, selection_grid
+from phb.models import selection, stats
 from widgets.stats import render_interval, render_selection
 
 
@@ -18,7 +19,7 @@ def _clear() -> None:
     stats._binomial_ci.cache_clear()
     selection._outcomes.cache_clear()
     selection._answer_chances.cache_clear()
-    stats_charts._interval_grid.cache_clear()
+    _interval_grid.cache_clear()
 
 
 def wilson() -> object:
@@ -76,12 +77,12 @@ def selection_widget_update() -> object:
 
 def interval_twin_grid() -> object:
     _clear()
-    return stats_charts.interval_grid()
+    return interval_grid()
 
 
 def selection_twin_grid() -> object:
     _clear()
-    return stats_charts.selection_grid()
+    return selection_grid()
 
 
 CASES: dict[str, tuple[Callable[[], object], float]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from phb import uptake
+from phb.models import uptake
 from widgets.uptake import render
 
 _DEFAULTS = uptake.defaults()

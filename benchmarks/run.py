@@ -90,7 +90,7 @@ def notebook_section(repeats: int) -> list[str]:
     floor_nb.parent.mkdir(exist_ok=True)
     floor_nb.write_text(
         '{"cells":[{"cell_type":"code","execution_count":null,"metadata":{},"outputs":[],'
-        '"source":"import numpy, pandas, scipy.stats, altair, ipywidgets\\nimport phb.charts"}],'
+        '"source":"import numpy, pandas, scipy.stats, altair, ipywidgets\\nimport phb.charts.theme"}],'
         '"metadata":{"kernelspec":{"name":"python3","display_name":"Python 3","language":"python"}},'
         '"nbformat":4,"nbformat_minor":5}'
     )
@@ -100,7 +100,7 @@ def notebook_section(repeats: int) -> list[str]:
     lines = ["## Notebooks under nbval", "",
              f"Command: `pytest --nbval --nbval-current-env NOTEBOOK` (one notebook per run), median of "
              f"{repeats}. The floor is the same command on a one-cell notebook that starts a kernel and "
-             "imports numpy, pandas, scipy, altair, ipywidgets and phb.charts.", "",
+             "imports numpy, pandas, scipy, altair, ipywidgets and phb.charts.theme.", "",
              f"Floor: **{fmt_seconds(floor)}**", "",
              "| notebook | median | above the floor |", "|---|---|---|"]
     total = 0.0

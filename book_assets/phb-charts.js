@@ -6,7 +6,7 @@
 // is in (pydata-sphinx-theme's html[data-theme], which "auto" resolves from the system setting),
 // and drawn again when either changes: the reader toggles the mode, turns the phone, resizes.
 //
-// The colours and sizes are not written here: they come from phb/charts.py (page_settings), which
+// The colours and sizes are not written here: they come from phb/charts/theme.py (page_settings), which
 // bookkit/site.py writes into every page as window.PHB_CHARTS. This file only applies them.
 //
 // Each chart's element has the class phb-chart and, once drawn for the current mode and width,

@@ -129,7 +129,7 @@ def _wait_for_charts(page) -> None:
     """Wait until every chart is drawn for the page's width (book_assets/phb-charts.js says so)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    from phb.charts import CHARTS_SETTLED_JS
+    from phb.charts.theme import CHARTS_SETTLED_JS
 
     undrawn_js = ("() => [...document.querySelectorAll('.phb-chart, .vega-embed')]"
                   ".filter(e => e.dataset.phbState !== 'drawn' || !e.querySelector('svg'))"

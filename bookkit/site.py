@@ -22,7 +22,7 @@ Publishing (see README, "Publishing"):
   with links from the site's root (``PHB_SITE_PATH``, default ``/``), so they work at any depth.
   It belongs to the web site only: the single-page build the PDF is printed from has none.
 
-It writes the chart settings of :func:`phb.charts.page_settings` (dark-mode colours, sizes) into
+It writes the chart settings of :func:`phb.charts.theme.page_settings` (dark-mode colours, sizes) into
 every page as ``window.PHB_CHARTS`` for book_assets/phb-charts.js, so the theme stays written once,
 in Python. And it adds the book's templates (``bookkit/templates``), which replace two of the theme's
 buttons whose accessible names did not contain their visible text (WCAG 2.5.3, axe
@@ -174,8 +174,8 @@ def keep_source_links_without_git(app: Any, env: Any) -> list:
 
 
 def chart_settings_script() -> str:
-    """The inline script that hands phb/charts.py's page settings to book_assets/phb-charts.js."""
-    from phb.charts import page_settings
+    """The inline script that hands phb/charts/theme.py's page settings to book_assets/phb-charts.js."""
+    from phb.charts.theme import page_settings
 
     return "window.PHB_CHARTS = " + json.dumps(page_settings(), sort_keys=True) + ";"
 

@@ -64,19 +64,21 @@ def _glued(app: Any, docname: str) -> dict[str, str]:
 
 def glue_origins(path: Path) -> dict[str, str]:
     """For each value a notebook glued, what computed it: "computed in this chapter by code cell 4,
-    which calls phb.uptake" — the glueing cell's index (from 0) and the ``phb`` modules it calls."""
+    which calls phb.models.uptake, phb.prose.uptake_numbers" — the glueing cell's index (from 0) and
+    the ``phb`` modules and functions it calls (the chart theme and the glue helpers compute nothing)."""
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
-    imports = re.findall(r"^from phb import ([\w ,]+)$", "\n".join(
+    imports = re.findall(r"^from (phb[\w.]*) import (\([^)]*\)|[\w ,]+)$", "\n".join(
         c.source for c in notebook.cells if c.cell_type == "code"), re.MULTILINE)
-    modules = {(alias or name): f"phb.{name}" for line in imports for name, alias in
-               re.findall(r"(\w+)(?: as (\w+))?", line) if name != "charts"}  # the theme computes nothing
+    origins_of = {(alias or name): f"{module}.{name}" for module, names in imports
+                  for name, alias in re.findall(r"(\w+)(?: as (\w+))?", names.strip("()"))
+                  if module != "phb.book" and f"{module}.{name}" != "phb.charts.theme"}
     origins = {}
     for index, cell in enumerate(notebook.cells):
         names = [o.metadata["scrapbook"]["name"] for o in cell.get("outputs", [])
                  if o.get("metadata", {}).get("scrapbook", {}).get("name")]
-        used = sorted({modules[a] for a in re.findall(r"\b(\w+)\.\w+\(", cell.source) if a in modules})
+        used = sorted({origins_of[a] for a in re.findall(r"\b(\w+)(?:\.\w+)?\(", cell.source) if a in origins_of})
         how = f"{COMPUTED} by code cell {index}" + (f", which calls {', '.join(used)}" if used else "")
         origins.update({name: f"{how} (nbval checks the result)" for name in names})
     return origins

@@ -1,9 +1,9 @@
 """Draw the charts stored in notebooks into the published book (a myst-nb MIME renderer plugin).
 
-A chapter stores each chart as its Vega-Lite spec under :data:`phb.charts.LIVE_MIME`, which JupyterLab
+A chapter stores each chart as its Vega-Lite spec under :data:`phb.charts.theme.LIVE_MIME`, which JupyterLab
 and other live front ends draw with the Vega-Lite they bundle. The published page has no such front
 end: this plugin, registered under the ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``,
-writes the spec as the book's offline embed (:func:`phb.charts.embed_html`), which uses the vega
+writes the spec as the book's offline embed (:func:`phb.charts.theme.embed_html`), which uses the vega
 scripts the book serves itself.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from docutils import nodes
 
-from phb.charts import LIVE_MIME, embed_html
+from phb.charts.theme import LIVE_MIME, embed_html
 
 
 class VegaLiteForTheBook:

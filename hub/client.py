@@ -22,7 +22,7 @@ import websocket
 # What marks a chart of the book in an output: phb.charts stores every chart as a Vega-Lite spec
 # under this MIME type, which the front end draws.
 from hub.room import wait_until
-from phb.charts import LIVE_MIME as CHART_MIME
+from phb.charts.theme import LIVE_MIME as CHART_MIME
 
 
 

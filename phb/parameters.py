@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
 
-from phb import inequality, selection, uptake
+from phb.data import figure
+from phb.models import inequality, selection, stats, uptake
 
 __all__ = ["CHAPTERS", "Chapter", "INEQUALITY", "HOW_SURE", "Parameter", "ParameterError", "UPTAKE",
            "check"]
@@ -235,9 +236,21 @@ INEQUALITY = Chapter("chapters/08_who_benefits.ipynb", (
 # ------------------------------------------------------------------------------------ chapter 9
 def _resolve_how_sure(values: dict[str, Any]) -> dict[str, Any]:
     """The chapter's sourced defaults for None (the 2014 POET survey; the selection model's)."""
-    from phb import stats_charts  # imports altair: only when the chapter runs
+    return how_sure_defaults(**values)
 
-    return stats_charts.chapter_defaults(**values)
+
+def how_sure_defaults(n: int | None = None, share: float | None = None,
+                      strength: float | None = None, survey_size: int | None = None) -> dict[str, float]:
+    """Chapter 9's scenario: the papermill parameters, with ``None`` meaning the sourced default
+    (the 2014 POET survey's budget holders and its 86% quality-of-life figure; the selection
+    model's assumptions)."""
+    return {
+        "n": int(figure("poet2014_holders_n").value) if n is None else stats._check_count("n", n, 1),
+        "share": figure("poet2014_qol_improved").value / 100 if share is None else stats._check_share("share", share),
+        "strength": selection.STRENGTH if strength is None else float(strength),
+        "survey_size": (selection.SURVEY_SIZE if survey_size is None
+                        else stats._check_count("survey_size", survey_size, 1, selection.POPULATION_SIZE)),
+    }
 
 
 HOW_SURE = Chapter("chapters/09_how_sure.ipynb", (

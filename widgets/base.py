@@ -4,7 +4,7 @@ clamp), a live chart and table side by side with a short control panel, and expo
 scenario as a papermill command for the chapter it lives in.
 
 An explorer is a list of controls and a ``render`` function that turns the current parameter values
-into a chart and a captioned table (:func:`phb.charts.table`) by calling a model in ``phb``. No model
+into a chart and a captioned table (:func:`phb.charts.theme.table`) by calling a model in ``phb``. No model
 logic lives here.
 
 Use::
@@ -35,9 +35,9 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from phb import charts
+from phb.charts import theme
 
-Render = Callable[[dict[str, Any]], tuple[alt.TopLevelMixin, charts.Table]]
+Render = Callable[[dict[str, Any]], tuple[alt.TopLevelMixin, theme.Table]]
 
 #: What a notebook shows for an explorer before its cell has run (stored outputs, a notebook not
 #: yet trusted, a front end without ipywidgets): a widget needs the kernel that made it.
@@ -351,7 +351,7 @@ class Explorer:
         # Set the Output's contents directly rather than printing into it: that sends no output
         # messages from the cell, so a re-run notebook (nbval) sees only the widget itself.
         self._out.outputs = ()
-        self._out.outputs = charts.show(chart).output_messages()
+        self._out.outputs = theme.show(chart).output_messages()
         self._out.append_display_data(table)
 
     def _watch(self, widget: w.Widget, name: str) -> None:
@@ -454,3 +454,9 @@ class Explorer:
         bundle["text/html"] = (f'<p class="phb-explorer-not-run"><b>{html.escape(self.title)}</b>: '
                                f"{html.escape(NOT_RUN_TEXT)}.</p>")
         return bundle
+
+
+def pick(scenario: Mapping[str, Any] | None, names: Sequence[str]) -> dict[str, Any]:
+    """One explorer's part of a chapter's scenario (the chapter's parameters also set other things:
+    another explorer, the number of random draws), so every chapter calls ``xxx_explorer(scenario)``."""
+    return {name: scenario[name] for name in names if name in scenario} if scenario else {}

@@ -1,7 +1,7 @@
 """The "Who benefits?" explorer: pick groups, move the advocacy lever, see budgets against need.
 
-A front end only: every number comes from :mod:`phb.inequality` and every chart from
-:mod:`phb.inequality_charts`. Defaults are sourced (data/) or labelled "Assumption:".
+A front end only: every number comes from :mod:`phb.models.inequality` and every chart from
+:mod:`phb.charts.inequality`. Defaults are sourced (data/) or labelled "Assumption:".
 
 Use in a live notebook (chapter 8's explorer cell)::
 
@@ -17,7 +17,9 @@ from typing import Any
 
 import altair as alt
 
-from phb import charts, inequality, inequality_charts
+from phb.charts import theme
+from phb.charts.inequality import readable_table, shares_chart
+from phb.models import inequality
 from widgets.base import Choice, Explorer, Number, formatted
 
 #: The chapter this explorer lives in; every control is one of its papermill parameters.
@@ -68,7 +70,7 @@ def controls() -> list[Choice | Number]:
     ]
 
 
-def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
+def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, theme.Table]:
     """The chart and table for one set of control values (the model may refuse: ValueError)."""
     result, _, comparison = inequality.scenario(
         params["preset"], params["advocacy"], params["propensity_ratio"], params["need_ratio"],
@@ -76,9 +78,9 @@ def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
     used = inequality.PRESET_SETTINGS[params["preset"]]
     unused = [SETTING_LABELS[k] for k in SETTING_LABELS if k not in used]
     note = f"This preset does not use the {' or '.join(unused)} setting" if unused else ""
-    chart = inequality_charts.shares_chart(result, benefit=True, comparison=comparison, note=note)
-    table = formatted(inequality_charts.readable_table(result), TABLE_FORMATS)
-    return chart, charts.table(table, f"Budgets against need by group: {params['preset']}")
+    chart = shares_chart(result, benefit=True, comparison=comparison, note=note)
+    table = formatted(readable_table(result), TABLE_FORMATS)
+    return chart, theme.table(table, f"Budgets against need by group: {params['preset']}")
 
 
 def inequality_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:

@@ -1,8 +1,8 @@
 """The uptake explorer: the live widget of chapter 7 ("How many would take a budget?").
 
-Controls for every assumption of :mod:`phb.uptake`, each with its sourced default and where that
-default came from, grouped in tabs; the chart and table come from :mod:`phb.uptake_charts` and
-:func:`phb.uptake.summary_table`. No model logic here: the render function only calls the model and
+Controls for every assumption of :mod:`phb.models.uptake`, each with its sourced default and where that
+default came from, grouped in tabs; the chart and table come from :mod:`phb.charts.uptake` and
+:func:`phb.models.uptake.summary_table`. No model logic here: the render function only calls the model and
 the chart builder.
 
 Use in a live notebook (the chapter's explorer cell)::
@@ -20,8 +20,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from phb import charts, uptake, uptake_charts
-from widgets.base import Explorer, Number
+from phb.charts import theme
+from phb.charts.uptake import explorer_chart
+from phb.models import uptake
+from widgets.base import Explorer, Number, pick
 
 #: The chapter this explorer lives in (its papermill parameters are the model's parameters).
 NOTEBOOK = "chapters/07_how_many_would_take_a_budget.ipynb"
@@ -57,22 +59,23 @@ def controls() -> list[Number]:
     return out
 
 
-def summary(result: Mapping[str, Any]) -> charts.Table:
+def summary(result: Mapping[str, Any]) -> theme.Table:
     """One model result as the widget's table: whole people and whole pounds, with their units."""
     frame = uptake.summary_table(result)
     text = [UNIT_FORMATS[unit].format(value) for value, unit in zip(frame["value"], frame["unit"])]
     table = pd.DataFrame({"Measure": frame["measure"], "Value": text})
-    return charts.table(table,
+    return theme.table(table,
                         "The scenario: people at each step and the first year's costs")
 
 
-def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, charts.Table]:
+def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, theme.Table]:
     """The widget's chart and summary table for the current settings (the model may refuse them)."""
     result = uptake.evaluate(**params)
-    return uptake_charts.explorer_chart(result), summary(result)
+    return explorer_chart(result), summary(result)
 
 
 def uptake_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
-    """The uptake explorer, starting from the chapter's ``scenario`` (any of the model's parameters;
-    the rest at their sourced defaults). "Reset" goes back to the sourced defaults."""
-    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS, scenario=scenario)
+    """The uptake explorer, starting from the chapter's ``scenario`` (its model parameters; the rest,
+    such as the number of draws, are the chapter's): "Reset" goes back to the sourced defaults."""
+    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS,
+                    scenario=pick(scenario, uptake.ALL_PARAMETERS))

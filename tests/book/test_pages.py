@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 import pytest
 
 from book_pages import ROOT, toc_pages
-from phb import charts
+from phb.charts import theme
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 TIMEOUT_MS = 30_000
 
 #: True once every chart of the page is drawn for the page's colour mode and its column width.
-CHARTS_SETTLED = charts.CHARTS_SETTLED_JS
+CHARTS_SETTLED = theme.CHARTS_SETTLED_JS
 
 #: Per chart: drawn or not, how much CSS scales its SVG, its smallest text as drawn, its background,
 #: and each text's colour with the colour behind its middle (a bar, or the chart's background), for
@@ -247,7 +247,7 @@ def test_page_follows_the_readers_colour_mode(seen) -> None:
 
 def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
     path, mode, found = seen
-    expected = charts.DARK_BACKGROUND if mode == "dark" else "white"
+    expected = theme.DARK_BACKGROUND if mode == "dark" else "white"
     problems = []
     for width, facts in found.charts.items():
         for chart in facts:
@@ -322,7 +322,7 @@ def test_charts_follow_the_colour_mode_switch_live_and_keep_slider_settings(brow
         assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
         _wait_for_charts(page)
         facts = page.evaluate(CHART_FACTS)
-        light_backgrounds = [c["id"] for c in facts if _rgb(c["background"]) != _rgb(charts.DARK_BACKGROUND)]
+        light_backgrounds = [c["id"] for c in facts if _rgb(c["background"]) != _rgb(theme.DARK_BACKGROUND)]
         assert not light_backgrounds, f"charts still light after the switch: {light_backgrounds}"
         kept = page.locator(".phb-chart input[type=range]").first.input_value()
         assert float(kept) == float(moved), f"the slider went back from {moved} to {kept} on redrawing"

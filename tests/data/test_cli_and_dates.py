@@ -14,6 +14,7 @@ import pytest
 from test_corruption import REPO, copy, rows, set_cell  # noqa: F401 - copy is a fixture
 
 from phb import data
+from phb.data.cli import main
 
 
 # ---------------------------------------------------------------- --help
@@ -30,7 +31,7 @@ def test_help_describes_the_commands_and_their_options() -> None:
 
 
 def test_a_usage_error_says_what_is_wrong(capsys: pytest.CaptureFixture[str]) -> None:
-    assert data.main(["check"]) == 2
+    assert main(["check"]) == 2
     assert "invalid choice: 'check'" in capsys.readouterr().err
 
 
@@ -38,7 +39,7 @@ def test_a_usage_error_says_what_is_wrong(capsys: pytest.CaptureFixture[str]) ->
 def test_a_copy_without_a_bibliography_validates_with_a_note(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     package = shutil.copytree(REPO / "data", tmp_path / "anywhere" / "pkg")
-    assert data.main(["validate", str(package)]) == 0
+    assert main(["validate", str(package)]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(f"OK: {package} is valid")
     assert "note: no references.bib beside" in err and "--bibliography FILE" in err
@@ -51,17 +52,17 @@ def test_a_copy_checks_citations_against_the_bibliography_given(tmp_path: Path,
     bib.parent.mkdir()
     text = (REPO / "references.bib").read_text(encoding="utf-8")
     bib.write_text(text.replace("@misc{norris2008pulse,", "@misc{norris2008pulse_gone,"), encoding="utf-8")
-    assert data.main(["validate", str(package), "--bibliography", str(bib)]) == 1
+    assert main(["validate", str(package), "--bibliography", str(bib)]) == 1
     out = capsys.readouterr().out
     assert "[not-in-bibliography] 'norris2008pulse' is not a key in refs.bib" in out
     shutil.copy(REPO / "references.bib", bib)
-    assert data.main(["validate", str(package), "--bibliography", str(bib)]) == 0
+    assert main(["validate", str(package), "--bibliography", str(bib)]) == 0
 
 
 def test_a_bibliography_that_does_not_exist_is_a_problem(tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nowhere.bib"
-    assert data.main(["validate", str(REPO / "data"), "--bibliography", str(missing)]) == 1
+    assert main(["validate", str(REPO / "data"), "--bibliography", str(missing)]) == 1
     assert f"[missing-file] bibliography {missing} not found" in capsys.readouterr().out
 
 
@@ -91,7 +92,7 @@ def test_a_date_that_does_not_exist_is_refused_with_file_row_column_and_rule(
     problems = [p for p in data.validate(copy) if p.rule == "real-date"]
     assert [(p.file, p.row, p.column) for p in problems] == [(file, row, column)]
     assert f"'{bad}' is not a real date: {why}" in problems[0].message
-    assert data.main(["validate", str(copy)]) == 1
+    assert main(["validate", str(copy)]) == 1
     assert f"{file}: row {row}, column {column}: [real-date] '{bad}'" in capsys.readouterr().out
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from phb import data
+from phb.data.cli import main
+from phb.data.schema import descriptor_resource
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -67,7 +69,7 @@ def assert_broken(directory: Path, file: str, row: int | None, column: str | Non
     with pytest.raises(data.DataValidationError):
         data.figure("study2011_survey_n", directory)
     # the CLI lists the same problem and fails
-    assert data.main(["validate", str(directory)]) == 1
+    assert main(["validate", str(directory)]) == 1
     return matches[0]
 
 
@@ -315,7 +317,7 @@ def test_quote_exceptions_stay_true(copy: Path) -> None:
     set_cell(path, line, "quote", "Glover G and Evison F")
     assert_broken(copy, "figures.csv", line, "quote", "quote-exception")
     descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
-    data.descriptor_resource(descriptor, "figures")["x-quote-exceptions"].append("no_such_figure")
+    descriptor_resource(descriptor, "figures")["x-quote-exceptions"].append("no_such_figure")
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     problems = [p for p in data.validate(copy) if p.rule == "quote-exception"]
     assert any(p.file == "datapackage.json" and "no_such_figure" in p.message for p in problems)

@@ -13,6 +13,9 @@ import pytest
 
 from phb import data
 from phb.data import Figure
+from phb.data.appendices import data_dictionary, data_dictionary_frames, sources_markdown
+from phb.data.cli import main
+from phb.data.qualifiers import LOWER, QUALIFIER_WORDS, UPPER
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -114,9 +117,9 @@ def test_text_never_invents_a_point() -> None:
     """A bound renders with its qualifier word; only exact/approximately give a bare number."""
     for fid in data.figure_ids():
         fig = data.figure(fid)
-        if fig.qualifier in data.LOWER | data.UPPER:
+        if fig.qualifier in LOWER | UPPER:
             assert fig.value is None
-            assert fig.text.startswith(data.QUALIFIER_WORDS[fig.qualifier]), fid
+            assert fig.text.startswith(QUALIFIER_WORDS[fig.qualifier]), fid
 
 
 def test_figure_text_rendering_rules() -> None:
@@ -237,16 +240,16 @@ def test_cli_validate_ok() -> None:
 
 
 def test_cli_validate_dir_and_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert data.main(["validate", str(REPO / "data")]) == 0
-    assert data.main([]) == 2
-    assert data.main(["validate", str(tmp_path)]) == 1
+    assert main(["validate", str(REPO / "data")]) == 0
+    assert main([]) == 2
+    assert main(["validate", str(tmp_path)]) == 1
     assert "datapackage.json" in capsys.readouterr().out
 
 
 def test_cli_figure(capsys: pytest.CaptureFixture[str]) -> None:
-    assert data.main(["figure", "poet2014_qol_improved_s1"]) == 0
+    assert main(["figure", "poet2014_qol_improved_s1"]) == 0
     assert "more than 80%" in capsys.readouterr().out
-    assert data.main(["figure", "nope_not_here"]) == 1
+    assert main(["figure", "nope_not_here"]) == 1
 
 
 def test_import_is_side_effect_free_and_light() -> None:
@@ -257,8 +260,8 @@ def test_import_is_side_effect_free_and_light() -> None:
 
 
 def test_data_dictionary_covers_every_table_and_field() -> None:
-    md = data.data_dictionary()
-    frames = data.data_dictionary_frames()
+    md = data_dictionary()
+    frames = data_dictionary_frames()
     for name, fields in frames.items():
         assert f"## `{name}`" in md
         for f in fields["field"]:
@@ -267,7 +270,7 @@ def test_data_dictionary_covers_every_table_and_field() -> None:
 
 
 def test_sources_markdown_lists_every_source() -> None:
-    md = data.sources_markdown()
+    md = sources_markdown()
     for rec in data.load("sources").to_dict("records"):
         assert f"`{rec['source_id']}`" in md
     assert "Cannot support" in md

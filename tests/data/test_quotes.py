@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from phb import data, quotes
+from phb import data
+from phb.data import quotes
+from phb.data.schema import descriptor_resource
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = quotes.shared_sources(REPO)
@@ -44,7 +46,7 @@ def test_every_quote_from_a_primary_file_occurs_in_it() -> None:
 def test_every_figure_from_a_primary_file_has_a_quote_or_a_reason() -> None:
     """Each non-derived figure from a primary file is quoted; the listed exceptions say why in note."""
     descriptor = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    exceptions = data.descriptor_resource(descriptor, "figures")["x-quote-exceptions"]
+    exceptions = descriptor_resource(descriptor, "figures")["x-quote-exceptions"]
     for _, row in figure_rows():
         if quotes.files_named(row["locator"]) and row["derived"] == "false" and not row["quote"]:
             assert row["id"] in exceptions, row["id"]

@@ -82,7 +82,7 @@ def _stored_charts(relative: str, lab) -> int:
     """How many charts the notebook file stores (each drawn by JupyterLab's own Vega-Lite)."""
     import nbformat
 
-    from phb.charts import LIVE_MIME
+    from phb.charts.theme import LIVE_MIME
 
     notebook = nbformat.read(lab.root / relative, as_version=4)
     return sum(LIVE_MIME in output.get("data", {})

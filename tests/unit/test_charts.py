@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from phb import charts
+from phb.charts import theme
 
 ASSETS = Path(__file__).resolve().parents[2] / "book_assets"
 DATA = pd.DataFrame({"group": ["a", "b"], "value": [1, 2]})
@@ -19,7 +19,7 @@ DESCRIPTION = "Two bars comparing the value of group a with that of group b."
 
 
 def test_describe_sets_title_and_description():
-    spec = charts.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
+    spec = theme.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
     assert spec["title"] == "Values"
     assert spec["description"] == DESCRIPTION
 
@@ -27,52 +27,52 @@ def test_describe_sets_title_and_description():
 @pytest.mark.parametrize("description", ["", "   ", "A chart.", None])
 def test_a_chart_without_a_real_description_is_refused(description):
     with pytest.raises(ValueError, match="description"):
-        charts.describe(BASE, title="Values", description=description)
+        theme.describe(BASE, title="Values", description=description)
 
 
 def test_a_chart_without_a_title_is_refused():
     with pytest.raises(ValueError, match="title"):
-        charts.describe(BASE, title=" ", description=DESCRIPTION)
+        theme.describe(BASE, title=" ", description=DESCRIPTION)
 
 
 def test_show_refuses_an_undescribed_chart():
     with pytest.raises(ValueError, match="describe"):
-        charts.show(BASE)
+        theme.show(BASE)
 
 
 def test_palette_is_colour_blind_safe_and_in_the_theme():
     okabe_ito = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9", "#F0E442"}
-    assert set(charts.PALETTE) <= okabe_ito
-    assert charts.theme()["config"]["range"]["category"] == list(charts.PALETTE)
+    assert set(theme.PALETTE) <= okabe_ito
+    assert theme.theme()["config"]["range"]["category"] == list(theme.PALETTE)
 
 
 def test_a_chart_is_stored_as_a_spec_live_front_ends_draw_then_its_data_toggle():
-    chart = charts.describe(BASE, title="Values", description=DESCRIPTION)
-    first = charts.show(chart, data=DATA).outputs()
-    assert first == charts.show(chart, data=DATA).outputs(), "re-running must give identical output"
+    chart = theme.describe(BASE, title="Values", description=DESCRIPTION)
+    first = theme.show(chart, data=DATA).outputs()
+    assert first == theme.show(chart, data=DATA).outputs(), "re-running must give identical output"
     spec_bundle, toggle_bundle = first
     # JupyterLab, Notebook 7 and VS Code draw this MIME type with their own Vega-Lite: no built book,
     # no download. text/html would outrank it in JupyterLab, so the chart has none.
-    assert set(spec_bundle) == {charts.LIVE_MIME, "text/plain"}
-    assert spec_bundle[charts.LIVE_MIME]["description"] == DESCRIPTION
+    assert set(spec_bundle) == {theme.LIVE_MIME, "text/plain"}
+    assert spec_bundle[theme.LIVE_MIME]["description"] == DESCRIPTION
     assert spec_bundle["text/plain"] == "<Chart: Values>"
     toggle = toggle_bundle["text/html"]
     assert "<details" in toggle and "<caption>Values</caption>" in toggle and "data:text/csv" in toggle
 
 
 def test_a_chart_without_data_is_one_output():
-    chart = charts.describe(BASE, title="Values", description=DESCRIPTION)
-    assert len(charts.show(chart).outputs()) == 1
+    chart = theme.describe(BASE, title="Values", description=DESCRIPTION)
+    assert len(theme.show(chart).outputs()) == 1
 
 
 def test_the_book_embed_is_stable_offline_svg_without_actions():
-    spec = charts.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
-    html = charts.embed_html(spec)
-    assert html == charts.embed_html(spec)
+    spec = theme.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
+    html = theme.embed_html(spec)
+    assert html == theme.embed_html(spec)
     urls = set(re.findall(r"https?://[^\"'\s]+", html))
     assert urls <= {"https://vega.github.io/schema/vega-lite/v6.4.1.json"}, urls  # $schema: an id, never fetched
     assert '"renderer": "svg"' in html and '"actions": false' in html
-    assert charts.LOCAL_BASE_URL in html
+    assert theme.LOCAL_BASE_URL in html
 
 
 def test_the_book_plugin_draws_the_stored_spec_as_the_embed():
@@ -80,28 +80,28 @@ def test_the_book_plugin_draws_the_stored_spec_as_the_embed():
 
     from bookkit.vega_mime import VegaLiteForTheBook
 
-    spec = charts.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
-    data = SimpleNamespace(mime_type=charts.LIVE_MIME, content=spec)
+    spec = theme.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
+    data = SimpleNamespace(mime_type=theme.LIVE_MIME, content=spec)
     (node,) = VegaLiteForTheBook.handle_mime(None, data, inline=False)
-    assert charts.embed_html(spec) in node.astext() and 'class="phb-figure"' in node.astext()
+    assert theme.embed_html(spec) in node.astext() and 'class="phb-figure"' in node.astext()
     other = SimpleNamespace(mime_type="text/plain", content="x")
     assert VegaLiteForTheBook.handle_mime(None, other, inline=False) is None
 
 
 def test_table_has_a_caption_no_index_and_is_stable():
     frame = pd.DataFrame({"A": [1, 2], "B": ["x", "y"]})
-    out = charts.table(frame, "A caption")
+    out = theme.table(frame, "A caption")
     html = out._repr_html_()
     assert "<caption>A caption</caption>" in html and 'role="region"' in html and 'tabindex="0"' in html
     assert "<th>0</th>" not in html  # no index column
-    assert html == charts.table(frame, "A caption")._repr_html_()
+    assert html == theme.table(frame, "A caption")._repr_html_()
     assert repr(out) == "<Table: A caption>"
 
 
 @pytest.mark.parametrize("caption", ["", "  ", None])
 def test_table_refuses_a_table_without_a_caption(caption):
     with pytest.raises(ValueError, match="caption"):
-        charts.table(pd.DataFrame({"A": [1]}), caption)
+        theme.table(pd.DataFrame({"A": [1]}), caption)
 
 
 # ---------------------------------------------------------------- dark mode and sizing
@@ -117,13 +117,13 @@ def _strings(value):
 
 
 def test_dark_theme_is_the_theme_with_every_light_colour_swapped():
-    light, dark = charts.theme()["config"], charts.dark_theme()["config"]
-    assert dark["background"] == charts.DARK_BACKGROUND
-    assert dark["title"]["color"] == dark["axis"]["labelColor"] == charts.DARK_INK
+    light, dark = theme.theme()["config"], theme.dark_theme()["config"]
+    assert dark["background"] == theme.DARK_BACKGROUND
+    assert dark["title"]["color"] == dark["axis"]["labelColor"] == theme.DARK_INK
     assert dark["title"]["fontSize"] == light["title"]["fontSize"]  # only colours change
-    light_colours = {c.lower() for c in charts.DARK_COLOURS}
+    light_colours = {c.lower() for c in theme.DARK_COLOURS}
     assert not [s for s in _strings(dark) if s.lower() in light_colours]
-    assert charts.DARK_INK in dark["range"]["category"] and "#000000" not in dark["range"]["category"]
+    assert theme.DARK_INK in dark["range"]["category"] and "#000000" not in dark["range"]["category"]
 
 
 def _luminance(hex_colour: str) -> float:
@@ -133,26 +133,26 @@ def _luminance(hex_colour: str) -> float:
 
 
 def test_dark_ink_meets_wcag_aaa_on_the_dark_background():
-    ratio = (_luminance(charts.DARK_INK) + 0.05) / (_luminance(charts.DARK_BACKGROUND) + 0.05)
+    ratio = (_luminance(theme.DARK_INK) + 0.05) / (_luminance(theme.DARK_BACKGROUND) + 0.05)
     assert ratio >= 7
 
 
 def test_page_settings_are_json_for_the_page_script():
-    settings = json.loads(json.dumps(charts.page_settings()))
+    settings = json.loads(json.dumps(theme.page_settings()))
     assert settings["minWidth"] < settings["narrowWidth"]
-    assert settings["dark"]["colours"][charts.INK.lower()] == charts.DARK_INK
+    assert settings["dark"]["colours"][theme.INK.lower()] == theme.DARK_INK
     assert "VALUE" in settings["wrapTemplate"] and "CHARS" in settings["wrapTemplate"]
 
 
 def test_page_script_recolours_marks_but_never_data_values(tmp_path):
-    """book_assets/phb-charts.js, run by Node: colours in marks, scale ranges and the config turn
+    """book_assets/phb-theme.js, run by Node: colours in marks, scale ranges and the config turn
     dark; a category called "White" in a scale's domain or the data stays as it is."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("Node.js is not installed")
     spec = {
-        "config": charts.theme()["config"],
-        "mark": {"type": "bar", "color": charts.INK},
+        "config": theme.theme()["config"],
+        "mark": {"type": "bar", "color": theme.INK},
         "data": {"values": [{"group": "White", "colour": "white"}]},
         "encoding": {"color": {"field": "group", "type": "nominal",
                                "scale": {"domain": ["White", "Black"], "range": ["#000000", "white"]}}},
@@ -163,14 +163,14 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
         "global.document = {documentElement: {dataset: {theme: 'dark'}}};"
         "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
         "let drawn; window.vegaEmbed = async (el, spec) => { drawn = spec; return {view: {}, finalize() {}}; };"
-        f"window.PHB_CHARTS = {json.dumps(charts.page_settings())};"
-        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
+        f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
+        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-theme.js'))}, 'utf8'));"
         "const el = {clientWidth: 800, dataset: {}, classList: {add() {}}, querySelector: () => null};"
         f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(JSON.stringify(drawn)));")
     result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
     drawn = json.loads(result.stdout)
-    assert drawn["mark"]["color"] == charts.DARK_INK
-    assert drawn["config"]["background"] == charts.DARK_BACKGROUND
-    assert drawn["encoding"]["color"]["scale"]["range"] == [charts.DARK_INK, charts.DARK_BACKGROUND]
+    assert drawn["mark"]["color"] == theme.DARK_INK
+    assert drawn["config"]["background"] == theme.DARK_BACKGROUND
+    assert drawn["encoding"]["color"]["scale"]["range"] == [theme.DARK_INK, theme.DARK_BACKGROUND]
     assert drawn["encoding"]["color"]["scale"]["domain"] == ["White", "Black"]
     assert drawn["data"]["values"] == spec["data"]["values"]

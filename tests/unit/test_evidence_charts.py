@@ -7,9 +7,15 @@ import json
 import pandas as pd
 import pytest
 
-from phb import charts
-from phb import evidence_charts as ec
+from phb.charts import theme
+from phb.charts.confederation import (confederation_reports_table, five_tests_table,
+    frontline_survey_chart, frontline_survey_frame)
+from phb.charts.social_care import (audit_commission_table, council_variation_chart,
+    council_variation_frame, direct_payments_chart, direct_payments_frame, in_control_outcomes_chart,
+    in_control_outcomes_frame, nao_study_table)
+from phb.charts.timeline import KEY_EVENTS, budget_types_table, timeline_chart, timeline_events
 from phb.data import figure, load
+from phb.data.uptake import national_series
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -29,8 +35,8 @@ def _mark_types(spec: dict) -> set[str]:
 
 def _renders(chart) -> list[dict]:
     """The chart as the book shows it; twice, to check the output is stable (nbval compares)."""
-    first = charts.show(chart).outputs()
-    assert first == charts.show(chart).outputs()
+    first = theme.show(chart).outputs()
+    assert first == theme.show(chart).outputs()
     return first
 
 
@@ -39,7 +45,7 @@ def _renders(chart) -> list[dict]:
 
 def test_budget_types_table_follows_the_data():
     raw = load("budget_types").sort_values("position")
-    table = ec.budget_types_table(raw.sample(frac=1, random_state=1))  # order restored by position
+    table = budget_types_table(raw.sample(frac=1, random_state=1))  # order restored by position
     assert list(table["Way of holding the budget"]) == list(raw["name"])
     assert list(table["Does money change hands?"]) == ["Yes" if v else "No" for v in raw["money_changes_hands"]]
     assert table.loc[0, "Does money change hands?"] == "No"  # notional: no money moves
@@ -47,7 +53,7 @@ def test_budget_types_table_follows_the_data():
 
 
 def test_confederation_reports_table_marks_what_the_sources_do_not_say():
-    table = ec.confederation_reports_table(load("confederation_reports"))
+    table = confederation_reports_table(load("confederation_reports"))
     assert list(table["Order"]) == sorted(table["Order"])
     first = table.iloc[0]
     assert first["Published"] == "Not given" and first["Whose views"] == "Not described in the sources"
@@ -57,13 +63,13 @@ def test_confederation_reports_table_marks_what_the_sources_do_not_say():
 
 def test_five_tests_table_in_order():
     raw = load("five_tests")
-    table = ec.five_tests_table(raw.iloc[::-1])
+    table = five_tests_table(raw.iloc[::-1])
     assert list(table["Test"]) == sorted(raw["test_no"].astype(int))
     assert len(table) == figure("getreal2011_tests_n").value
 
 
 def test_audit_commission_table_uses_the_figure_text():
-    table = ec.audit_commission_table(load("audit_commission"))
+    table = audit_commission_table(load("audit_commission"))
     cost = table[table["Topic"] == "Implementation cost"].iloc[0]
     assert cost["Figure"] == figure("audit_commission_dp_cost_per_user").text
     assert (table["Figure"] != "").sum() == 1
@@ -71,7 +77,7 @@ def test_audit_commission_table_uses_the_figure_text():
 
 def test_nao_study_table_counts_match():
     raw = load("nao_study")
-    table = ec.nao_study_table(raw)
+    table = nao_study_table(raw)
     assert list(table["Interviews"]) == list(raw["count"].astype(int))
     assert table["Interview"].str.contains("face to face").any()
 
@@ -80,7 +86,7 @@ def test_nao_study_table_counts_match():
 
 
 def test_timeline_events_are_in_date_order_with_readable_dates():
-    events = ec.timeline_events(load("timeline"), events=None)
+    events = timeline_events(load("timeline"), events=None)
     assert list(events["sort_date"]) == sorted(events["sort_date"])
     assert len(events) == len(load("timeline"))
     labels = dict(zip(events["event_id"], events["date"]))
@@ -93,8 +99,8 @@ def test_timeline_events_are_in_date_order_with_readable_dates():
 
 def test_timeline_events_key_selection_details_and_latest_uptake():
     budget = figure("phb_pilot_annual_budget").text
-    events = ec.timeline_events(load("timeline"), uptake=load("phb_uptake"), details={7: f"budget {budget}"})
-    assert set(events["event_id"]) == set(ec.KEY_EVENTS) | {0}
+    events = timeline_events(load("timeline"), uptake=national_series(), details={7: f"budget {budget}"})
+    assert set(events["event_id"]) == set(KEY_EVENTS) | {0}
     assert budget in events.set_index("event_id").loc[7, "event"]
     latest = events.set_index("event_id").loc[0]
     assert figure("uptake_2023_24_q4_ytd").text in latest["event"]
@@ -103,7 +109,7 @@ def test_timeline_events_key_selection_details_and_latest_uptake():
 
 def test_timeline_detail_from_another_source_credits_that_source():
     budget = figure("phb_pilot_annual_budget")
-    events = ec.timeline_events(load("timeline"), details={7: (f"budget {budget.text}", budget.source_id)})
+    events = timeline_events(load("timeline"), details={7: (f"budget {budget.text}", budget.source_id)})
     pilot = events.set_index("event_id").loc[7]
     assert budget.text in pilot["event"]
     assert pilot["source"] == f"nhsconfed2011views; {budget.source_id}"
@@ -111,14 +117,14 @@ def test_timeline_detail_from_another_source_credits_that_source():
 
 def test_timeline_events_refuse_unknown_ids_and_missing_columns():
     with pytest.raises(ValueError, match="unknown"):
-        ec.timeline_events(load("timeline"), events=[1, 999])
+        timeline_events(load("timeline"), events=[1, 999])
     with pytest.raises(ValueError, match="needs the column"):
-        ec.timeline_events(load("timeline").drop(columns="date"))
+        timeline_events(load("timeline").drop(columns="date"))
 
 
 def test_timeline_chart_has_one_row_per_event_and_a_real_description():
-    events = ec.timeline_events(load("timeline"), uptake=load("phb_uptake"))
-    chart = ec.timeline_chart(events)
+    events = timeline_events(load("timeline"), uptake=national_series())
+    chart = timeline_chart(events)
     spec = chart.to_dict()
     assert spec["title"]["text"] and len(spec["description"]) > 100
     assert f"{len(events)} events" in spec["description"]
@@ -132,7 +138,7 @@ def test_timeline_chart_has_one_row_per_event_and_a_real_description():
 
 def test_timeline_chart_refuses_a_too_narrow_wrap():
     with pytest.raises(ValueError, match="wrap must be at least 20"):
-        ec.timeline_chart(ec.timeline_events(load("timeline")), wrap=5)
+        timeline_chart(timeline_events(load("timeline")), wrap=5)
 
 
 # ------------------------------------------------------------------------------------------ chapter 2
@@ -140,9 +146,9 @@ def test_timeline_chart_refuses_a_too_narrow_wrap():
 
 def test_in_control_chart_draws_the_data_largest_first():
     raw = load("in_control_outcomes")
-    frame = ec.in_control_outcomes_frame(raw)
+    frame = in_control_outcomes_frame(raw)
     assert list(frame.iloc[:, 1]) == sorted(raw["percent_improved"].astype(float), reverse=True)
-    chart = ec.in_control_outcomes_chart(raw)
+    chart = in_control_outcomes_chart(raw)
     spec = chart.to_dict()
     drawn = next(v for v in spec["datasets"].values())
     assert sorted(r["percent"] for r in drawn) == sorted(raw["percent_improved"].astype(float))
@@ -153,12 +159,12 @@ def test_in_control_chart_draws_the_data_largest_first():
 def test_in_control_chart_refuses_impossible_percentages():
     bad = pd.DataFrame({"domain": ["quality_of_life"], "percent_improved": [120]})
     with pytest.raises(ValueError, match="between 0 and 100"):
-        ec.in_control_outcomes_chart(bad)
+        in_control_outcomes_chart(bad)
 
 
 def test_direct_payments_frame_uses_lower_bounds_and_published_wording():
     raw = load("social_care_direct_payments")
-    frame = ec.direct_payments_frame(raw)
+    frame = direct_payments_frame(raw)
     assert len(frame) == (raw["measure"] == "recipients").sum()
     assert list(frame["date"]) == sorted(frame["date"])
     bound = frame[frame["Kind of figure"] == "lower bound"].iloc[0]
@@ -168,7 +174,7 @@ def test_direct_payments_frame_uses_lower_bounds_and_published_wording():
 
 
 def test_direct_payments_chart_draws_points_not_a_line():
-    chart = ec.direct_payments_chart(load("social_care_direct_payments"))
+    chart = direct_payments_chart(load("social_care_direct_payments"))
     spec = chart.to_dict()
     assert "line" not in _mark_types(spec) and "point" in _mark_types(spec)
     assert figure("social_care_dp_peak_2016_17").text in spec["description"]
@@ -176,25 +182,25 @@ def test_direct_payments_chart_draws_points_not_a_line():
 
 
 def test_council_variation_frame_and_chart():
-    frame = ec.council_variation_frame(load("council_variation"), load("social_care_uptake"))
+    frame = council_variation_frame(load("council_variation"), load("social_care_uptake"))
     row = frame.set_index("Year").loc["2010/11"]
     range_ = figure("social_care_pb_council_range_2010_11")
     assert (row["Lowest council (%)"], row["Highest council (%)"]) == (range_.lower, range_.upper)
     assert row["England (%)"] == figure("social_care_pb_share_2010_11").value
     assert pd.isna(frame.set_index("Year").loc["2009/10", "England (%)"])
     target = figure("social_care_pb_target_pct").value
-    chart = ec.council_variation_chart(frame, target)
+    chart = council_variation_chart(frame, target)
     spec = chart.to_dict()
     assert "rule" in _mark_types(spec) and f"{target:g}%" in spec["description"]
     _renders(chart)
-    assert "rule" not in _mark_types(ec.council_variation_chart(frame).to_dict())
+    assert "rule" not in _mark_types(council_variation_chart(frame).to_dict())
 
 
 @pytest.mark.parametrize("target", [-1, 101, 250])
 def test_council_variation_chart_refuses_an_impossible_target(target):
-    frame = ec.council_variation_frame(load("council_variation"), load("social_care_uptake"))
+    frame = council_variation_frame(load("council_variation"), load("social_care_uptake"))
     with pytest.raises(ValueError, match="target_percent must be between 0 and 100"):
-        ec.council_variation_chart(frame, target)
+        council_variation_chart(frame, target)
 
 
 # ------------------------------------------------------------------------------------------ chapter 3
@@ -202,9 +208,9 @@ def test_council_variation_chart_refuses_an_impossible_target(target):
 
 def test_frontline_survey_chart_has_two_panels_with_the_data():
     raw = load("frontline_survey")
-    frame = ec.frontline_survey_frame(raw)
+    frame = frontline_survey_frame(raw)
     assert sorted(frame["Percent"]) == sorted(raw["percent"].astype(float))
-    chart = ec.frontline_survey_chart(raw)
+    chart = frontline_survey_chart(raw)
     spec = chart.to_dict()
     assert len(spec["vconcat"]) == 2
     for figure_id in raw["figure_id"]:
@@ -214,19 +220,19 @@ def test_frontline_survey_chart_has_two_panels_with_the_data():
 
 def test_builders_refuse_empty_tables():
     with pytest.raises(ValueError, match="empty"):
-        ec.frontline_survey_chart(load("frontline_survey").iloc[0:0])
+        frontline_survey_chart(load("frontline_survey").iloc[0:0])
 
 
 def test_every_chart_description_is_long_enough_and_json_clean():
     built = [
-        ec.timeline_chart(ec.timeline_events(load("timeline"))),
-        ec.in_control_outcomes_chart(load("in_control_outcomes")),
-        ec.direct_payments_chart(load("social_care_direct_payments")),
-        ec.council_variation_chart(ec.council_variation_frame(load("council_variation"),
+        timeline_chart(timeline_events(load("timeline"))),
+        in_control_outcomes_chart(load("in_control_outcomes")),
+        direct_payments_chart(load("social_care_direct_payments")),
+        council_variation_chart(council_variation_frame(load("council_variation"),
                                                               load("social_care_uptake")), 30),
-        ec.frontline_survey_chart(load("frontline_survey")),
+        frontline_survey_chart(load("frontline_survey")),
     ]
     for chart in built:
         spec = chart.to_dict()
         json.dumps(spec, allow_nan=False)  # no NaN or numpy types leak into the published spec
-        assert len(spec["description"]) >= charts.MIN_DESCRIPTION_CHARS
+        assert len(spec["description"]) >= theme.MIN_DESCRIPTION_CHARS

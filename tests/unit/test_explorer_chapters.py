@@ -75,4 +75,14 @@ def test_every_chapter_calls_its_explorers_the_same_way():
         *_, build, show = tree.body
         assert isinstance(build, ast.Assign) and [t.id for t in build.targets] == ["explorer"], chapter
         assert build.value.func.id in EXPLORERS, chapter
+        assert [a.id for a in build.value.args] == ["scenario"] and not build.value.keywords, chapter
         assert isinstance(show, ast.Expr) and show.value.id == "explorer", chapter
+
+
+def test_every_scenario_comes_from_the_parameter_check_not_the_namespace():
+    """The scenario is what ``parameters.check`` returns, never read back out of ``globals()``."""
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        sources = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        if any("_explorer(" in s for s in sources):
+            assert any("scenario = parameters.check(" in s for s in sources), path.name
+            assert not any("globals()[" in s for s in sources), path.name

@@ -145,7 +145,7 @@ def test_a_computed_value_names_the_phb_module_that_computed_it() -> None:
     chapter = Path(__file__).resolve().parents[2] / "chapters" / "07_how_many_would_take_a_budget.ipynb"
     assert glue_origins(chapter)["up_holders"].startswith("computed in this chapter by code cell ")
     origin = glue_origins(chapter)["up_holders"]
-    assert "phb.uptake" in origin and origin.endswith("(nbval checks the result)"), origin
+    assert "phb.models.uptake" in origin and origin.endswith("(nbval checks the result)"), origin
 
 
 def test_the_figures_index_links_each_use_and_lists_unused_figures(book) -> None:

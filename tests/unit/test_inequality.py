@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phb import inequality as q
+from phb.charts.inequality import sourced_rates, sourced_rates_chart
+from phb.models import inequality as q
+from phb.prose import inequality_texts
 
 
 # ------------------------------------------------------------------------ the concentration index
@@ -314,16 +316,15 @@ def test_advocacy_value_counts_the_extra_holders_budgets_against_their_saving():
 
 def test_summary_texts_are_prefixed_prose():
     result, _, comparison = q.scenario("deprivation quintiles", 0.5)
-    texts = q.summary_texts(result, comparison, "dep")
+    texts = inequality_texts(result, comparison, "dep")
     assert texts["dep_verdict"] == "narrows" and texts["dep_advocacy"] == "50%"
     assert float(texts["dep_hi_budgets"]) == pytest.approx(result.summary["hi_budgets"], abs=5e-4)
 
 
 def test_sourced_rates_chart_axis_names_both_measures_it_draws():
-    from phb import inequality_charts as ic
 
-    spec = ic.sourced_rates_chart().to_dict()
+    spec = sourced_rates_chart().to_dict()
     title = spec["encoding"]["x"]["title"].lower()
-    series = set(ic.sourced_rates()["series"])
+    series = set(sourced_rates()["series"])
     assert any("personal budget" in s.lower() for s in series) and any("direct payment" in s.lower() for s in series)
     assert "personal budget" in title and "direct payment" in title

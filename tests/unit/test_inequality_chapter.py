@@ -23,7 +23,8 @@ def test_chapter_has_a_parameters_cell_and_a_hidden_live_widget():
 
 def test_chapter_reruns_with_other_parameters(tmp_path):
     papermill = pytest.importorskip("papermill")
-    from phb import inequality
+    from phb.models import inequality
+    from phb.prose import inequality_texts
 
     out = tmp_path / "who_benefits.ipynb"
     parameters = {"advocacy": 0.2, "propensity_ratio": 0.4, "need_ratio": 3.0, "benefit_ratio": 1.5,
@@ -32,7 +33,7 @@ def test_chapter_reruns_with_other_parameters(tmp_path):
                                kernel_name="python3", progress_bar=False)
     values = glued(out)
     result, _, comparison = inequality.scenario("deprivation quintiles", 0.2, 0.4, 3.0, 1.5)
-    texts = inequality.summary_texts(result, comparison, "dep")
+    texts = inequality_texts(result, comparison, "dep")
     assert values["dep_hi_budgets"] == texts["dep_hi_budgets"]
     assert values["dep_verdict"] == "narrows"
     assert values["other_preset"] == "age bands 2023/24"

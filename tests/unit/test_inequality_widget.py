@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phb import inequality as q
-from phb import inequality_charts as ic
 from phb import twin
+from phb.charts.inequality import (TWIN_SLIDERS, concentration_curve_chart, gap_chart, readable_table,
+    shares_chart, twin_chart, twin_grid)
+from phb.models import inequality as q
 from widgets import inequality as widget
 
 
@@ -75,23 +76,23 @@ def test_widget_builds_and_a_typed_impossible_value_shows_an_alert():
 def test_chapter_charts_are_described():
     result = q.evaluate(q.preset("deprivation quintiles"), 0.5)
     curve = q.gap_curve(result.groups, [0, 0.5, 1])
-    for chart in (ic.shares_chart(result), ic.concentration_curve_chart(result), ic.gap_chart(curve)):
+    for chart in (shares_chart(result), concentration_curve_chart(result), gap_chart(curve)):
         spec = chart.to_dict()
         assert len(spec["description"]) > 80
-    table = ic.readable_table(result)
+    table = readable_table(result)
     assert list(table["Group"]) == list(result.groups.names)
 
 
 # ------------------------------------------------------------------------------------- the twin
-GRID = ic.twin_grid()
-SLIDERS = list(ic.TWIN_SLIDERS)
+GRID = twin_grid()
+SLIDERS = list(TWIN_SLIDERS)
 
 
 def test_twin_grid_is_small_and_its_page_data_is_too():
     assert len(GRID) < 5_000
-    spec = json.dumps(ic.twin_chart(GRID).to_dict())
+    spec = json.dumps(twin_chart(GRID).to_dict())
     assert len(spec) < 120_000
-    params = {p["name"] for p in ic.twin_chart(GRID).to_dict()["params"]}
+    params = {p["name"] for p in twin_chart(GRID).to_dict()["params"]}
     assert params == {s.name for s in SLIDERS}
 
 

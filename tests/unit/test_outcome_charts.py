@@ -1,4 +1,4 @@
-"""Tables and charts of chapters 4 to 6 (phb.outcome_charts): bounds stay bounds, definitions stay
+"""Tables and charts of chapters 4 to 6 (phb.charts.outcomes): bounds stay bounds, definitions stay
 visible, disagreements are shown, and every chart is described."""
 
 import json
@@ -6,8 +6,18 @@ import json
 import pandas as pd
 import pytest
 
-from phb import outcome_charts as oc
+from phb.charts.common import where
+from phb.charts.confederation import five_tests_table
+from phb.charts.conflicts import conflicts, conflicts_chart
+from phb.charts.outcomes import (BASE_NOT_PUBLISHED, POET_CONFLICTS, arms_chart, evaluation_arms,
+    evaluation_findings, poet_bounds_chart, poet_readable, poet_results, poet_samples)
+from phb.charts.study2011 import (STUDY_CONFLICTS, focus_groups, focus_groups_chart, samples_chart,
+    seven_concerns, study_phases, study_samples)
+from phb.charts.uptake import (budget_mix, budget_mix_chart, comparison_chart, social_care_comparison,
+    targets_vs_counts, uptake_chart)
+from phb.data.uptake import national_series, targets
 from phb.data import figure, load
+from phb.data.qualifiers import bound_of
 
 
 def _spec(chart) -> dict:
@@ -40,38 +50,25 @@ def _all_marks(spec: dict) -> list[dict]:
                                             ("fewer_than", "upper"), ("under", "upper"),
                                             ("nearly", "upper"), ("range", "range")])
 def test_kind_of_reads_every_qualifier(qualifier, kind):
-    assert oc.kind_of(qualifier) == kind
+    assert bound_of(qualifier) == kind
 
 
 def test_kind_of_refuses_an_unknown_qualifier():
     with pytest.raises(ValueError, match="qualifier"):
-        oc.kind_of("roughly")
+        bound_of("roughly")
 
 
 def test_where_drops_the_file_and_second_locator():
-    assert oc.where("002_x.txt › Executive summary (p. 4)") == "Executive summary (p. 4)"
-    assert oc.where("002_x.txt › Methodology (p. 7) › The survey; also 002_x.txt › Intro") == \
+    assert where("002_x.txt › Executive summary (p. 4)") == "Executive summary (p. 4)"
+    assert where("002_x.txt › Methodology (p. 7) › The survey; also 002_x.txt › Intro") == \
         "Methodology (p. 7) › The survey"
-
-
-@pytest.mark.parametrize("period,as_of,expected", [
-    ("2014/15", None, "2015-03-31"), ("2023/24 Q4", None, "2024-03-31"), ("2021-03", None, "2021-03-31"),
-    ("2019", None, "2019-12-31"), ("about 2015", "2015", "2015-07-01"), ("October 2016", "2016-10", "2016-10-31"),
-    ("2019-10-31", None, "2019-10-31")])
-def test_period_date(period, as_of, expected):
-    assert oc.period_date(period, as_of) == pd.Timestamp(expected)
-
-
-def test_period_date_refuses_what_it_cannot_read():
-    with pytest.raises(ValueError, match="period"):
-        oc.period_date("sometime soon")
 
 
 # ------------------------------------------------------------------------------- chapter 4
 
 
 def test_phases_in_order_with_the_reports_dates():
-    phases = oc.study_phases()
+    phases = study_phases()
     assert list(phases["Phase"]) == [1, 2, 3]
     assert phases.loc[1, "When"] == "October 2010 to January 2011"
     assert phases.loc[2, "When"] == "March 2011"
@@ -79,18 +76,18 @@ def test_phases_in_order_with_the_reports_dates():
 
 
 def test_samples_keep_the_methodology_counts_and_drop_the_summary_by_default():
-    samples = oc.study_samples()
+    samples = study_samples()
     ids = set(samples["figure_id"])
     assert {"study2011_survey_n", "study2011_focus_group_n"} <= ids
     assert not ids & {"study2011_survey_n_exec", "study2011_focus_group_n_exec"}
     derived = samples[samples["derived"]]
     assert all(text.endswith("(derived)") for text in derived["stated"])
-    assert len(oc.study_samples(preferred_only=False)) > len(samples)
+    assert len(study_samples(preferred_only=False)) > len(samples)
 
 
 def test_samples_chart_draws_the_reports_totals():
-    samples = oc.study_samples()
-    spec = _spec(oc.samples_chart(samples))
+    samples = study_samples()
+    spec = _spec(samples_chart(samples))
     values = json.dumps(spec)
     assert spec["description"] and spec["title"]
     survey = figure("study2011_survey_n").value
@@ -99,24 +96,24 @@ def test_samples_chart_draws_the_reports_totals():
 
 def test_samples_chart_refuses_an_empty_table():
     with pytest.raises(ValueError, match="samples"):
-        oc.samples_chart(oc.study_samples().iloc[0:0])
+        samples_chart(study_samples().iloc[0:0])
 
 
 def test_focus_groups_mark_the_two_bme_groups():
-    groups = oc.focus_groups()
+    groups = focus_groups()
     assert len(groups) == figure("study2011_focus_groups_n").value
     assert list(groups.loc[groups["Recruited from BME communities"] == "Yes", "Group"]) == ["FG3", "FG6"]
-    spec = _spec(oc.focus_groups_chart(groups))
+    spec = _spec(focus_groups_chart(groups))
     assert "FG3 Leicester" in spec["description"] and "FG6 London" in spec["description"]
 
 
 def test_seven_concerns_are_numbered_one_to_seven():
-    concerns = oc.seven_concerns()
+    concerns = seven_concerns()
     assert list(concerns["No."]) == list(range(1, int(figure("study2011_concerns_n").value) + 1))
 
 
 def test_conflicts_show_both_figures_and_say_which_the_book_uses():
-    table = oc.conflicts(oc.STUDY_CONFLICTS)
+    table = conflicts(STUDY_CONFLICTS)
     row = table[table["measure"] == "Focus group participants"].iloc[0]
     assert row["used"] == figure("study2011_focus_group_n").text
     assert row["other"] == figure("study2011_focus_group_n_exec").text
@@ -127,29 +124,29 @@ def test_conflicts_show_both_figures_and_say_which_the_book_uses():
 
 
 def test_conflicts_prefer_the_preferred_figure_even_when_asked_from_the_other_side():
-    table = oc.conflicts({"study2011_survey_n_exec": "Survey respondents"})
+    table = conflicts({"study2011_survey_n_exec": "Survey respondents"})
     assert table.iloc[0]["used_id"] == "study2011_survey_n"
 
 
 def test_conflicts_refuse_a_figure_without_conflict():
     with pytest.raises(ValueError, match="conflicts_with"):
-        oc.conflicts({"study2011_total_n": "Everyone"})
+        conflicts({"study2011_total_n": "Everyone"})
 
 
 def test_conflicts_chart_draws_only_people_counts_and_names_each_pair():
-    table = oc.conflicts(oc.STUDY_CONFLICTS)
-    spec = _spec(oc.conflicts_chart(table))
+    table = conflicts(STUDY_CONFLICTS)
+    spec = _spec(conflicts_chart(table))
     assert "58 used, 60" in spec["description"]
     assert "would not consider" not in json.dumps(spec["datasets"])
     with pytest.raises(ValueError, match="exact counts"):
-        oc.conflicts_chart(table[table["unit"] != "people"])
+        conflicts_chart(table[table["unit"] != "people"])
 
 
 # ------------------------------------------------------------------------------- chapter 5
 
 
 def test_evaluation_findings_flag_secondary_sources():
-    findings = oc.evaluation_findings()
+    findings = evaluation_findings()
     assert len(findings) == len(load("national_evaluation"))
     ascot = findings[findings["source_id"] == "elf2012phb"]
     assert set(ascot["Secondary source"]) == {"Yes"}
@@ -157,18 +154,18 @@ def test_evaluation_findings_flag_secondary_sources():
 
 
 def test_evaluation_arms_match_the_figures():
-    arms = oc.evaluation_arms()
+    arms = evaluation_arms()
     ascot = arms[arms["measure"].str.contains("ASCOT")]
     assert list(ascot["value"]) == [figure("nateval_ascot_change_phb").value,
                                     figure("nateval_ascot_change_control").value]
     assert ascot["significance"].iloc[0] == "p less than 0.001"
     assert arms[arms["measure"].str.startswith("Mortality")]["significance"].iloc[0] == "p = 0.109"
-    spec = _spec(oc.arms_chart(arms))
+    spec = _spec(arms_chart(arms))
     assert "vconcat" in spec and "0.057" in spec["description"]
 
 
 def test_poet_results_keep_bounds_as_bounds():
-    results = oc.poet_results().set_index("figure_id")
+    results = poet_results().set_index("figure_id")
     qol = results.loc["poet2014_qol_improved_s1"]
     assert (qol["kind"], qol["low"], qol["high"], qol["stated"]) == ("lower", 80.0, 100.0, "more than 80%")
     negative = results.loc["poet_sc2013_negative"]
@@ -180,7 +177,7 @@ def test_poet_results_keep_bounds_as_bounds():
 
 
 def test_poet_results_carry_each_sample_size():
-    results = oc.poet_results().set_index("figure_id")
+    results = poet_results().set_index("figure_id")
     assert figure("poet2015_holders_n").text in results.loc["poet2015_quality_of_life_positive", "sample"]
     both = results.loc["poet2014_negative_s1", "sample"]
     assert figure("poet2014_holders_n").text in both and figure("poet2014_carers_n").text in both
@@ -188,29 +185,29 @@ def test_poet_results_carry_each_sample_size():
 
 
 def test_poet_results_preferred_only_unless_asked():
-    preferred = set(oc.poet_results()["figure_id"])
-    everything = set(oc.poet_results(include_conflicting=True)["figure_id"])
+    preferred = set(poet_results()["figure_id"])
+    everything = set(poet_results(include_conflicting=True)["figure_id"])
     assert "poet2014_qol_improved" not in preferred and "poet2014_qol_improved" in everything
 
 
 def test_poet_chart_draws_bounds_to_100_with_open_arrows():
-    results = oc.poet_results()
-    spec = _spec(oc.poet_bounds_chart(results))
+    results = poet_results()
+    spec = _spec(poet_bounds_chart(results))
     marks = _all_marks(spec)
     arrows = [m for m in marks if isinstance(m["mark"], dict) and m["mark"].get("shape") == "triangle-right"]
     assert arrows and all(m["mark"]["filled"] is False for m in arrows)
     assert "more than" in spec["description"] and "open arrowhead at 100%" in spec["description"]
-    readable = oc.poet_readable(results)
+    readable = poet_readable(results)
     assert "80% to 100%" in set(readable["What the words allow"])
 
 
 def test_poet_chart_refuses_no_results():
     with pytest.raises(ValueError, match="results"):
-        oc.poet_bounds_chart(oc.poet_results().iloc[0:0])
+        poet_bounds_chart(poet_results().iloc[0:0])
 
 
 def test_poet_samples_list_every_survey():
-    samples = oc.poet_samples()
+    samples = poet_samples()
     assert {"PHB POET 2013", "PHB POET 2014", "PHB POET 2015", "Social care POET 2013",
             "Social care POET 2014"} == set(samples["Survey"])
     assert samples["Survey"].value_counts()["PHB POET 2014"] == 2
@@ -219,30 +216,18 @@ def test_poet_samples_list_every_survey():
 # ------------------------------------------------------------------------------- chapter 6
 
 
-def test_uptake_series_keeps_each_count_basis():
-    series = oc.uptake_series()
-    assert set(series["count_basis"]) == {"total", "new_in_year", "year_to_date", "live"}
-    assert series["date"].is_monotonic_increasing
-    ytd = series[series["count_basis"] == "year_to_date"]
-    assert set(ytd["wheelchair"]) == {"Yes"}
-    over = series.set_index("figure_id").loc["phb_total_2019_10"]
-    assert (over["people"], over["stated"], over["qualified"]) == (70000.0, "over 70,000", True)
-    assert "continuing_healthcare" not in set(series["subset"])
-    assert "continuing_healthcare" in set(oc.uptake_series(include_subsets=True)["subset"])
-
-
 def test_uptake_chart_encodes_the_basis_and_explains_year_to_date():
-    spec = _spec(oc.uptake_chart(oc.uptake_series()))
+    spec = _spec(uptake_chart(national_series()))
     text = json.dumps(spec)
     assert '"shape"' in text and '"field": "basis"' in text
     assert "year-to-date" in spec["description"] and "wheelchair" in spec["description"]
 
 
 def test_targets_set_only_holder_counts_against_counts():
-    goals = oc.targets()
+    goals = targets()
     holders = goals[goals["counts_holders"]]
     assert set(holders["figure_id"]) == {"phb_target_2019", "phb_target_2021_03", "phb_ltp_ambition_2023_24"}
-    table = oc.targets_vs_counts(oc.uptake_series(), goals)
+    table = targets_vs_counts(national_series(), goals)
     row = table[table["By"] == "2019"].iloc[0]
     assert row["Last count on or before"].startswith(figure("phb_total_2019_10").text)
     ltp = table[table["By"] == "2023/24"].iloc[0]
@@ -251,41 +236,57 @@ def test_targets_set_only_holder_counts_against_counts():
 
 
 def test_targets_chart_describes_the_targets():
-    spec = _spec(oc.uptake_chart(oc.uptake_series(), oc.targets(), log_scale=False))
+    spec = _spec(uptake_chart(national_series(), targets(), log_scale=False))
     assert "NHS mandate" in spec["description"] and spec["title"]["text"].startswith("Targets")
 
 
 def test_budget_mix_sums_to_100_and_marks_the_unsplit_rest():
-    mix = oc.budget_mix()
+    mix = budget_mix()
     totals = mix.groupby("period")["share"].sum()
     assert (totals - 100).abs().max() < 1e-9
     rest = mix[(mix["period"] == "2021/22 Q3") & (mix["type"] == "not_split")]
     assert float(rest["share"].iloc[0]) == 100 - figure("uptake_2021_22_q3_direct_payment_pct").value
-    spec = _spec(oc.budget_mix_chart(mix))
+    spec = _spec(budget_mix_chart(mix))
     assert "grey" in spec["description"]
 
 
 def test_social_care_comparison_keeps_series_apart():
-    table = oc.social_care_comparison(oc.uptake_series())
+    table = social_care_comparison(national_series())
     assert any(s.startswith("Social care: direct payment") for s in set(table["series"]))
     assert "NHS: personal health budgets (year to date)" in set(table["series"])
-    spec = _spec(oc.comparison_chart(table))
+    spec = _spec(comparison_chart(table))
     assert spec["description"] and "log scale" in spec["description"]
 
 
 def test_five_tests_are_five():
-    assert len(oc.five_tests()) == figure("getreal2011_tests_n").value
+    assert len(five_tests_table(load("five_tests"))) == figure("getreal2011_tests_n").value
 
 
 def test_poet_conflicts_list_every_linked_figure():
-    table = oc.conflicts(oc.POET_CONFLICTS)
+    table = conflicts(POET_CONFLICTS)
     negative = table[table["measure"].str.contains("negative")]
     assert set(negative["other_id"]) == {"poet2014_negative_s2", "poet2014_negative_blog"}
     assert set(negative["used"]) == {figure("poet2014_negative_s1").text}
 
 
 def test_a_result_whose_base_is_not_published_is_not_drawn_with_the_survey_as_its_base():
-    results = oc.poet_results(include_conflicting=True).set_index("figure_id")
-    for fid in oc.BASE_NOT_PUBLISHED:
+    results = poet_results(include_conflicting=True).set_index("figure_id")
+    for fid in BASE_NOT_PUBLISHED:
         assert results.loc[fid, "sample"].startswith("base not published"), fid
     assert results.loc["poet2014_qol_improved_s1", "sample"].startswith("n = ")
+
+
+def test_a_negative_bars_label_sits_beyond_its_end_not_on_the_bar():
+    """Ink text drawn over a bar fails WCAG AA (3.05:1 on the vermillion): a negative bar's label is
+    right-aligned left of its end, and the scale leaves it room."""
+    table = evaluation_arms()
+    spec = arms_chart(table).to_dict()
+    negative = [p for p, m in zip(spec["vconcat"], dict.fromkeys(table["measure"]))
+                if (table.loc[table["measure"] == m, "value"] < 0).any()]
+    assert negative, "the data has a negative change (mental health costs)"
+    for panel in negative:
+        texts = [layer for layer in panel["layer"] if layer["mark"]["type"] == "text"]
+        below = [t for t in texts if t.get("transform") == [{"filter": "datum.value < 0"}]]
+        assert below and below[0]["mark"]["align"] == "right" and below[0]["mark"]["dx"] < 0
+        lowest = float(table["value"].min())
+        assert panel["layer"][0]["encoding"]["x"]["scale"]["domainMin"] < lowest

@@ -12,7 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from phb import inequality, parameters, stats_charts, uptake
+from phb import parameters
+from phb.models import inequality, uptake
+from phb.parameters import how_sure_defaults
 from phb.parameters import HOW_SURE, INEQUALITY, UPTAKE, ParameterError
 
 papermill_cli = pytest.importorskip("papermill.cli")
@@ -149,12 +151,12 @@ def test_values_papermill_passes_are_used_and_none_becomes_the_sourced_default()
                     "preset": "age bands 2023/24"}
 
     namespace = papermill_namespace(HOW_SURE, n="400", share="0.5")
-    assert parameters.check(HOW_SURE, namespace) == {**stats_charts.chapter_defaults(), "n": 400, "share": 0.5}
+    assert parameters.check(HOW_SURE, namespace) == {**how_sure_defaults(), "n": 400, "share": 0.5}
 
 
 def test_papermill_path_names_are_allowed():
     namespace = papermill_namespace(HOW_SURE, PAPERMILL_INPUT_PATH="in.ipynb", PAPERMILL_OUTPUT_PATH="out.ipynb")
-    assert parameters.check(HOW_SURE, namespace)["n"] == stats_charts.chapter_defaults()["n"]
+    assert parameters.check(HOW_SURE, namespace)["n"] == how_sure_defaults()["n"]
 
 
 def test_in_a_live_notebook_other_cells_are_not_mistaken_for_papermills():
@@ -163,7 +165,7 @@ def test_in_a_live_notebook_other_cells_are_not_mistaken_for_papermills():
     namespace: dict = {}
     exec(HOW_SURE.cell_source(), namespace)  # noqa: S102
     namespace["In"] = ["", "x = 1\nscenario = 2", "parameters.check(...)"]
-    assert parameters.check(HOW_SURE, namespace)["n"] == stats_charts.chapter_defaults()["n"]
+    assert parameters.check(HOW_SURE, namespace)["n"] == how_sure_defaults()["n"]
     assert parameters.injected_names(["", "# Parameters\nn = 3\nfoo = 4\n", "now"]) == ["n", "foo"]
 
 
@@ -176,9 +178,9 @@ def test_the_models_refuse_truncation_too():
         with pytest.raises(ValueError, match="seed must be a whole number"):
             uptake.monte_carlo(draws=1_000, seed=seed)
     with pytest.raises(ValueError, match="n must be a whole number"):
-        stats_charts.chapter_defaults(n=129.7)
+        how_sure_defaults(n=129.7)
     with pytest.raises(ValueError, match="survey_size must be between 1 and"):
-        stats_charts.chapter_defaults(survey_size=30_000)
+        how_sure_defaults(survey_size=30_000)
 
 
 def test_a_mapping_of_parameters_is_checked_the_same_way():

@@ -1,4 +1,4 @@
-"""Confidence intervals, sample sizes and what a reported bound allows (phb.stats)."""
+"""Confidence intervals, sample sizes and what a reported bound allows (phb.models.stats)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import beta, norm
 
-from phb import stats
+from phb.models import stats
 
 # ------------------------------------------------------------------------------------------ literature
 # Newcombe RG (1998a), "Two-sided confidence intervals for the single proportion: comparison of

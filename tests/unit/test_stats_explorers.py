@@ -7,27 +7,33 @@ import math
 
 import pytest
 
-from phb import selection, stats, stats_charts, twin
+from phb import twin
+from phb.charts.stats import (INTERVAL_SLIDERS, N_SLIDER, SELECTION_SLIDERS, SHARE_SLIDER, STRENGTH_SLIDER,
+    SURVEY_SLIDER, bias_figure, compact, headline_figure, interval_grid, interval_twin, selection_grid,
+    selection_twin, width_figure)
+from phb.models import selection, stats
+from phb.parameters import how_sure_defaults
+from phb.prose import how_sure_numbers
 from widgets import stats as wstats
 
 
-@pytest.fixture(scope="module")
-def interval_grid():
-    return stats_charts.interval_grid()
+@pytest.fixture(scope="module", name="interval_grid")
+def interval_grid_fixture():
+    return interval_grid()
 
 
-@pytest.fixture(scope="module")
-def selection_grid():
-    return stats_charts.selection_grid()
+@pytest.fixture(scope="module", name="selection_grid")
+def selection_grid_fixture():
+    return selection_grid()
 
 
 @pytest.mark.parametrize("n,share", [(10, 0.0), (130, 0.85), (300, 1.0), (70, 0.35), (240, 0.05),
                                      (129, 0.86)])
 def test_interval_twin_equals_the_model(interval_grid, n, share):
-    row = twin.select(interval_grid, stats_charts.INTERVAL_SLIDERS, n=n, share=share)
+    row = twin.select(interval_grid, INTERVAL_SLIDERS, n=n, share=share)
     assert len(row) == 1
-    snapped_n = stats_charts.N_SLIDER.snap(n)
-    snapped_share = stats_charts.SHARE_SLIDER.snap(share)
+    snapped_n = N_SLIDER.snap(n)
+    snapped_share = SHARE_SLIDER.snap(share)
     wilson = stats.share_interval(snapped_share, int(snapped_n))
     exact = stats.share_interval(snapped_share, int(snapped_n), "clopper-pearson")
     r = row.iloc[0]
@@ -40,24 +46,24 @@ def test_interval_twin_equals_the_model(interval_grid, n, share):
 
 @pytest.mark.parametrize("strength,size", [(0, 50), (1.0, 150), (2.0, 1000), (0.6, 400)])
 def test_selection_twin_equals_the_model(selection_grid, strength, size):
-    row = twin.select(selection_grid, stats_charts.SELECTION_SLIDERS, strength=strength,
+    row = twin.select(selection_grid, SELECTION_SLIDERS, strength=strength,
                       survey_size=size)
     assert len(row) == 1
-    out = selection.simulate(stats_charts.STRENGTH_SLIDER.snap(strength),
-                             survey_size=int(stats_charts.SURVEY_SLIDER.snap(size)))
+    out = selection.simulate(STRENGTH_SLIDER.snap(strength),
+                             survey_size=int(SURVEY_SLIDER.snap(size)))
     for key in ("truth", "expected", "estimate", "lower", "upper"):
         assert row.iloc[0][key] == pytest.approx(out[key], abs=5e-5)
 
 
 def test_twin_grids_are_small_enough_for_a_page(interval_grid, selection_grid):
     assert len(interval_grid) + len(selection_grid) < 5000
-    chart, _ = stats_charts.interval_twin()
+    chart, _ = interval_twin()
     assert len(json.dumps(chart.to_dict())) < 60_000
 
 
 def test_twin_charts_bind_every_slider_and_ship_csv():
-    for build, sliders in ((stats_charts.interval_twin, stats_charts.INTERVAL_SLIDERS),
-                           (stats_charts.selection_twin, stats_charts.SELECTION_SLIDERS)):
+    for build, sliders in ((interval_twin, INTERVAL_SLIDERS),
+                           (selection_twin, SELECTION_SLIDERS)):
         spec = build()[0].to_dict()
         names = {p["name"] for p in spec.get("params", [])}
         assert {s.name for s in sliders} <= names
@@ -70,8 +76,8 @@ def test_compact_csv_round_trips():
 
     import pandas as pd
 
-    grid = stats_charts.interval_grid()
-    inline = stats_charts.compact(grid)
+    grid = interval_grid()
+    inline = compact(grid)
     back = pd.read_csv(io.StringIO(inline.values))
     assert list(back.columns) == list(grid.columns)
     assert (back - grid).abs().max().max() < 1e-12
@@ -80,7 +86,7 @@ def test_compact_csv_round_trips():
 def test_the_widget_chart_is_the_twin_spec_on_one_row():
     """One chart spec for widget and twin: the live chart has the twin's layers without sliders."""
     live, _ = wstats.render_interval({"n": 129, "share": 0.86})
-    twin_chart, _ = stats_charts.interval_twin()
+    twin_chart, _ = interval_twin()
     marks = lambda spec: [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
                           for layer in spec["layer"]]
     assert marks(live.to_dict()) == marks(twin_chart.to_dict())
@@ -154,7 +160,7 @@ def test_selection_export_leaves_out_what_the_chapter_does_not_take_and_says_so(
 
 
 def test_every_chapter_figure_is_described():
-    for build in (stats_charts.headline_figure, stats_charts.width_figure, stats_charts.bias_figure):
+    for build in (headline_figure, width_figure, bias_figure):
         chart, table = build()
         spec = chart.to_dict()
         assert len(spec["description"]) > 80 and spec["title"]
@@ -162,10 +168,10 @@ def test_every_chapter_figure_is_described():
 
 
 def test_chapter_numbers_follow_the_parameters():
-    default = stats_charts.chapter_numbers(**stats_charts.chapter_defaults())
+    default = how_sure_numbers(**how_sure_defaults())
     assert default["hs_count"] == "111" and default["hs_wilson"] == "79.0% to 91.0%"
     assert default["hs_more80_min_count"] == "104"
-    other = stats_charts.chapter_numbers(**stats_charts.chapter_defaults(n=500, share=0.5,
+    other = how_sure_numbers(**how_sure_defaults(n=500, share=0.5,
                                                                          strength=0.0))
     assert other["hs_n"] == "500" and other["hs_sel_bias"] in ("0.0", "−0.0")
     assert not math.isnan(float(other["hs_margin"]))

@@ -1,4 +1,4 @@
-"""The self-selection simulation (phb.selection): seeded, unbiased without selection, biased with it."""
+"""The self-selection simulation (phb.models.selection): seeded, unbiased without selection, biased with it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phb import selection
+from phb.models import selection
 
 
 def test_same_seed_same_numbers():

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phb import uptake
 from phb.data import figure
+from phb.models import uptake
+from phb.prose import uptake_numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 share = st.floats(0, 1, allow_nan=False)
@@ -251,7 +252,7 @@ def test_implementation_is_a_one_off_cost_charged_once_per_new_holder():
 
 def test_growth_numbers_in_prose_are_rounded_to_two_significant_figures():
     chosen = uptake.scenario()
-    numbers = uptake.chapter_numbers(chosen, uptake.monte_carlo(draws=2_000), uptake.growth_analysis())
+    numbers = uptake_numbers(chosen, uptake.monte_carlo(draws=2_000), uptake.growth_analysis())
     for key in ("growth_mixed_ceiling", "growth_mixed_ceiling_lower", "growth_mixed_ceiling_upper",
                 "growth_totals_at_latest"):
         digits = numbers[key].replace(",", "").rstrip("0")
@@ -309,44 +310,34 @@ def test_fit_growth_refuses_bad_input():
         uptake.fit_growth([2015, 2016, 2017, 2018], [1, 2, float("nan"), 4], "exponential")
 
 
-def test_national_series_keeps_comparable_all_budget_counts():
-    series = uptake.national_series()
+def test_growth_series_keeps_comparable_all_budget_counts():
+    series = uptake.growth_series()
     assert set(series["count_basis"]) == {"total", "live", "year_to_date"}
     assert series["year"].is_monotonic_increasing
     # "over 70,000" is taken at its bound, "nearly 16,000" at its ceiling
-    assert figure("phb_total_2019_10").lower in set(series["holders"])
-    assert figure("phb_total_2017").upper in set(series["holders"])
-    assert figure("uptake_2023_24_q4_chc").value not in set(series["holders"])
+    assert figure("phb_total_2019_10").lower in set(series["people"])
+    assert figure("phb_total_2017").upper in set(series["people"])
+    assert figure("uptake_2023_24_q4_chc").value not in set(series["people"])
 
 
 def test_the_totals_show_no_ceiling_but_mixing_definitions_finds_one():
     g = uptake.growth_analysis()
     assert g.totals_logistic.ceiling_at_bound
     assert not g.mixed.ceiling_at_bound
-    latest = g.series["holders"].max()
+    latest = g.series["people"].max()
     assert latest < g.mixed.ceiling < 3 * latest
     table = g.table()
     assert set(table["fit"]) == {g.totals.label, g.mixed.label}
     assert (table["upper"] <= 1_000_000).all()
 
 
-def test_targets_table_spells_out_ranges_and_needs_a_base_for_multiples():
-    without = uptake.targets_table()
-    with_base = uptake.targets_table(latest=100.0, latest_period="test")
+def test_growth_targets_spell_out_ranges_and_need_a_base_for_multiples():
+    without = uptake.growth_targets()
+    with_base = uptake.growth_targets(latest=100.0, latest_period="test")
     assert len(with_base) == len(without) + 1
     assert (with_base["people"] == 200.0).any()
     mandate = figure("phb_target_2021_03")
     assert {mandate.lower, mandate.upper} <= set(without["people"])
-
-
-@pytest.mark.parametrize("text,year", [("2015", 2015.5), ("2016-10", 2016 + 9.5 / 12),
-                                       ("2024-03", 2024 + 2.5 / 12)])
-def test_as_of_year(text, year):
-    assert uptake.as_of_year(text) == pytest.approx(year)
-
-
-def test_deadline_year_reads_financial_years_at_their_end():
-    assert uptake.deadline_year("2023/24") == pytest.approx(2024 + 2.5 / 12)
 
 
 # ---------------------------------------------------------------------------------- tables
@@ -370,7 +361,7 @@ def test_readable_tables():
 
 def test_chapter_numbers_are_text_for_every_name_the_chapter_uses():
     chosen = uptake.defaults()
-    numbers = uptake.chapter_numbers(chosen, uptake.monte_carlo(draws=2_000), uptake.growth_analysis())
+    numbers = uptake_numbers(chosen, uptake.monte_carlo(draws=2_000), uptake.growth_analysis())
     source = (ROOT / "chapters" / "07_how_many_would_take_a_budget.ipynb").read_text()
     used = set(re.findall(r"\]\(glue:((?:up|mc|beta|growth|top)_\w+|conc)\)", source))
     assert used, "the chapter quotes no model result: has the way prose names glued values changed?"

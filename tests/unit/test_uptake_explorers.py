@@ -8,21 +8,24 @@ import json
 import numpy as np
 import pytest
 
-from phb import twin, uptake, uptake_charts
+from phb import twin
+from phb.charts.uptake import (COST_FIELDS, FUNNEL_FIELDS, Twin, cost_twin, explorer_chart, funnel_twin,
+    growth_chart, monte_carlo_chart, tornado_chart)
+from phb.models import uptake
 from widgets.uptake import controls, render, uptake_explorer
 
 
 @pytest.fixture(scope="module")
 def funnel():
-    return uptake_charts.funnel_twin()
+    return funnel_twin()
 
 
 @pytest.fixture(scope="module")
 def costs():
-    return uptake_charts.cost_twin()
+    return cost_twin()
 
 
-def sample_settings(t: uptake_charts.Twin, count: int, seed: int = 3) -> list[dict[str, float]]:
+def sample_settings(t: Twin, count: int, seed: int = 3) -> list[dict[str, float]]:
     rng = np.random.default_rng(seed)
     return [{s.name: float(rng.choice(s.values())) for s in t.sliders} for _ in range(count)]
 
@@ -30,7 +33,7 @@ def sample_settings(t: uptake_charts.Twin, count: int, seed: int = 3) -> list[di
 @pytest.mark.parametrize("which", ["funnel", "costs"])
 def test_twin_numbers_equal_the_model_at_sampled_settings(which, funnel, costs):
     t = {"funnel": funnel, "costs": costs}[which]
-    fields = uptake_charts.FUNNEL_FIELDS if which == "funnel" else uptake_charts.COST_FIELDS
+    fields = FUNNEL_FIELDS if which == "funnel" else COST_FIELDS
     for setting in sample_settings(t, 25):
         rows = twin.select(t.grid, t.sliders, **setting)
         assert len(rows) == 1
@@ -40,7 +43,7 @@ def test_twin_numbers_equal_the_model_at_sampled_settings(which, funnel, costs):
 
 
 def test_twin_follows_the_chapters_parameters():
-    t = uptake_charts.funnel_twin({"population": 500, "share_agreed": 0.5})
+    t = funnel_twin({"population": 500, "share_agreed": 0.5})
     setting = sample_settings(t, 1)[0]
     row = t.table(**setting)
     model = uptake.evaluate(population=500, share_agreed=0.5, **setting)
@@ -74,12 +77,12 @@ def test_twin_sliders_start_at_the_sourced_defaults(funnel):
 def test_other_charts_are_described_and_valid():
     mc = uptake.monte_carlo(draws=2_000)
     g = uptake.growth_analysis()
-    targets = uptake.targets_table(latest=1000.0, latest_period="x")
+    targets = uptake.growth_targets(latest=1000.0, latest_period="x")
     for chart in (
-        uptake_charts.explorer_chart(uptake.evaluate()),
-        uptake_charts.tornado_chart(uptake.sensitivity(), "People holding a budget"),
-        uptake_charts.monte_carlo_chart(mc, "holders", "People holding a budget"),
-        uptake_charts.growth_chart(g.table(), uptake_charts.points_for_chart(g.series), targets),
+        explorer_chart(uptake.evaluate()),
+        tornado_chart(uptake.sensitivity(), "People holding a budget"),
+        monte_carlo_chart(mc, "holders", "People holding a budget"),
+        growth_chart(g.table(), g.series, targets),
     ):
         spec = chart.to_dict()
         assert spec["title"] and len(spec["description"]) > 40

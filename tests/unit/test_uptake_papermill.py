@@ -10,7 +10,7 @@ import pytest
 from bookkit import figures as fl
 from bookkit.notebooks import glued_values as glued
 
-from phb import uptake
+from phb.models import uptake
 
 papermill = pytest.importorskip("papermill")
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from papermill.cli import _resolve_type
 
-from phb import charts
 from bookkit.notebooks import WIDGET_VIEW, without_widget_views
+from phb.charts import theme
 from widgets.base import NOT_RUN_TEXT, Choice, Explorer, Number, formatted, papermill_value
 
 
@@ -19,9 +19,9 @@ def render(params):
     if params["share"] > 0.9 and params["mode"] == "strict":
         raise ValueError("share above 0.9 is impossible in strict mode")
     data = pd.DataFrame({"holders": [params["population"] * params["share"]]})
-    chart = charts.describe(alt.Chart(data).mark_bar().encode(y="holders:Q"),
+    chart = theme.describe(alt.Chart(data).mark_bar().encode(y="holders:Q"),
                             title="Holders", description="One bar: the number of people holding a budget.")
-    return chart, charts.table(data, "Holders")
+    return chart, theme.table(data, "Holders")
 
 
 CONTROLS = [

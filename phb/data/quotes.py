@@ -8,7 +8,7 @@ and the kind of dash (hyphen, en, em, minus). Everything else, case and punctuat
 match.
 
 ``missing_quotes(rows, sources_dir)`` lists the quotes that are not found (the data tests use it);
-``python -m phb.quotes propose [ID ...]`` prints candidate passages for rows without a quote, for a
+``python -m phb.data.quotes propose [ID ...]`` prints candidate passages for rows without a quote, for a
 person to read and choose from: a candidate contains the figure's number or its words, and it is not a
 quote until someone has checked that it states the figure.
 """
@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-REPO: Path = Path(__file__).resolve().parent.parent
-"""The repository root (``data/`` and ``phb/`` are in it)."""
+from phb.data.problems import files_named
 
-SOURCE_FILE = re.compile(r"[\w.-]+\.txt\b")
-"""How a source file is named in a locator: ``002_bb97cba178633bec.txt``."""
+REPO: Path = Path(__file__).resolve().parents[2]
+"""The repository root (``data/`` and ``phb/`` are in it)."""
 
 QUOTE_CHARS = "\"'‘’‚‛“”„‟′″`"
 DASH_CHARS = "-‐‑‒–—―−"
@@ -44,11 +43,6 @@ def normalise(text: str) -> str:
     Only these differences are forgiven: they change when text is copied, not what it says.
     """
     return re.sub(r"\s+", " ", text.translate(_TO_PLAIN)).strip()
-
-
-def files_named(locator: str) -> list[str]:
-    """The primary files a locator names, in order, each once."""
-    return list(dict.fromkeys(SOURCE_FILE.findall(locator)))
 
 
 def occurs(quote: str, text: str) -> bool:
@@ -186,10 +180,10 @@ def propose(ids: Sequence[str] = (), repo: Path = REPO, limit: int = 4) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m phb.quotes propose [ID ...]`` prints candidates; ``check`` checks every quote."""
+    """``python -m phb.data.quotes propose [ID ...]`` prints candidates; ``check`` checks every quote."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in ("propose", "check"):
-        print("usage: python -m phb.quotes propose [ID ...] | check", file=sys.stderr)
+        print("usage: python -m phb.data.quotes propose [ID ...] | check", file=sys.stderr)
         return 2
     sources = shared_sources()
     if not sources.is_dir():

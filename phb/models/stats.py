@@ -40,6 +40,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from phb.data.qualifiers import bound_of
+from phb.data.qualifiers import qualifier as read_qualifier
+
 Method = Literal["wilson", "clopper-pearson"]
 DifferenceMethod = Literal["newcombe", "wald"]
 
@@ -263,27 +266,10 @@ def sample_size(margin: float, share: float = 0.5, confidence: float = CONFIDENC
 
 
 # ------------------------------------------------------------------------------------------ bounds
-#: How qualifiers map onto a comparison with a count's share. Keys are lower case; the data's
-#: codes (``more_than``, ``just_over``, ``approximately`` …) are accepted with underscores or spaces.
-QUALIFIERS: dict[str, str] = {
-    "more than": "above", "over": "above", "just over": "above", "above": "above",
-    "greater than": "above",
-    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
-    "fewer than": "below", "less than": "below", "under": "below", "below": "below",
-    "nearly": "below", "almost": "below",
-    "at most": "at most", "up to": "at most", "no more than": "at most",
-    "": "equal", "exact": "equal", "exactly": "equal", "about": "equal", "around": "equal",
-    "approximately": "equal",
-    "range": "range", "between": "range",
-}
-
-
 def _kind(qualifier: object) -> str:
-    """The comparison a qualifier stands for, or ValueError naming the qualifiers allowed."""
-    key = qualifier.strip().lower().replace("_", " ") if isinstance(qualifier, str) else None
-    if key not in QUALIFIERS:
-        raise ValueError(f"qualifier must be one of {sorted(QUALIFIERS)}; got {qualifier!r}")
-    return QUALIFIERS[key]
+    """The comparison a qualifier stands for ("above", "at least", "below", "at most", "equal" or
+    "range"), read from the book's one vocabulary; ValueError naming the qualifiers allowed."""
+    return read_qualifier(qualifier).comparison
 
 
 def _decimals(value: float) -> int:
@@ -331,6 +317,8 @@ class Allowed:
 
 
 def _statement(kind: str, value: float | None, upper: float | None) -> str:
+    """The statement in words, each share written with the decimals it has ("more than 80%")."""
+
     def pct(x: float) -> str:
         return f"{x * 100:.{_decimals(x)}f}%"
 
@@ -350,7 +338,7 @@ def allowed_counts(n: int, qualifier: str, value: float, upper: float | None = N
     """Which counts out of ``n`` fit "``qualifier`` ``value``", and the interval they leave open.
 
     ``value`` (and ``upper``, for a range such as "11.9% to 22%") are shares from 0 to 1.
-    ``qualifier`` is one of :data:`QUALIFIERS` (e.g. "more than", "fewer than", "about", "" for a
+    ``qualifier`` is one of :data:`phb.data.qualifiers.QUALIFIERS` (e.g. "more than", "fewer than", "about", "" for a
     plain figure, "range"). A plain or "about" figure is taken as rounded to the decimals it is
     written with (``decimals``, the decimal places of the percentage, is inferred when not given):
     86% fits any count whose share rounds to 86%, i.e. from 85.5% up to (not including) 86.5%.
@@ -364,13 +352,35 @@ def allowed_counts(n: int, qualifier: str, value: float, upper: float | None = N
     """
     n = _check_count("n", n, minimum=1)
     kind = _kind(qualifier)
+    value, upper = _check_stated_shares(kind, value, upper)
+    tolerance = _check_reading(tolerance, decimals)
+    method = _check_method(method)
+    confidence = _check_confidence(confidence)
+    counts = np.flatnonzero(_fitting(kind, np.arange(n + 1) / n, value, upper, tolerance, decimals))
+    lower, top = _widest_interval(counts, n, method, confidence)
+    return Allowed(_statement(kind, value, upper), n, counts, method, confidence, lower, top)
+
+
+#: Slack for comparing shares computed in floating point (a count's share against a stated one).
+_EPS = 1e-9
+
+
+def _check_stated_shares(kind: str, value: object, upper: object) -> tuple[float, float | None]:
+    """The stated share (and, for a range, its top), each a share from 0 to 1, the top not below it."""
     value = _check_share("value", value)
-    if kind == "range":
-        if upper is None:
-            raise ValueError("upper must be given for a range (e.g. 0.22 for '11.9% to 22%')")
-        upper = _check_share("upper", upper)
-        if upper < value:
-            raise ValueError(f"upper must be at least value ({value}); got {upper!r}")
+    if kind != "range":
+        return value, upper  # type: ignore[return-value]
+    if upper is None:
+        raise ValueError("upper must be given for a range (e.g. 0.22 for '11.9% to 22%')")
+    upper = _check_share("upper", upper)
+    if upper < value:
+        raise ValueError(f"upper must be at least value ({value}); got {upper!r}")
+    return value, upper
+
+
+def _check_reading(tolerance: object, decimals: object) -> float | None:
+    """How a plain figure is read: within ``tolerance`` (0 to 0.5) of it, or as rounded to
+    ``decimals`` places of its percentage (0 to 4). Returns the checked tolerance."""
     if tolerance is not None:
         tolerance = _check_real("tolerance", tolerance)
         if not 0.0 <= tolerance <= 0.5:
@@ -378,43 +388,43 @@ def allowed_counts(n: int, qualifier: str, value: float, upper: float | None = N
     if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)
                                  or not 0 <= decimals <= 4):
         raise ValueError(f"decimals must be a whole number from 0 to 4; got {decimals!r}")
-    method = _check_method(method)
-    confidence = _check_confidence(confidence)
+    return tolerance
 
-    shares = np.arange(n + 1) / n
-    percents = shares * 100
-    eps = 1e-9
 
-    def rounds_to(target: float) -> np.ndarray:
-        if tolerance is not None:
-            return (shares >= target - tolerance - eps) & (shares <= target + tolerance + eps)
-        places = _decimals(target) if decimals is None else int(decimals)
-        half = 0.5 * 10.0 ** (-places)
-        centre = target * 100
-        return (percents >= centre - half - eps) & (percents < centre + half - eps)
+def _rounds_to(shares: np.ndarray, target: float, tolerance: float | None, decimals: int | None) -> np.ndarray:
+    """Which shares a plain figure allows: those within ``tolerance`` of it (inclusive), else those
+    that round to it at the decimals it is written with (half up: 86% is 85.5% to under 86.5%)."""
+    if tolerance is not None:
+        return (shares >= target - tolerance - _EPS) & (shares <= target + tolerance + _EPS)
+    places = _decimals(target) if decimals is None else int(decimals)
+    half = 0.5 * 10.0 ** (-places)
+    percents, centre = shares * 100, target * 100
+    return (percents >= centre - half - _EPS) & (percents < centre + half - _EPS)
 
-    if kind == "above":
-        mask = shares > value + eps
-    elif kind == "at least":
-        mask = shares >= value - eps
-    elif kind == "below":
-        mask = shares < value - eps
-    elif kind == "at most":
-        mask = shares <= value + eps
-    elif kind == "equal":
-        mask = rounds_to(value)
-    else:  # range: counts between the one rounding to the low end and the one rounding to the top
-        low_hits, high_hits = np.flatnonzero(rounds_to(value)), np.flatnonzero(rounds_to(upper))
-        mask = np.zeros(n + 1, dtype=bool)
+
+def _fitting(kind: str, shares: np.ndarray, value: float, upper: float | None, tolerance: float | None,
+             decimals: int | None) -> np.ndarray:
+    """Which of ``shares`` (one per count 0..n) fit the statement; bounds are strict where the words are."""
+    if kind == "equal":
+        return _rounds_to(shares, value, tolerance, decimals)
+    if kind == "range":  # counts between the one rounding to the low end and the one rounding to the top
+        low_hits = np.flatnonzero(_rounds_to(shares, value, tolerance, decimals))
+        high_hits = np.flatnonzero(_rounds_to(shares, upper, tolerance, decimals))
+        mask = np.zeros(shares.size, dtype=bool)
         if low_hits.size and high_hits.size:
             mask[low_hits.min(): high_hits.max() + 1] = True
-    counts = np.flatnonzero(mask)
-    if counts.size:
-        lower = _binomial_ci(int(counts.min()), n, method, confidence)[0]
-        top = _binomial_ci(int(counts.max()), n, method, confidence)[1]
-    else:
-        lower = top = float("nan")
-    return Allowed(_statement(kind, value, upper), n, counts, method, confidence, lower, top)
+        return mask
+    return {"above": lambda: shares > value + _EPS, "at least": lambda: shares >= value - _EPS,
+            "below": lambda: shares < value - _EPS, "at most": lambda: shares <= value + _EPS}[kind]()
+
+
+def _widest_interval(counts: np.ndarray, n: int, method: str, confidence: float) -> tuple[float, float]:
+    """The widest interval the fitting counts leave open: the lower bound at the smallest count and
+    the upper bound at the largest (NaN, NaN when no count fits)."""
+    if not counts.size:
+        return float("nan"), float("nan")
+    return (_binomial_ci(int(counts.min()), n, method, confidence)[0],
+            _binomial_ci(int(counts.max()), n, method, confidence)[1])
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -496,18 +506,17 @@ def figure_share(figure: object) -> dict[str, object]:
     ``upper`` (for a range), with percentages divided by 100, plus ``statement`` (the figure's own
     prose text). A figure that is not a share (people, pounds) raises ValueError.
     """
-    from phb import data
-
     unit = getattr(figure, "unit")
     if unit not in SHARE_UNITS:
         raise ValueError(f"figure {figure.id!r} is in {unit!r}, not a share (percent or fraction)")
     scale = SHARE_UNITS[unit]
     q = figure.qualifier
-    if q in data.RANGE:
+    bound = bound_of(q)
+    if bound == "range":
         value, upper = figure.lower / scale, figure.upper / scale
-    elif q in data.LOWER:
+    elif bound == "lower":
         value, upper = figure.lower / scale, None
-    elif q in data.UPPER:
+    elif bound == "upper":
         value, upper = figure.upper / scale, None
     else:
         value, upper = figure.value / scale, None

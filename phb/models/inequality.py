@@ -619,26 +619,3 @@ def advocacy_value(groups: Groups, advocacy: float, people_in_need: float,
     )
 
 
-def summary_texts(result: Result, comparison: Comparison, prefix: str) -> dict[str, str]:
-    """A scenario's numbers formatted for prose, keyed ``prefix_name`` (the chapter glues them)."""
-    s = result.summary
-    texts = {
-        "advocacy": f"{result.advocacy:.0%}",
-        "conc_need": f"{s['conc_need']:.3f}",
-        "conc_budgets": f"{s['conc_budgets']:.3f}",
-        "conc_benefit": f"{s['conc_benefit']:.3f}",
-        "hi_budgets": f"{s['hi_budgets']:.3f}",
-        "hi_benefit": f"{s['hi_benefit']:.3f}",
-        "dissimilarity": f"{s['dissimilarity']:.1%}",
-        "gap": f"{abs(result.gap):.3f}" if result.groups.ordered else f"{result.gap:.1%}",
-        "baseline_gap": (f"{abs(comparison.baseline_gap):.3f}" if result.groups.ordered
-                         else f"{comparison.baseline_gap:.1%}"),
-        "verdict": comparison.verdict,
-        "take_up": f"{s['take_up_per_1000_in_need']:,.0f}",
-        "extra": f"{s['extra_per_1000_in_need']:,.0f}",
-        "lowest_to_highest": f"{s['lowest_to_highest_take_up']:.2f}",
-        "first_budget_share": f"{result.table['budget_share'].iloc[0]:.1%}",
-        "first_need_share": f"{result.table['need_share'].iloc[0]:.1%}",
-        "first_group": result.groups.names[0],
-    }
-    return {f"{prefix}_{key}": value for key, value in texts.items()}

@@ -7,10 +7,10 @@ means no chapter can forget it.
 
 Use::
 
-    from phb import charts
-    chart = charts.describe(alt.Chart(df).mark_bar().encode(...),
-                            title="...", description="...")
-    charts.show(chart, data=df)          # chart + a toggle with its data as a table
+    from phb.charts import theme
+    chart = theme.describe(alt.Chart(df).mark_bar().encode(...),
+                           title="...", description="...")
+    theme.show(chart, data=df)           # chart + a toggle with its data as a table
 """
 
 from __future__ import annotations
@@ -304,7 +304,7 @@ def describe(chart: alt.TopLevelMixin, *, title: str, description: str,
 def _check_described(chart: alt.TopLevelMixin) -> dict[str, Any]:
     spec = chart.to_dict()
     if not spec.get("description") or not spec.get("title"):
-        raise ValueError("this chart has no title or description: build it with charts.describe()")
+        raise ValueError("this chart has no title or description: build it with theme.describe()")
     return spec
 
 

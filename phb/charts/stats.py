@@ -17,7 +17,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from phb import charts, selection, stats, twin
+from phb import twin
+from phb.charts import theme
+from phb.models import selection, stats
 
 #: Digits kept in twin grids (a hundredth of a percentage point: far below what a reader can see).
 DIGITS = 4
@@ -88,7 +90,7 @@ def _n_text(n: object, why: object) -> str:
 def headline_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     """Each headline figure as the range of population shares it allows, its sample size in its label.
 
-    ``table`` is :func:`phb.stats.interval_table` output with a ``survey`` column. For each row the
+    ``table`` is :func:`phb.models.stats.interval_table` output with a ``survey`` column. For each row the
     thin line is the widest 95% Wilson interval the reported figure allows; the thick bar is the
     range of shares the survey itself could have observed ("more than 80%" of 129 people: 80.6% to
     100%). Rows whose sample size is unpublished, or whose figure no count can produce, carry no
@@ -117,7 +119,7 @@ def headline_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     # Colour only the surveys that have something drawn (the palette has seven colours).
     surveys = list(dict.fromkeys(data.loc[data["share_low"].notna(), "survey"]))
     colour = alt.Color("survey:N", title="Survey", sort=surveys,
-                       scale=alt.Scale(domain=surveys, range=list(charts.PALETTE[:len(surveys)])),
+                       scale=alt.Scale(domain=surveys, range=list(theme.PALETTE[:len(surveys)])),
                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=200))
     tooltip = [alt.Tooltip("row:N", title="Figure"), alt.Tooltip("statement:N", title="Reported"),
                alt.Tooltip("seen:N", title="Survey could have seen"),
@@ -140,7 +142,7 @@ def headline_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
 def width_chart(frame: pd.DataFrame, marks: pd.DataFrame | None = None) -> alt.TopLevelMixin:
     """The Wilson interval around one observed share as the sample grows (log scale of n).
 
-    ``frame`` is :func:`phb.stats.width_by_n` output; ``marks`` (optional, columns ``n``, ``label``,
+    ``frame`` is :func:`phb.models.stats.width_by_n` output; ``marks`` (optional, columns ``n``, ``label``,
     ``lower``, ``upper``) places the book's surveys on the curve, labelled in a staircase so that
     neighbouring sizes do not overprint.
     """
@@ -165,15 +167,15 @@ def width_chart(frame: pd.DataFrame, marks: pd.DataFrame | None = None) -> alt.T
         tip = [alt.Tooltip("label:N", title="Survey"), alt.Tooltip("n:Q", title="Sample size"),
                alt.Tooltip("lower:Q", format=_PERCENT1, title="Lower"),
                alt.Tooltip("upper:Q", format=_PERCENT1, title="Upper")]
-        layers.append(alt.Chart(m).mark_rule(strokeWidth=2, color=charts.PALETTE[1]).encode(
+        layers.append(alt.Chart(m).mark_rule(strokeWidth=2, color=theme.PALETTE[1]).encode(
             x="n:Q", y="lower:Q", y2="upper:Q", tooltip=tip))
-        layers.append(alt.Chart(m).mark_rule(strokeDash=[2, 3], color=charts.PALETTE[1]).encode(
+        layers.append(alt.Chart(m).mark_rule(strokeDash=[2, 3], color=theme.PALETTE[1]).encode(
             x="n:Q", y="upper:Q", y2="label_y:Q"))
         # Labels run right of their line, except near the right edge, where they run left.
         edge = float(np.sqrt(data["n"].min() * data["n"].max()) * 3)
         for side, keep, dx in (("left", m["n"] < edge, 4), ("right", m["n"] >= edge, -4)):
             if keep.any():
-                layers.append(alt.Chart(m[keep]).mark_text(align=side, dx=dx, color=charts.INK)
+                layers.append(alt.Chart(m[keep]).mark_text(align=side, dx=dx, color=theme.INK)
                               .encode(x="n:Q", y="label_y:Q", text="label:N", tooltip=tip))
     return alt.layer(*layers)
 
@@ -183,7 +185,7 @@ def interval_row(n: float, share: float) -> dict[str, float]:
     """One twin-grid row: both intervals for ``share`` of ``n`` (wide, short names, rounded).
 
     Columns: ``k`` (the count), ``wl``/``wu`` (Wilson lower/upper), ``cl``/``cu``
-    (Clopper–Pearson lower/upper). Built from :func:`phb.stats.interval_scenario`, the same model
+    (Clopper–Pearson lower/upper). Built from :func:`phb.models.stats.interval_scenario`, the same model
     the live explorer calls.
     """
     rows = stats.interval_scenario(int(round(n)), float(share)).set_index("method")
@@ -230,23 +232,23 @@ def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = N
     y = alt.Y("method:N", title=None, sort=list(METHOD_NAMES))
     colour = alt.Color("method:N", legend=None,
                        scale=alt.Scale(domain=list(METHOD_NAMES),
-                                       range=[charts.PALETTE[0], charts.PALETTE[1]]))
+                                       range=[theme.PALETTE[0], theme.PALETTE[1]]))
     x = alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]),
               axis=alt.Axis(format=_PERCENT, title="Share of the population (95% confidence interval)"))
     rule = chart.mark_rule(strokeWidth=6).encode(
         x=x, x2="hi:Q", y=y, color=colour,
         tooltip=[alt.Tooltip("method:N", title="Method"), alt.Tooltip("text:N", title="Interval")])
-    dot = chart.mark_point(filled=True, size=120, color=charts.INK).encode(x="est:Q", y=y)
-    label = chart.mark_text(dy=-16, color=charts.INK).encode(x="est:Q", y=y, text="text:N")
+    dot = chart.mark_point(filled=True, size=120, color=theme.INK).encode(x="est:Q", y=y)
+    label = chart.mark_text(dy=-16, color=theme.INK).encode(x="est:Q", y=y, text="text:N")
     head = chart.transform_filter("datum.m == 'wl'").mark_text(
-        dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
+        dy=-12, align="left", color=theme.INK, fontWeight=600).encode(
         x=alt.value(0), y=alt.value(0), text="head:N")
     return alt.layer(rule, dot, label, head).properties(height=160, width=440)
 
 
 # ---------------------------------------------------------------------------------------- selection explorer
 def selection_row(strength: float, survey_size: float, **settings: float) -> dict[str, float]:
-    """One twin-grid row: :func:`phb.selection.simulate` at this setting (short names, rounded).
+    """One twin-grid row: :func:`phb.models.selection.simulate` at this setting (short names, rounded).
 
     Columns: ``truth``, ``expected`` (average survey), ``estimate``/``lower``/``upper`` (one survey).
     """
@@ -280,19 +282,19 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
     )
     y = alt.Y("row:N", title=None, sort=list(SELECTION_ROWS))
     colour = alt.Color("row:N", legend=None, scale=alt.Scale(
-        domain=list(SELECTION_ROWS), range=[charts.PALETTE[2], charts.PALETTE[1], charts.PALETTE[0]]))
+        domain=list(SELECTION_ROWS), range=[theme.PALETTE[2], theme.PALETTE[1], theme.PALETTE[0]]))
     x = alt.X("v:Q", scale=alt.Scale(domain=[0.5, 1]),
               axis=alt.Axis(format=_PERCENT, title="Share reporting a good outcome"))
     truth_line = chart.transform_filter("datum.w == 'truth'").mark_rule(
-        strokeDash=[4, 3], color=charts.PALETTE[2]).encode(x=x)
+        strokeDash=[4, 3], color=theme.PALETTE[2]).encode(x=x)
     interval = chart.transform_filter("datum.w == 'estimate'").mark_rule(strokeWidth=5).encode(
         x=alt.X("lower:Q"), x2="upper:Q", y=y, color=colour)
     dot = chart.mark_point(filled=True, size=140, opacity=1).encode(
         x=x, y=y, color=colour, tooltip=[alt.Tooltip("row:N", title="What"),
                                          alt.Tooltip("text:N", title="Share")])
-    label = chart.mark_text(dy=-16, color=charts.INK).encode(x=x, y=y, text="text:N")
+    label = chart.mark_text(dy=-16, color=theme.INK).encode(x=x, y=y, text="text:N")
     head = chart.transform_filter("datum.w == 'truth'").mark_text(
-        dy=-12, align="left", color=charts.INK, fontWeight=600).encode(
+        dy=-12, align="left", color=theme.INK, fontWeight=600).encode(
         x=alt.value(0), y=alt.value(0), text="head:N")
     return alt.layer(truth_line, interval, dot, label, head).properties(height=200, width=420)
 
@@ -300,7 +302,7 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
 def bias_curve_chart(curve: pd.DataFrame) -> alt.TopLevelMixin:
     """The truth, the average self-selected survey and one survey's interval as selection strengthens.
 
-    ``curve`` is :func:`phb.selection.bias_curve` output.
+    ``curve`` is :func:`phb.models.selection.bias_curve` output.
     """
     data = curve[["strength", "truth", "expected", "estimate", "lower", "upper"]].copy()
     long = data.melt(id_vars=["strength"], value_vars=["truth", "expected"],
@@ -315,7 +317,7 @@ def bias_curve_chart(curve: pd.DataFrame) -> alt.TopLevelMixin:
         color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["The truth (everyone)", "Average of many surveys",
                                                 "One survey (95% interval)"],
-                                        range=[charts.PALETTE[2], charts.PALETTE[1], charts.PALETTE[0]])),
+                                        range=[theme.PALETTE[2], theme.PALETTE[1], theme.PALETTE[0]])),
         strokeDash=alt.condition("datum.what == 'The truth (everyone)'", alt.value([6, 4]),
                                  alt.value([1, 0])),
         tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("strength:Q", title="Strength"),
@@ -350,7 +352,7 @@ def headline_figure() -> tuple[alt.TopLevelMixin, pd.DataFrame]:
     table = stats.headline_table()
     known = table[table["n_known"] & (table["possible"] == True)]  # noqa: E712
     widest = known.loc[(known["upper"] - known["lower"]).idxmax()]
-    chart = charts.describe(
+    chart = theme.describe(
         headline_chart(table),
         title="What the headline survey figures allow, with the sample behind each",
         subtitle="Thick bar: shares the survey could have seen. Thin line: 95% interval for everyone.",
@@ -386,7 +388,7 @@ def width_figure(share: float = 0.5) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
     own = stats.width_by_n(marks["n"].to_numpy(), share)
     marks = marks.assign(lower=own["lower"].to_numpy(), upper=own["upper"].to_numpy())
     first, last = frame.iloc[0], frame.iloc[-1]
-    chart = charts.describe(
+    chart = theme.describe(
         width_chart(frame, marks),
         title=f"The 95% interval around {share:.0%} narrows slowly as samples grow",
         description=(
@@ -416,7 +418,7 @@ def width_figure(share: float = 0.5) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
 def interval_twin() -> tuple[alt.TopLevelMixin, pd.DataFrame]:
     """The kernel-free interval explorer: a chart over the precomputed grid, bound to two sliders."""
     grid = interval_grid()
-    chart = charts.describe(
+    chart = theme.describe(
         interval_chart(grid, INTERVAL_SLIDERS),
         title="Move the sliders: 95% intervals for a share of a sample",
         description=(
@@ -439,7 +441,7 @@ def interval_twin() -> tuple[alt.TopLevelMixin, pd.DataFrame]:
 def selection_twin(**settings: float) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
     """The kernel-free selection explorer: selection strength and survey size → bias."""
     grid = selection_grid(**settings)
-    chart = charts.describe(
+    chart = theme.describe(
         selection_chart(grid, SELECTION_SLIDERS),
         title="Move the sliders: a self-selected survey against the truth",
         description=(
@@ -462,7 +464,7 @@ def bias_figure(**settings: float) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
     """The bias curve over selection strength, described, with its table."""
     curve = selection.bias_curve(**settings)
     last = curve.iloc[-1]
-    chart = charts.describe(
+    chart = theme.describe(
         bias_curve_chart(curve),
         title="Stronger self-selection pulls the survey away from the truth",
         description=(
@@ -482,96 +484,3 @@ def bias_figure(**settings: float) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
     return chart, table
 
 
-#: The larger survey the chapter compares with (respondents).
-BIG_SURVEY = 1000
-
-
-def _points(x: float) -> str:
-    """A share as percentage points with a real minus sign ("−9.9")."""
-    return f"{x * 100:.1f}".replace("-", "−")
-
-
-def _neighbours(share: float, n: int) -> tuple[int, int]:
-    """The counts out of ``n`` just below and just above ``share`` (to show a share is impossible)."""
-    k = int(np.floor(share * n))
-    return k, k + 1
-
-
-def chapter_numbers(n: int, share: float, strength: float, survey_size: int) -> dict[str, str]:
-    """Every model number the chapter's prose quotes, formatted for glue (name → text).
-
-    ``n``/``share`` is the reader's interval scenario; ``strength``/``survey_size`` the selection one.
-    """
-    from phb.data import figure
-
-    out: dict[str, str] = {}
-    ci = stats.share_interval(share, n)
-    cp = stats.share_interval(share, n, "clopper-pearson")
-    out |= {"hs_n": f"{n:,}", "hs_count": f"{ci.successes:,}", "hs_share": _pct(ci.estimate),
-            "hs_wilson": f"{ci.lower:.1%} to {ci.upper:.1%}",
-            "hs_cp": f"{cp.lower:.1%} to {cp.upper:.1%}",
-            "hs_margin": _points(stats.margin_of_error(n, share))}
-
-    holders = int(figure("poet2014_holders_n").value)
-    above = stats.allowed_counts(holders, "more than", 0.8)
-    exact = stats.share_interval(figure("poet2014_qol_improved").value / 100, holders)
-    out |= {"hs_more80_min_count": f"{above.counts.min()}", "hs_more80_min_share": _pct(above.share_low),
-            "hs_more80_lower": f"{above.lower:.1%}",
-            "hs_qol86_count": f"{exact.successes}", "hs_qol86_interval": f"{exact.lower:.1%} to {exact.upper:.1%}",
-            "hs_margin_holders": _points(stats.margin_of_error(holders)),
-            "hs_n_5pts": f"{stats.sample_size(0.05):,}", "hs_n_3pts": f"{stats.sample_size(0.03):,}"}
-
-    carers = int(figure("poet2014_carers_n").value)
-    steps = stats.figure_share(figure("poet2014_process_difficult"))
-    fit = stats.allowed_counts(carers, "range", steps["value"], steps["upper"])
-    below, above_k = _neighbours(steps["value"], holders)
-    out |= {"hs_step_low": f"{steps['value']:.1%}",
-            "hs_step_fit_carers": f"{fit.counts.min()} to {fit.counts.max()}",
-            "hs_step_holders_below": f"{below} ({below / holders:.1%})",
-            "hs_step_holders_above": f"{above_k} ({above_k / holders:.1%})"}
-
-    n15 = int(figure("poet2015_holders_n").value)
-    dp = stats.figure_share(figure("poet2015_managed_direct_payment_pct"))["value"]
-    lo_k, hi_k = _neighbours(dp, n15)
-    out |= {"hs_dp2015_below": f"{lo_k} ({lo_k / n15:.1%})",
-            "hs_dp2015_above": f"{hi_k} ({hi_k / n15:.1%})"}
-
-    s_n, s_k = int(figure("study2011_survey_n").value), int(figure("study2011_survey_prior_pb_n").value)
-    f_n, f_k = int(figure("study2011_focus_group_n").value), int(figure("study2011_focus_group_prior_pb_n").value)
-    diff = stats.difference_interval(s_k, s_n, f_k, f_n)
-    s_k2 = int(figure("study2011_survey_prior_pb_n_findings").value)
-    for name, count in (("hs_pb_methodology_interval", s_k), ("hs_pb_findings_interval", s_k2)):
-        ci = stats.wilson(count, s_n)
-        out[name] = f"{ci.lower:.1%} to {ci.upper:.1%}"
-    out |= {"hs_pb_survey_share": _pct(s_k / s_n), "hs_pb_fg_share": _pct(f_k / f_n),
-            "hs_pb_diff": _points(diff.estimate),
-            "hs_pb_diff_interval": f"{_points(diff.lower)} to {_points(diff.upper)}"}
-
-    sim = selection.simulate(strength, survey_size=survey_size)
-    out |= {"hs_sel_strength": f"{strength:g}", "hs_sel_size": f"{survey_size:,}",
-            "hs_sel_ratio": f"{sim['engaged_ratio']:.0f}", "hs_sel_truth": _pct(sim["truth"]),
-            "hs_sel_expected": _pct(sim["expected"]), "hs_sel_bias": _points(sim["bias"]),
-            "hs_sel_coverage": f"{selection.coverage(strength, survey_size=survey_size):.0%}",
-            "hs_sel_coverage_big": f"{selection.coverage(strength, survey_size=BIG_SURVEY):.0%}",
-            "hs_sel_big_size": f"{BIG_SURVEY:,}",
-            "hs_sel_coverage_none": f"{selection.coverage(0.0, survey_size=survey_size):.0%}",
-            "hs_sel_surveys": "200", "hs_sel_true_share": _pct(selection.TRUE_SHARE),
-            "hs_sel_response_rate": f"{selection.RESPONSE_RATE:.0%}",
-            "hs_sel_population": f"{selection.POPULATION_SIZE:,}"}
-    return out
-
-
-def chapter_defaults(n: int | None = None, share: float | None = None,
-                     strength: float | None = None, survey_size: int | None = None) -> dict[str, float]:
-    """The chapter's scenario: the papermill parameters, with ``None`` meaning the sourced default
-    (the 2014 POET survey's budget holders and its 86% quality-of-life figure; the selection
-    model's assumptions)."""
-    from phb.data import figure
-
-    return {
-        "n": int(figure("poet2014_holders_n").value) if n is None else stats._check_count("n", n, 1),
-        "share": figure("poet2014_qol_improved").value / 100 if share is None else stats._check_share("share", share),
-        "strength": selection.STRENGTH if strength is None else float(strength),
-        "survey_size": (selection.SURVEY_SIZE if survey_size is None
-                        else stats._check_count("survey_size", survey_size, 1, selection.POPULATION_SIZE)),
-    }

@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from phb import stats
+from phb.models import stats
 
 #: The seed for every random draw in this module, so that the book's numbers never change.
 SEED = 20141028

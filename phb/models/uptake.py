@@ -655,108 +655,49 @@ def fit_series(series: pd.DataFrame, count_basis: Sequence[str], curve: str,
                label: str) -> GrowthFit:
     """Fit a curve to the rows of a national series whose ``count_basis`` is in ``count_basis``.
 
-    ``series`` needs columns ``year`` (decimal), ``holders`` and ``count_basis``.
+    ``series`` needs columns ``year`` (decimal), ``people`` and ``count_basis``.
     """
     rows = series[series["count_basis"].isin(list(count_basis))]
-    return fit_growth(rows["year"], rows["holders"], curve=curve, label=label)
+    return fit_growth(rows["year"], rows["people"], curve=curve, label=label)
 
 
-#: Readable names of the national series' count bases.
-BASIS_LABELS = {
-    "total": "Point-in-time total",
-    "live": "Live at quarter end",
-    "year_to_date": "Year to date (any time since April; includes wheelchair budgets)",
-}
+#: The count bases comparable enough to fit a curve to: not new budgets in a year (a flow, not a stock).
+GROWTH_BASES = ("total", "live", "year_to_date")
 
 
-def as_of_year(as_of: str, period: str = "") -> float:
-    """A date in the data (``2016-10``, ``2015``) as a decimal year.
+def growth_series() -> pd.DataFrame:
+    """The national counts the growth fits use: :func:`phb.data.uptake.national_series` (all budgets,
+    the one reader of the counts and their dates), less new budgets in a year."""
+    from phb.data.uptake import national_series
 
-    A month is taken at its middle (``2016-10`` -> 2016.79); a bare year, which the data uses for
-    "about 2015", at mid-year (2015.5). Both are our readings, good to a few months.
-    """
-    text = str(as_of).strip()
-    if len(text) == 4 and text.isdigit():
-        return int(text) + 0.5
-    year, month = (int(x) for x in text.split("-")[:2])
-    if not 1 <= month <= 12:
-        raise ValueError(f"as_of must be YYYY or YYYY-MM; got {as_of!r} ({period})")
-    return year + (month - 0.5) / 12
+    series = national_series()
+    return series[series["count_basis"].isin(GROWTH_BASES)].reset_index(drop=True)
 
 
-def national_series(frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The national counts of people with a budget, ready to plot and fit.
-
-    Keeps all-budget counts that are totals, live counts or year-to-date counts (not new budgets in
-    a year, not subsets). A figure given as "over 70,000" or "nearly 16,000" is taken at its bound.
-    Columns: ``period``, ``year`` (decimal), ``holders``, ``count_basis``, ``basis`` (readable),
-    ``qualifier``, ``source_id``.
-    """
-    if frame is None:
-        from phb.data import load
-
-        frame = load("phb_uptake")
-    rows = frame[(frame["subset"] == "all") & frame["count_basis"].isin(list(BASIS_LABELS))]
-    value = rows["value"].astype("Float64")
-    value = value.fillna(rows["lower"].astype("Float64")).fillna(rows["upper"].astype("Float64"))
-    out = pd.DataFrame({
-        "period": rows["period"].astype(str).to_numpy(),
-        "year": [as_of_year(a, p) for a, p in zip(rows["as_of"], rows["period"])],
-        "holders": value.astype(float).to_numpy(),
-        "count_basis": rows["count_basis"].astype(str).to_numpy(),
-        "qualifier": rows["qualifier"].astype(str).to_numpy(),
-        "source_id": rows["source_id"].astype(str).to_numpy(),
-    })
-    out["basis"] = out["count_basis"].map(BASIS_LABELS)
-    return out.sort_values("year", ignore_index=True)
-
-
-def deadline_year(deadline: str) -> float:
-    """A target's deadline as a decimal year: ``2021-03`` at its month's middle, a financial year
-    ``2023/24`` at its end (March 2024), a bare year at mid-year (our reading)."""
-    text = str(deadline).strip()
-    if "/" in text:
-        start = int(text.split("/")[0])
-        return start + 1 + 2.5 / 12
-    return as_of_year(text)
-
-
-def targets_table(frame: pd.DataFrame | None = None, latest: float | None = None,
-                  latest_period: str = "") -> pd.DataFrame:
-    """National targets for the number of people with a budget, one row per point to plot.
+def growth_targets(latest: float | None = None, latest_period: str = "") -> pd.DataFrame:
+    """National targets for the number of people with a budget, one row per point to plot against
+    the growth fits, from :func:`phb.data.uptake.targets` (the one reader of the targets).
 
     A range target gives two rows (its ends); an "up to" target its ceiling. A target stated as a
     multiple ("double") is applied to ``latest`` (the latest count, our reading of its base) and
     left out when ``latest`` is None. Targets for people *offered* a budget are left out: they
-    count something else.
+    count something else. Columns ``target``, ``year`` (decimal, see
+    :func:`phb.data.uptake.period_end`), ``people``, ``deadline``.
     """
-    if frame is None:
-        from phb.data import load
+    from phb.data.uptake import targets
 
-        frame = load("targets")
-    rows = frame[(frame["scope"] == "phb") & frame["preferred"].astype(bool)
-                 & frame["description"].str.startswith("People with")
-                 | (frame["unit"] == "times")]
     out = []
-    for _, r in rows.iterrows():
-        when = deadline_year(r["deadline"])
-        label = f"{r['set_by']}, {r['deadline']}"
+    for r in targets().to_dict("records"):
+        label, point = f"{r['set_by']}, {r['deadline']}", {"year": r["year"], "deadline": r["deadline"]}
         if r["unit"] == "times":
-            if latest is None:
-                continue
-            out.append({"target": f"{label}: {float(r['value']):g} × the {latest_period} count "
-                                  "(our reading of the base)",
-                        "year": when, "people": float(r["value"]) * latest,
-                        "deadline": str(r["deadline"])})
-        elif r["qualifier"] == "range":
-            out += [{"target": f"{label} (low end)", "year": when, "people": float(r["lower"]),
-                     "deadline": str(r["deadline"])},
-                    {"target": f"{label} (high end)", "year": when, "people": float(r["upper"]),
-                     "deadline": str(r["deadline"])}]
-        else:
-            value = r["value"] if not pd.isna(r["value"]) else r["upper"]
-            out.append({"target": label, "year": when, "people": float(value),
-                        "deadline": str(r["deadline"])})
+            if latest is not None:
+                out.append({"target": f"{label}: {r['value']:g} × the {latest_period} count "
+                                      "(our reading of the base)", "people": r["value"] * latest, **point})
+        elif r["counts_holders"] and pd.notna(r["low"]) and r["low"] != r["high"]:
+            out += [{"target": f"{label} (low end)", "people": float(r["low"]), **point},
+                    {"target": f"{label} (high end)", "people": float(r["high"]), **point}]
+        elif r["counts_holders"]:
+            out.append({"target": label, "people": float(r["high"]), **point})
     return pd.DataFrame(out, columns=["target", "year", "people", "deadline"])
 
 
@@ -859,7 +800,7 @@ class GrowthAnalysis:
 
 def growth_analysis(series: pd.DataFrame | None = None) -> GrowthAnalysis:
     """Fit the national series two ways: comparable points only, and every point together."""
-    series = national_series() if series is None else series
+    series = growth_series() if series is None else series
     return GrowthAnalysis(
         series,
         fit_series(series, ["total"], "exponential", "Totals only (exponential)"),
@@ -867,70 +808,6 @@ def growth_analysis(series: pd.DataFrame | None = None) -> GrowthAnalysis:
         fit_series(series, ["total", "year_to_date"], "logistic",
                    "Totals and year-to-date together (logistic)"),
     )
-
-
-def chapter_numbers(chosen: Mapping[str, float], mc: MonteCarlo,
-                    growth: GrowthAnalysis) -> dict[str, str]:
-    """The model results the chapter's prose quotes, as text (glued by name)."""
-    r = evaluate(**chosen)
-    holders = mc.summary(["holders", "extra_per_holder"]).set_index("output")
-    by_holders = sensitivity("uptake", BEHAVIOUR_PARAMETERS, **chosen)
-    by_cost = sensitivity("extra_per_holder", **chosen)
-    low_aware = evaluate(**{**chosen, "share_aware": parameters()["share_aware"].low})
-    latest = growth.series[growth.series["count_basis"] == "year_to_date"].iloc[-1]
-    k_lo, k_hi = (math.exp(growth.mixed.params[0] + z * math.sqrt(growth.mixed.covariance[0, 0]))
-                  for z in (-1.96, 1.96))
-    n = CONSIDER_COUNT_N
-    consider_k = round(0.5 * n)  # the earlier reading of "about half" as a count, for contrast
-    count_beta = consider_beta(0.5, n)
-    consider = consider_range(chosen["share_consider"])
-
-    def people(v: float) -> str:
-        return f"{float(v):,.0f}"
-
-    def pounds(v: float) -> str:
-        return f"£{float(v):,.0f}"
-
-    return {
-        "up_eligible": people(r["eligible"]), "up_holders": people(r["holders"]),
-        "up_uptake_pct": f"{float(r['holders'] / max(r['eligible'], 1e-12)):.0%}",
-        "up_consider": people(r["consider"]), "up_aware": people(r["aware"]),
-        "up_completion_pct": f"{float(completion_rate(chosen['support'], chosen['completion_no_support'], chosen['completion_full_support'])):.0%}",
-        "up_total": pounds(r["total"]), "up_extra": pounds(r["extra"]),
-        "up_budgets": pounds(r["budgets"]),
-        "up_per_holder": pounds(r["per_holder"]), "up_extra_per_holder": pounds(r["extra_per_holder"]),
-        "up_low_aware_pct": f"{parameters()['share_aware'].low:.0%}",
-        "up_low_aware_holders": people(low_aware["holders"]),
-        "up_low_aware_extra_per_holder": pounds(low_aware["extra_per_holder"]),
-        "up_fixed_per_holder": pounds(r["fixed"] / max(float(r["holders"]), 1.0)),
-        "up_low_aware_fixed_per_holder": pounds(low_aware["fixed"] / max(float(low_aware["holders"]), 1.0)),
-        "mc_draws": f"{len(mc.outputs['holders']):,}",
-        "mc_holders_median": people(holders.loc["holders", "median"]),
-        "mc_holders_lower": people(holders.loc["holders", "lower"]),
-        "mc_holders_upper": people(holders.loc["holders", "upper"]),
-        "mc_extra_lower": pounds(holders.loc["extra_per_holder", "lower"]),
-        "mc_extra_upper": pounds(holders.loc["extra_per_holder", "upper"]),
-        "up_consider": f"{chosen['share_consider']:.0%}",
-        "up_consider_low": f"{parameters()['share_consider'].low:.0%}",
-        "up_consider_high": f"{parameters()['share_consider'].high:.0%}",
-        "mc_consider_lower": f"{consider.ppf(0):.0%}", "mc_consider_upper": f"{consider.ppf(1):.0%}",
-        "mc_budget_spread": f"{BUDGET_SPREAD[0]:.0%} to {BUDGET_SPREAD[1]:.0%}",
-        "beta_k": f"{consider_k}", "beta_n": f"{n}",
-        "beta_a": f"{consider_k + 1}", "beta_b": f"{n - consider_k + 1}",
-        "beta_lower": f"{count_beta.ppf(0.025):.0%}", "beta_upper": f"{count_beta.ppf(0.975):.0%}",
-        "conc": f"{ASSUMPTION_CONCENTRATION:g}",
-        "top_holders_1": by_holders["label"][0].lower(), "top_holders_2": by_holders["label"][1].lower(),
-        "top_holders_3": by_holders["label"][2].lower(),
-        "top_cost_1": by_cost["label"][0].lower(), "top_cost_2": by_cost["label"][1].lower(),
-        "growth_doubling": f"{growth.totals.doubling_time:.1f}",
-        "growth_totals_ceiling_bound": f"{CEILING_BOUND:,}",
-        "growth_totals_at_latest": people(round_to_figures(growth.totals.predict([latest["year"]])[0])),
-        "growth_latest_period": str(latest["period"]),
-        "growth_mixed_ceiling": people(round_to_figures(growth.mixed.ceiling)),
-        "growth_mixed_ceiling_lower": people(round_to_figures(k_lo)),
-        "growth_mixed_ceiling_upper": people(round_to_figures(k_hi)),
-        "growth_totals_n": f"{len(growth.totals.years)}", "growth_mixed_n": f"{len(growth.mixed.years)}",
-    }
 
 
 def round_to_figures(value: float, figures: int = 2) -> float:
@@ -947,8 +824,8 @@ def with_defaults(**params: float) -> dict[str, float]:
 
 
 __all__ = [
-    "GrowthAnalysis", "chapter_numbers", "growth_analysis", "national_series", "parameter_table",
-    "scenario", "targets_table",
+    "GrowthAnalysis", "growth_analysis", "growth_series", "growth_targets", "parameter_table",
+    "scenario",
     "ALL_PARAMETERS", "COST_LABELS", "CURVES", "GrowthFit", "MIX_LABELS", "MonteCarlo",
     "Parameter", "STEP_LABELS", "beta_around", "check", "completion_rate", "consider_beta",
     "consider_range", "round_to_figures",

@@ -1,7 +1,7 @@
 """Charts for "Who benefits?": written once, used by the chapter, the live widget and the twin.
 
-Each builder takes a tidy table from :mod:`phb.inequality` and returns a chart already given its
-title and screen-reader description through :func:`phb.charts.describe`. The kernel-free twin uses
+Each builder takes a tidy table from :mod:`phb.models.inequality` and returns a chart already given its
+title and screen-reader description through :func:`phb.charts.theme.describe`. The kernel-free twin uses
 the same share chart over a grid precomputed by the same model, filtered by bound sliders.
 """
 
@@ -13,8 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from phb import charts
-from phb.inequality import Comparison, Result, deprivation_quintiles, twin_row
+from phb.charts import theme
+from phb.models.inequality import Comparison, Result, deprivation_quintiles, twin_row
 from phb.twin import Slider, precompute
 
 #: The measures the share chart compares, in the order they are drawn, with their reader labels.
@@ -92,7 +92,7 @@ def shares_chart(result: Result, *, benefit: bool = False, comparison: Compariso
                         f" from {comparison.baseline_gap:.3f} to {comparison.scenario_gap:.3f}"))
     if note:
         subtitle += f". {note}"
-    return charts.describe(chart, title="Who gets budgets compared with who needs them",
+    return theme.describe(chart, title="Who gets budgets compared with who needs them",
                            subtitle=subtitle, description=description)
 
 
@@ -138,7 +138,7 @@ def concentration_curve_chart(result: Result) -> alt.Chart:
         + ("below" if s["hi_budgets"] > 0 else "above" if s["hi_budgets"] < 0 else "on")
         + " the need curve."
     )
-    return charts.describe(chart, title="Concentration curves of need and of budgets",
+    return theme.describe(chart, title="Concentration curves of need and of budgets",
                            description=description)
 
 
@@ -171,7 +171,7 @@ def gap_chart(curve: pd.DataFrame, *, measure: str = "horizontal inequity index"
         + (f" A second line shows the gap in benefit against need, from {curve['hi_benefit'].iloc[0]:.3f} "
            f"to {curve['hi_benefit'].iloc[-1]:.3f}." if "hi_benefit" in columns else "")
     )
-    return charts.describe(chart, title="How far advocacy narrows the gap", description=description)
+    return theme.describe(chart, title="How far advocacy narrows the gap", description=description)
 
 
 def rates_chart(data: pd.DataFrame, *, title: str, description: str,
@@ -194,7 +194,7 @@ def rates_chart(data: pd.DataFrame, *, title: str, description: str,
         )
         .properties(width=440)
     )
-    return charts.describe(chart, title=title, description=description)
+    return theme.describe(chart, title=title, description=description)
 
 
 # ------------------------------------------------------------------------------------------- twin
@@ -259,11 +259,11 @@ def twin_chart(grid: pd.DataFrame, sliders: Sequence[Slider] = TWIN_SLIDERS,
                          alt.Tooltip("hi_budgets:Q", format=".3f", title="Gap")])
         .properties(width=480, height=160)
     )
-    point = base.mark_point(size=120, filled=True, color=charts.PALETTE[1]).transform_filter(
+    point = base.mark_point(size=120, filled=True, color=theme.PALETTE[1]).transform_filter(
         advocacy.matches())
     chart = alt.vconcat(text, bars, alt.layer(base.mark_line(), point)).add_params(
         *[s.param() for s in sliders])
-    return charts.describe(
+    return theme.describe(
         chart,
         title="Explore: when do budgets follow need?",
         subtitle="Deprivation fifths (every input an assumption). Move the sliders below the chart.",
@@ -281,7 +281,7 @@ def twin_chart(grid: pd.DataFrame, sliders: Sequence[Slider] = TWIN_SLIDERS,
 def sourced_rates() -> pd.DataFrame:
     """Take-up in social care by client group (2011/12) and by age (2023/24), from data/, as the
     rates chart expects (``group``, ``rate``, ``series``)."""
-    from phb.inequality import preset
+    from phb.models.inequality import preset
 
     frames = []
     for name, series in (("client groups 2011/12", "Personal budget, by client group (2011/12)"),
