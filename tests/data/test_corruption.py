@@ -14,6 +14,10 @@ from phb import data
 
 REPO = Path(__file__).resolve().parents[2]
 
+#: Each test validates a whole copy of the package, twice (loading and the CLI): make test-fast
+#: leaves these out, make test runs them.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:

@@ -36,6 +36,7 @@ def test_live_widget_cells_are_removed_from_the_page_and_twins_kept():
     assert "widgets" not in notebook["metadata"]
 
 
+@pytest.mark.slow
 def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     out = tmp_path / "mine.ipynb"
     papermill.execute_notebook(
@@ -52,6 +53,7 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert "[400](glue:hs_n)" in out.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, named", [
     (["-p", "n", "abc"], "n must be a whole number, at least 1; got 'abc'"),
     (["-p", "n", "129.7"], "n must be a whole number, at least 1; got 129.7"),

@@ -26,6 +26,7 @@ def test_the_chapter_has_a_parameters_cell_papermill_can_find():
     assert "population: int = None" in source and "share_aware: float = None" in source
 
 
+@pytest.mark.slow
 def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     out = tmp_path / "mine.ipynb"
     papermill.execute_notebook(
@@ -42,6 +43,7 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert f"[{rerun['up_holders']}](glue:up_holders)" in out.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, named", [
     (["-p", "support_share", "0.8"], "unknown parameter 'support_share' (did you mean 'support'?)"),
     (["-p", "draws", "2.5"], "draws must be a whole number from 1,000 to 10,000,000"),
