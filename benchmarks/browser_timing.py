@@ -7,7 +7,9 @@ with a Vega chart can draw sooner; each page's first chart is reported as a rati
 most 1.3). The floor page is answered by this script's server from memory; nothing is written into
 the build.
 
-Run by ``benchmarks/run.py`` (``make bench``); prints a Markdown section. Argument: repeats per page.
+Run by ``benchmarks/run.py`` (``make bench``); prints a Markdown section. Arguments: repeats per
+page, and optionally another built book's html folder to time instead (to compare two builds side by
+side: same machine, same minutes).
 """
 
 from __future__ import annotations
@@ -95,12 +97,13 @@ SLIDER_MOVES = """async ([index, moves]) => {
 
 def main() -> int:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    html = Path(sys.argv[2]) if len(sys.argv) > 2 else HTML
     if not CHROMIUM.exists():
         print(f"Chromium not found at {CHROMIUM}", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_TimingHandler, directory=str(HTML))
+    handler = functools.partial(_TimingHandler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
