@@ -10,7 +10,7 @@
 // phb/sphinx_ext.py writes into every page as window.PHB_CHARTS. This file only applies them.
 //
 // The page's charts are queued on window.phbCharts by their own short scripts (bookkit/vega_mime.py);
-// this file is loaded deferred, after the vega files, and draws them (see drawQueued at the end).
+// this file draws them, whether it is loaded before them or deferred after (see drawQueued at the end).
 //
 // Each chart's element has the class phb-chart and, once drawn for the current mode and width,
 // data-phb-state="drawn", data-phb-mode="light|dark" and data-phb-width (the column width it was
@@ -348,8 +348,8 @@
   drawQueued();
 
   /** Draw the charts the page has queued (each chart's script, bookkit/vega_mime.py, pushes its
-   *  drawing onto window.phbCharts while the page is parsed; this file runs deferred, after the
-   *  vega files), and from now on draw at once whatever is pushed. */
+   *  drawing onto window.phbCharts while the page is parsed), and from now on draw at once
+   *  whatever is pushed (charts parsed after this file ran). */
   function drawQueued() {
     const queued = Array.isArray(window.phbCharts) ? window.phbCharts : [];
     window.phbCharts = { push: (drawChart) => { drawChart(); } };

@@ -6,11 +6,10 @@ end: this plugin, registered under the ``myst_nb.mime_renderers`` entry point in
 writes the spec as the book's offline embed (:func:`phb.charts.embed_html`), which uses the vega
 scripts the book serves itself.
 
-Pages stay light and draw early (issue 18: every page at most 100 KB of HTML, first chart near a
-bare page's). Each chart is a ``<div>`` and one short script that queues its drawing on
-``window.phbCharts`` (book_assets/phb-charts.js, loaded deferred after the vega files, draws the
-queue), instead of Altair's loader template (about 2 KB of script per chart, run while the page is
-still parsing). In a Sphinx build, a spec's large
+Pages stay light (issue 18: every page at most 100 KB of HTML). Each chart is a ``<div>`` and one
+short script that pushes its drawing onto ``window.phbCharts`` (book_assets/phb-charts.js draws the
+queue, and anything pushed later at once: the script may be loaded before or, deferred, after the
+charts), instead of Altair's loader template (about 2 KB of script per chart). In a Sphinx build, a spec's large
 inline datasets (a twin's whole precomputed grid) and its theme config (the same on every chart) are
 moved out of the page into content-hashed JSON files under the build's ``_static/phb-data/``: the
 spec keeps only their names (``usermeta.phbFiles``), and book_assets/phb-charts.js fetches them from
