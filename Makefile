@@ -100,9 +100,10 @@ test: setup
 	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/workshop tests/book tests/live \
 	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
 
-# Unit and data tests only, for a quick loop while coding.
+# Unit and data tests only, for a quick loop while coding: without the tests marked slow (papermill
+# runs of whole chapters, corrupted copies of the data package), which make test runs.
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest tests/unit tests/data -q -p no:cacheprovider
+	$(PY) -m pytest tests/unit tests/data -q -p no:cacheprovider -m "not slow"
 
 # `make test` three times in a row while stress-ng keeps both cores busy: the suite must pass on a
 # loaded machine too (it waits for conditions, never for a fixed time). Needs Debian's stress-ng

@@ -9,6 +9,9 @@
 // The colours and sizes are not written here: they come from phb/charts/theme.py (page_settings), which
 // bookkit/site.py writes into every page as window.PHB_CHARTS. This file only applies them.
 //
+// The page's charts are queued on window.phbCharts by their own short scripts (bookkit/vega_mime.py);
+// this file draws them, whether it is loaded before them or deferred after (see drawQueued at the end).
+//
 // Each chart's element has the class phb-chart and, once drawn for the current mode and width,
 // data-phb-state="drawn", data-phb-mode="light|dark" and data-phb-width (the column width it was
 // fitted to): the browser tests wait for those, never for a time.
@@ -16,7 +19,7 @@
   "use strict";
   const settings = window.PHB_CHARTS;
   const vegaEmbed = window.vegaEmbed;
-  if (!settings || typeof vegaEmbed !== "function") return;
+  if (!settings || typeof vegaEmbed !== "function") { drawQueued(); return; }
 
   const charts = new Map(); // chart element -> its entry (spec, options, last drawing)
 
@@ -293,16 +296,71 @@
     }
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 
+  // The chart files the book's build moved out of the page (bookkit/vega_mime.py: large datasets and
+  // the theme config, under _static/phb-data on the book's own host): each loaded once per page.
+  const files = new Map();
+
+  function fetchFile(name) {
+    // A script, not fetch(): fetch is refused in a copy of the book opened from disk (file://).
+    const url = (document.documentElement.dataset.content_root || "") + "_static/phb-data/" + name;
+    if (!files.has(url)) {
+      files.set(url, new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = url;
+        script.onload = () => {
+          const loaded = (window.phbChartFiles || {})[name];
+          if (loaded === undefined) reject(new Error(`chart file ${url} did not define ${name}`));
+          else resolve(loaded);
+        };
+        script.onerror = () => reject(new Error(`chart file ${url} could not be loaded`));
+        document.head.appendChild(script);
+      }));
+    }
+    return files.get(url);
+  }
+
+  /** `spec` whole again: its config and datasets read back from the files its usermeta names. */
+  async function withFiles(spec) {
+    const names = isObject(spec.usermeta) ? spec.usermeta.phbFiles : null;
+    if (!isObject(names)) return spec;
+    const datasets = Object.entries(names.datasets || {});
+    const [config, ...values] = await Promise.all(
+      [names.config ? fetchFile(names.config) : null].concat(datasets.map(([, name]) => fetchFile(name))));
+    const out = Object.assign({}, spec);
+    if (config) out.config = merge(config, spec.config);
+    if (datasets.length) {
+      out.datasets = Object.assign({}, spec.datasets);
+      datasets.forEach(([key], i) => { out.datasets[key] = values[i]; });
+    }
+    return out;
+  }
+
   /** Altair's chart loader calls this instead of vega-embed (same arguments, same result). */
   window.vegaEmbed = function (element, spec, options) {
     const target = typeof element === "string" ? document.querySelector(element) : element;
     if (!target || !isObject(spec)) return vegaEmbed(element, spec, options);
     // A class of the book's own: vega-embed takes its "vega-embed" class away while redrawing.
     target.classList.add("phb-chart");
-    const entry = { element: target, spec, options, fits: new Map(), generation: 0 };
-    charts.set(target, entry);
-    resizes.observe(target);
-    return redraw(entry).then(() => entry.result);
+    target.dataset.phbState = "loading";
+    return withFiles(spec).then((whole) => {
+      const entry = { element: target, spec: whole, options, fits: new Map(), generation: 0 };
+      charts.set(target, entry);
+      resizes.observe(target);
+      return redraw(entry).then(() => entry.result);
+    }, (error) => {
+      target.dataset.phbState = "error";
+      console.error(error);
+    });
   };
   Object.assign(window.vegaEmbed, vegaEmbed);
+  drawQueued();
+
+  /** Draw the charts the page has queued (each chart's script, bookkit/vega_mime.py, pushes its
+   *  drawing onto window.phbCharts while the page is parsed), and from now on draw at once
+   *  whatever is pushed (charts parsed after this file ran). */
+  function drawQueued() {
+    const queued = Array.isArray(window.phbCharts) ? window.phbCharts : [];
+    window.phbCharts = { push: (drawChart) => { drawChart(); } };
+    queued.forEach((drawChart) => drawChart());
+  }
 })();

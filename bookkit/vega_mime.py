@@ -5,15 +5,111 @@ and other live front ends draw with the Vega-Lite they bundle. The published pag
 end: this plugin, registered under the ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``,
 writes the spec as the book's offline embed (:func:`phb.charts.theme.embed_html`), which uses the vega
 scripts the book serves itself.
+
+Pages stay light (issue 18: every page at most 100 KB of HTML). Each chart is a ``<div>`` and one
+short script that pushes its drawing onto ``window.phbCharts`` (book_assets/phb-charts.js draws the
+queue, and anything pushed later at once: the script may be loaded before or, deferred, after the
+charts), instead of Altair's loader template (about 2 KB of script per chart). In a Sphinx build, a spec's large
+inline datasets (a twin's whole precomputed grid) and its theme config (the same on every chart) are
+moved out of the page into content-hashed script files under the build's ``_static/phb-data/`` (see
+:func:`file_script`): the spec keeps only their names (``usermeta.phbFiles``), and
+book_assets/phb-charts.js loads them from the book's own host (or the folder the book was opened from) before the chart is drawn (no other host, no kernel; a file shared by several
+charts or pages is fetched once and then cached). Listed in ``_config.yml`` as a Sphinx extension so
+that the files are written with every HTML build, including a no-change rebuild.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 
-from phb.charts.theme import LIVE_MIME, embed_html
+from phb.charts.theme import LIVE_MIME
+
+#: Folder under the build's ``_static`` that holds the charts' data and config files.
+DATA_FOLDER = "phb-data"
+#: A dataset whose JSON is larger than this many bytes is served as a file; smaller ones stay in
+#: the page (a request costs more than a few hundred bytes inline).
+INLINE_LIMIT = 2_000
+#: Where the chart files of each document are kept between reading and writing (the environment
+#: is pickled, so a no-change rebuild still writes them).
+ENV_KEY = "phb_chart_files"
+#: vega-embed's options for every chart: SVG (readable by screen readers) and no actions menu (its
+#: button has no accessible name, and the data is one click away in the toggle under each chart).
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def _compact(value: Any) -> str:
+    """``value`` as compact JSON (no spaces), the form the files are written and hashed in."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _file_name(kind: str, text: str) -> str:
+    """A content-hashed file name: a changed dataset gets a new name, so no cache serves it stale."""
+    return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.js"
+
+
+def file_script(name: str, text: str) -> str:
+    """A chart file as the script written beside the pages: it files its JSON under its own name in
+    ``window.phbChartFiles``. A script, not a JSON file, so that the charts also draw in a copy of the
+    book opened from disk (``file://``), where a browser refuses ``fetch`` but still runs a script."""
+    return f"(window.phbChartFiles = window.phbChartFiles || {{}})[{json.dumps(name)}] = {text};\n"
+
+
+def externalise(spec: dict[str, Any], limit: int = INLINE_LIMIT) -> tuple[dict[str, Any], dict[str, str]]:
+    """Split a chart spec into what stays in the page and the files served beside it.
+
+    Returns the spec with its theme config and every dataset larger than ``limit`` bytes replaced by
+    file names in ``usermeta.phbFiles`` (``{"config": name, "datasets": {dataset: name}}``), and the
+    files as ``{name: JSON text}``. A spec with nothing worth moving is returned unchanged.
+    """
+    files: dict[str, str] = {}
+    moved: dict[str, str] = {}
+    datasets = spec.get("datasets")
+    if isinstance(datasets, dict):
+        for key, values in datasets.items():
+            text = _compact(values)
+            if len(text.encode()) > limit:
+                moved[key] = name = _file_name("data", text)
+                files[name] = text
+    config = spec.get("config")
+    if not moved and not isinstance(config, dict):
+        return spec, files
+    out = dict(spec)
+    references: dict[str, Any] = {}
+    if moved:
+        out["datasets"] = {key: values for key, values in datasets.items() if key not in moved}
+        references["datasets"] = moved
+    if isinstance(config, dict):
+        text = _compact(config)
+        references["config"] = name = _file_name("config", text)
+        files[name] = text
+        del out["config"]
+    usermeta = dict(out.get("usermeta") or {})
+    usermeta["phbFiles"] = references
+    out["usermeta"] = usermeta
+    return out, files
+
+
+def chart_html(spec: dict[str, Any]) -> str:
+    """A chart as the page's HTML: a figure with an element whose id does not change between runs,
+    and a script that queues its drawing for book_assets/phb-charts.js (so the page needs no vega
+    script while it is parsed, and no script from another host)."""
+    text = _compact(spec)
+    element = f"phb-chart-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    # "</" may not appear inside a script element: JSON allows the escape "<\/".
+    safe = text.replace("</", "<\\/")
+    call = (f'(window.phbCharts = window.phbCharts || []).push(() => vegaEmbed('
+            f'document.getElementById("{element}"), {safe}, {_compact(EMBED_OPTIONS)}));')
+    return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>'
+
+
+def _sphinx_env(renderer: Any) -> Any:
+    """The Sphinx build environment behind a myst-nb renderer, or None outside a Sphinx build."""
+    return getattr(getattr(renderer, "renderer", None), "sphinx_env", None)
 
 
 class VegaLiteForTheBook:
@@ -26,5 +122,50 @@ class VegaLiteForTheBook:
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
         if data.mime_type != LIVE_MIME or inline or not isinstance(data.content, dict):
             return None
-        html = f'<figure class="phb-figure">{embed_html(data.content)}</figure>'
+        spec = data.content
+        env = _sphinx_env(renderer)
+        if env is not None:
+            spec, files = externalise(spec)
+            store = getattr(env, ENV_KEY, None)
+            if store is None:
+                store = {}
+                setattr(env, ENV_KEY, store)
+            store.setdefault(env.docname, {}).update(files)
+        html = chart_html(spec)
         return [nodes.raw("", html, format="html", classes=["output", "text_html"])]
+
+
+def write_files(app: Any, exception: Exception | None) -> None:
+    """Write every document's chart files into the build's ``_static/phb-data`` (HTML builders only;
+    a file already there has the same content, since its name is its hash)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    folder = Path(app.outdir) / "_static" / DATA_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for files in getattr(app.env, ENV_KEY, {}).values():
+        for name, text in files.items():
+            target = folder / name
+            if not target.exists():
+                target.write_text(file_script(name, text), encoding="utf-8")
+
+
+def purge_doc(app: Any, env: Any, docname: str) -> None:
+    """Forget a document's chart files before it is read again."""
+    getattr(env, ENV_KEY, {}).pop(docname, None)
+
+
+def merge_info(app: Any, env: Any, docnames: Any, other: Any) -> None:
+    """Take the chart files read by a parallel reader into the main environment."""
+    store = getattr(env, ENV_KEY, None)
+    if store is None:
+        store = {}
+        setattr(env, ENV_KEY, store)
+    store.update(getattr(other, ENV_KEY, {}))
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the file writer with Sphinx (listed in ``_config.yml``'s ``extra_extensions``)."""
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("build-finished", write_files)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

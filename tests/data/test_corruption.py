@@ -16,6 +16,10 @@ from phb.data.schema import descriptor_resource
 
 REPO = Path(__file__).resolve().parents[2]
 
+#: Each test validates a whole copy of the package, twice (loading and the CLI): make test-fast
+#: leaves these out, make test runs them.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:

@@ -78,12 +78,12 @@ def test_the_book_embed_is_stable_offline_svg_without_actions():
 def test_the_book_plugin_draws_the_stored_spec_as_the_embed():
     from types import SimpleNamespace
 
-    from bookkit.vega_mime import VegaLiteForTheBook
+    from bookkit.vega_mime import VegaLiteForTheBook, chart_html
 
     spec = theme.describe(BASE, title="Values", description=DESCRIPTION).to_dict()
     data = SimpleNamespace(mime_type=theme.LIVE_MIME, content=spec)
     (node,) = VegaLiteForTheBook.handle_mime(None, data, inline=False)
-    assert theme.embed_html(spec) in node.astext() and 'class="phb-figure"' in node.astext()
+    assert node.astext() == chart_html(spec) and 'class="phb-figure"' in node.astext()
     other = SimpleNamespace(mime_type="text/plain", content="x")
     assert VegaLiteForTheBook.handle_mime(None, other, inline=False) is None
 

@@ -21,6 +21,7 @@ def test_chapter_has_a_parameters_cell_and_a_hidden_live_widget():
     assert "widgets" not in nb["metadata"]
 
 
+@pytest.mark.slow
 def test_chapter_reruns_with_other_parameters(tmp_path):
     papermill = pytest.importorskip("papermill")
     from phb.models import inequality

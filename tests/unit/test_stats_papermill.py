@@ -36,6 +36,7 @@ def test_live_widget_cells_are_removed_from_the_page_and_twins_kept():
     assert "widgets" not in notebook["metadata"]
 
 
+@pytest.mark.slow
 def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     out = tmp_path / "mine.ipynb"
     papermill.execute_notebook(
@@ -52,12 +53,24 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert "[400](glue:hs_n)" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args, named", [
-    (["-p", "n", "abc"], "n must be a whole number, at least 1; got 'abc'"),
-    (["-p", "n", "129.7"], "n must be a whole number, at least 1; got 129.7"),
-])
-def test_papermill_refuses_a_bad_sample_size_in_one_last_line(papermill_shell, args, named):
+#: Bad values a researcher might type, and the refusal each must end with.
+REFUSALS = {
+    "text": (["-p", "n", "abc"], "n must be a whole number, at least 1; got 'abc'"),
+    "fraction": (["-p", "n", "129.7"], "n must be a whole number, at least 1; got 129.7"),
+}
+
+
+@pytest.fixture(scope="module")
+def refused(papermill_at_once, tmp_path_factory):
+    """Every refusal run of the chapter from the shell, started at once."""
+    runs = {name: args for name, (args, _) in REFUSALS.items()}
+    return papermill_at_once("chapters/09_how_sure.ipynb", runs, tmp_path_factory.mktemp("refused"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REFUSALS)
+def test_papermill_refuses_a_bad_sample_size_in_one_last_line(refused, name):
     """From the shell: n is named, not 'invalid literal for int()', and 129.7 is not run as 129."""
-    run = papermill_shell("chapters/09_how_sure.ipynb", *args)
+    run, named = refused[name], REFUSALS[name][1]
     assert run.returncode != 0
     assert run.stderr.strip().splitlines()[-1].startswith(f"ParameterError: {named}"), run.stderr[-2000:]

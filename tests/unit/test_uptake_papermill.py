@@ -26,6 +26,7 @@ def test_the_chapter_has_a_parameters_cell_papermill_can_find():
     assert "population: int = None" in source and "share_aware: float = None" in source
 
 
+@pytest.mark.slow
 def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     out = tmp_path / "mine.ipynb"
     papermill.execute_notebook(
@@ -42,18 +43,32 @@ def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     assert f"[{rerun['up_holders']}](glue:up_holders)" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args, named", [
-    (["-p", "support_share", "0.8"], "unknown parameter 'support_share' (did you mean 'support'?)"),
-    (["-p", "draws", "2.5"], "draws must be a whole number from 1,000 to 10,000,000"),
-    (["-p", "seed", "-1"], "seed must be a whole number, at least 0"),
-])
-def test_papermill_refuses_a_bad_name_or_value_in_one_last_line(papermill_shell, tmp_path, args, named):
+#: A wrong name and bad values a researcher might type, and the refusal each must end with.
+REFUSALS = {
+    "name": (["-p", "support_share", "0.8"], "unknown parameter 'support_share' (did you mean 'support'?)"),
+    "draws": (["-p", "draws", "2.5"], "draws must be a whole number from 1,000 to 10,000,000"),
+    "seed": (["-p", "seed", "-1"], "seed must be a whole number, at least 0"),
+}
+
+
+@pytest.fixture(scope="module")
+def refused(papermill_at_once, tmp_path_factory):
+    """Every refusal run of the chapter from the shell, started at once; and where their notebooks are."""
+    directory = tmp_path_factory.mktemp("refused")
+    runs = {name: args for name, (args, _) in REFUSALS.items()}
+    return papermill_at_once("chapters/07_how_many_would_take_a_budget.ipynb", runs, directory), directory
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REFUSALS)
+def test_papermill_refuses_a_bad_name_or_value_in_one_last_line(refused, name):
     """From the shell, as a researcher types it: the run fails and its last line says why."""
-    run = papermill_shell("chapters/07_how_many_would_take_a_budget.ipynb", *args)
+    runs, directory = refused
+    run, named = runs[name], REFUSALS[name][1]
     assert run.returncode != 0
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith(f"ParameterError: {named}"), run.stderr[-2000:]
     # in the output notebook the refusal is that one line, not a traceback
-    errors = [o for c in json.loads((tmp_path / "out.ipynb").read_text())["cells"]
+    errors = [o for c in json.loads((directory / f"{name}.ipynb").read_text())["cells"]
               for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert [e["traceback"] for e in errors] == [[last]]

@@ -1,0 +1,69 @@
+"""The published page's charts (bookkit.vega_mime): large data and the theme served beside the page."""
+
+from __future__ import annotations
+
+import json
+import re
+from types import SimpleNamespace
+
+from bookkit.vega_mime import INLINE_LIMIT, VegaLiteForTheBook, chart_html, externalise, file_script, write_files
+from phb.charts import theme
+
+BIG = [{"x": i, "y": i * 2} for i in range(400)]
+SMALL = [{"x": 1, "y": 2}]
+
+
+def spec_with(datasets: dict) -> dict:
+    return {"config": theme.theme()["config"], "datasets": datasets, "data": {"name": "big"},
+            "mark": "bar", "usermeta": {"kept": True}}
+
+
+def whole_again(spec: dict, files: dict[str, str]) -> dict:
+    """What book_assets/phb-charts.js rebuilds from the page's spec and the files."""
+    names = spec["usermeta"]["phbFiles"]
+    out = dict(spec, config=json.loads(files[names["config"]]))
+    out["datasets"] = dict(spec["datasets"], **{k: json.loads(files[n]) for k, n in names["datasets"].items()})
+    out["usermeta"] = {k: v for k, v in spec["usermeta"].items() if k != "phbFiles"}
+    return out
+
+
+def test_large_datasets_and_the_theme_leave_the_page_and_come_back_whole():
+    spec = spec_with({"big": BIG, "small": SMALL})
+    page, files = externalise(spec)
+    assert "config" not in page and list(page["datasets"]) == ["small"]
+    assert set(page["usermeta"]["phbFiles"]["datasets"]) == {"big"}
+    assert whole_again(page, files) == spec
+    assert len(json.dumps(page)) < INLINE_LIMIT < len(json.dumps(spec))
+
+
+def test_file_names_follow_the_content():
+    _, first = externalise(spec_with({"big": BIG}))
+    _, same = externalise(spec_with({"big": BIG}))
+    _, changed = externalise(spec_with({"big": BIG[:-1]}))
+    assert first == same
+    assert [n for n in first if n.startswith("data-")] != [n for n in changed if n.startswith("data-")]
+    assert all(re.fullmatch(r"(data|config)-[0-9a-f]{16}\.js", name) for name in first)
+
+
+def test_a_spec_with_small_data_and_no_config_stays_as_it_is():
+    spec = {"datasets": {"small": SMALL}, "mark": "bar"}
+    assert externalise(spec) == (spec, {})
+
+
+def test_the_chart_script_cannot_close_its_own_element():
+    html = chart_html({"title": "</script><script>alert(1)</script>"})
+    assert html.count("</script>") == 1 and "vegaEmbed(" in html
+    assert html.startswith('<figure class="phb-figure"><div id="phb-chart-')
+
+
+def test_a_sphinx_build_keeps_the_files_per_document_and_writes_them(tmp_path):
+    env = SimpleNamespace(docname="chapters/x")
+    renderer = SimpleNamespace(renderer=SimpleNamespace(sphinx_env=env))
+    data = SimpleNamespace(mime_type=theme.LIVE_MIME, content=spec_with({"big": BIG}))
+    (node,) = VegaLiteForTheBook.handle_mime(renderer, data, inline=False)
+    assert '"phbFiles"' in node.astext() and '"x":399' not in node.astext()
+    app = SimpleNamespace(env=env, outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    write_files(app, None)
+    written = {p.name: p.read_text() for p in (tmp_path / "_static" / "phb-data").iterdir()}
+    stored = env.phb_chart_files["chapters/x"]
+    assert written == {name: file_script(name, text) for name, text in stored.items()} and len(written) == 2
