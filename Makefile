@@ -18,7 +18,7 @@ SPHINX_FLAGS := -W --keep-going -q -j 1
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendices/*.ipynb)
 
 .PHONY: help setup book build-stored build-singlehtml serve lab test test-fast test-loaded execute bench lock clean check-python check-node workshop pdf \
-        lint lint-workflows release hub hub-stop hub-status hub-load test-hub
+        lint lint-python lint-workflows format release hub hub-stop hub-status hub-load test-hub
 
 help:
 	@echo "make book    build the book (executing notebooks through a cache) into $(HTML)"
@@ -31,7 +31,8 @@ help:
 	@echo "make pdf     the whole book as one PDF, _build/pdf/phb-book.pdf (needs Chromium)"
 	@echo "make hub     a workshop room on JupyterHub (HUB_IP=room address, HUB_PORT=8100); make hub-stop"
 	@echo "make lock    regenerate requirements.txt from requirements.in"
-	@echo "make lint    static checks (the publish workflow with actionlint)"
+	@echo "make lint    static checks: ruff on the Python and the notebooks' code, actionlint on the workflows"
+	@echo "make format  apply ruff's format and safe fixes (then make lint is clean)"
 	@echo "make release VERSION=x.y  check CHANGELOG, CITATION.cff and pyproject agree, then tag vx.y"
 
 # ---------------------------------------------------------------- prerequisites, one line each
@@ -135,7 +136,17 @@ pdf: setup
 
 # ---------------------------------------------------------------- for maintainers
 # Static checks, one target per linter: `lint` runs them all (add a `lint-<tool>` and list it here).
-lint: lint-workflows
+lint: lint-python lint-workflows
+
+# Python and the notebooks' code cells: ruff's lint rules and import order, then its format check
+# (configured in pyproject.toml). `make format` applies the format and the safe fixes.
+lint-python: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 # The GitHub Actions workflows: syntax, expressions, action inputs, shell in run steps (shellcheck is
 # used if it is installed). actionlint is a pinned Python package (requirements.txt).

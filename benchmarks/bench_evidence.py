@@ -10,8 +10,12 @@ from collections.abc import Callable
 
 from phb.charts import theme
 from phb.charts.confederation import frontline_survey_chart
-from phb.charts.social_care import (council_variation_chart, council_variation_frame,
-    direct_payments_chart, in_control_outcomes_chart)
+from phb.charts.social_care import (
+    council_variation_chart,
+    council_variation_frame,
+    direct_payments_chart,
+    in_control_outcomes_chart,
+)
 from phb.charts.timeline import timeline_chart, timeline_events
 from phb.data import load
 
@@ -28,9 +32,11 @@ def timeline() -> str:
 def social_care() -> list[str]:
     """Chapter 2: the three charts of the chapter, drawn and rendered."""
     councils = council_variation_frame(load("council_variation"), load("social_care_uptake"))
-    return [_render(direct_payments_chart(load("social_care_direct_payments"))),
-            _render(in_control_outcomes_chart(load("in_control_outcomes"))),
-            _render(council_variation_chart(councils, 30))]
+    return [
+        _render(direct_payments_chart(load("social_care_direct_payments"))),
+        _render(in_control_outcomes_chart(load("in_control_outcomes"))),
+        _render(council_variation_chart(councils, 30)),
+    ]
 
 
 def frontline() -> str:

@@ -70,8 +70,7 @@ def interval_widget_update() -> object:
 
 def selection_widget_update() -> object:
     _clear()
-    chart, table = render_selection({"strength": 1.7, "survey_size": 400, "true_share": 0.6,
-                                     "outcome_link": 1.5})
+    chart, table = render_selection({"strength": 1.7, "survey_size": 400, "true_share": 0.6, "outcome_link": 1.5})
     return chart.to_dict(), table
 
 

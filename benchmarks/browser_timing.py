@@ -63,6 +63,7 @@ def p95(values: list[float]) -> float:
     """The 95th percentile (inclusive method: never beyond the largest value measured)."""
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
+
 FIRST_CHART = """() => new Promise(resolve => {
   const done = () => document.querySelector('.vega-embed svg .mark-group, .vega-embed svg g');
   if (done()) return resolve(performance.now());
@@ -123,20 +124,24 @@ def main() -> int:
     floor = next(first for path, first, _ in rows if path == FLOOR_PATH)
     print("## In the browser")
     print()
-    print(f"Command: `make bench` (`python benchmarks/browser_timing.py {repeats}`), Debian's Chromium "
-          "headless, the built book on 127.0.0.1, a cold page each run. *First chart* is "
-          "`performance.now()` when the first chart's SVG has marks (from navigation start), median of "
-          f"{repeats} loads. The *floor page* loads only the book's vega, vega-lite and vega-embed files "
-          "and draws one small bar chart: no page with a chart can draw sooner. *Slider repaint* is from "
-          "the input event to the first animation frame after the chart's SVG changed, over every move "
-          f"of every slider ({MOVES} per slider per load). Goals: first chart at most "
-          f"{FIRST_CHART_RATIO} × the floor; a slider move repainted within {REPAINT_MEDIAN_MS} ms at the "
-          f"median and {REPAINT_P95_MS} ms at the 95th percentile.")
+    print(
+        f"Command: `make bench` (`python benchmarks/browser_timing.py {repeats}`), Debian's Chromium "
+        "headless, the built book on 127.0.0.1, a cold page each run. *First chart* is "
+        "`performance.now()` when the first chart's SVG has marks (from navigation start), median of "
+        f"{repeats} loads. The *floor page* loads only the book's vega, vega-lite and vega-embed files "
+        "and draws one small bar chart: no page with a chart can draw sooner. *Slider repaint* is from "
+        "the input event to the first animation frame after the chart's SVG changed, over every move "
+        f"of every slider ({MOVES} per slider per load). Goals: first chart at most "
+        f"{FIRST_CHART_RATIO} × the floor; a slider move repainted within {REPAINT_MEDIAN_MS} ms at the "
+        f"median and {REPAINT_P95_MS} ms at the 95th percentile."
+    )
     print()
     print(f"Floor page: first chart drawn in **{floor:.0f} ms**.")
     print()
-    print("| page | first chart drawn | × the floor | within 1.3 × | slider repaint, median / p95 "
-          "| moves timed | repaint within goal |")
+    print(
+        "| page | first chart drawn | × the floor | within 1.3 × | slider repaint, median / p95 "
+        "| moves timed | repaint within goal |"
+    )
     print("|---|---|---|---|---|---|---|")
     for path, first, moves in rows:
         if path == FLOOR_PATH:

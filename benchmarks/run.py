@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import re
-import xml.etree.ElementTree as ET
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,10 +65,15 @@ def fmt_seconds(seconds: float) -> str:
 
 
 def model_cases() -> list[str]:
-    lines = ["## Models, explorers and statistics", "",
-             "Command: `make bench` (`python benchmarks/run.py --only models`); each case the median "
-             "of many calls after a warm-up.", "",
-             "| module | case | median | target | met |", "|---|---|---|---|---|"]
+    lines = [
+        "## Models, explorers and statistics",
+        "",
+        "Command: `make bench` (`python benchmarks/run.py --only models`); each case the median "
+        "of many calls after a warm-up.",
+        "",
+        "| module | case | median | target | met |",
+        "|---|---|---|---|---|",
+    ]
     for path in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
@@ -79,8 +84,7 @@ def model_cases() -> list[str]:
             repeats = max(5, min(200, int(1.0 / max(single, 1e-6))))
             seconds = median_time(action, repeats=repeats)
             met = "yes" if seconds <= target else "**no**"
-            lines.append(f"| {path.stem} | {name} | {fmt_seconds(seconds)} | "
-                         f"< {fmt_seconds(target)} | {met} |")
+            lines.append(f"| {path.stem} | {name} | {fmt_seconds(seconds)} | < {fmt_seconds(target)} | {met} |")
     return lines
 
 
@@ -97,22 +101,41 @@ def notebook_section(repeats: int) -> list[str]:
         '"metadata":{"kernelspec":{"name":"python3","display_name":"Python 3","language":"python"}},'
         '"nbformat":4,"nbformat_minor":5}'
     )
-    nbval = [PY, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider",
-             "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+    nbval = [
+        PY,
+        "-m",
+        "pytest",
+        "--nbval",
+        "--nbval-current-env",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval-sanitize-with",
+        "tests/nbval_sanitize.cfg",
+    ]
     floor = median_time(lambda: run(nbval + [str(floor_nb)]), repeats=repeats)
-    lines = ["## Notebooks under nbval", "",
-             f"Command: `pytest --nbval --nbval-current-env NOTEBOOK` (one notebook per run), median of "
-             f"{repeats}. The floor is the same command on a one-cell notebook that starts a kernel and "
-             "imports numpy, pandas, scipy, altair, ipywidgets and phb.charts.theme.", "",
-             f"Floor: **{fmt_seconds(floor)}**", "",
-             "| notebook | median | above the floor |", "|---|---|---|"]
+    lines = [
+        "## Notebooks under nbval",
+        "",
+        f"Command: `pytest --nbval --nbval-current-env NOTEBOOK` (one notebook per run), median of "
+        f"{repeats}. The floor is the same command on a one-cell notebook that starts a kernel and "
+        "imports numpy, pandas, scipy, altair, ipywidgets and phb.charts.theme.",
+        "",
+        f"Floor: **{fmt_seconds(floor)}**",
+        "",
+        "| notebook | median | above the floor |",
+        "|---|---|---|",
+    ]
     total = 0.0
     for nb in notebooks():
         seconds = median_time(lambda nb=nb: run(nbval + [str(nb)]), repeats=repeats, warmup=0)
         total += seconds
         lines.append(f"| {nb.relative_to(ROOT)} | {fmt_seconds(seconds)} | {seconds / floor:.2f}× |")
-    lines += ["", f"Sum over {len(notebooks())} notebooks: {fmt_seconds(total)} "
-              f"(floor × notebooks: {fmt_seconds(floor * len(notebooks()))})."]
+    lines += [
+        "",
+        f"Sum over {len(notebooks())} notebooks: {fmt_seconds(total)} "
+        f"(floor × notebooks: {fmt_seconds(floor * len(notebooks()))}).",
+    ]
     return lines
 
 
@@ -126,13 +149,19 @@ def build_section(repeats: int) -> list[str]:
     clean = median_time(clean_build, repeats=repeats, warmup=0)
     rebuild = median_time(lambda: run(["make", "-s", "book"]), repeats=repeats, warmup=1)
     stored = median_time(lambda: run(["make", "-s", "build-stored"]), repeats=repeats, warmup=1)
-    return ["## Book build", "",
-            f"Medians of {repeats} runs. A clean build removes `_build/html` and the execution cache "
-            "(not the set-up: `.venv`, `node_modules`, copied assets).", "",
-            "| what | command | median |", "|---|---|---|",
-            f"| clean build, executing every notebook | `make book` after removing the build and cache | {fmt_seconds(clean)} |",
-            f"| no-change rebuild | `make book` again | {fmt_seconds(rebuild)} |",
-            f"| build of stored outputs (what `make test` runs) | `make build-stored` | {fmt_seconds(stored)} |"]
+    return [
+        "## Book build",
+        "",
+        f"Medians of {repeats} runs. A clean build removes `_build/html` and the execution cache "
+        "(not the set-up: `.venv`, `node_modules`, copied assets).",
+        "",
+        "| what | command | median |",
+        "|---|---|---|",
+        "| clean build, executing every notebook | `make book` after removing the build and cache | "
+        f"{fmt_seconds(clean)} |",
+        f"| no-change rebuild | `make book` again | {fmt_seconds(rebuild)} |",
+        f"| build of stored outputs (what `make test` runs) | `make build-stored` | {fmt_seconds(stored)} |",
+    ]
 
 
 def size_section() -> list[str]:
@@ -143,22 +172,30 @@ def size_section() -> list[str]:
     shared = sum(p.stat().st_size for p in static.rglob("*") if p.is_file())
     loaded = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js")
     vega = sum((static / name).stat().st_size for name in loaded if (static / name).exists())
-    lines = ["## Page sizes", "",
-             "Command: `make bench` (`python benchmarks/run.py --only sizes`) after `make book`. A page's "
-             "size is its HTML file. Chart specs are in the page; their large datasets and the theme "
-             "config are files under `_static/phb-data` (bookkit/vega_mime.py), loaded from the same "
-             "host when the chart is drawn (listed per page below). The shared assets are the `_static` "
-             "folder, loaded once and cached by the browser. Goal: no page over 100 KB.", "",
-             f"Shared assets: {shared / 1e6:.1f} MB in all (MathJax fonts and components are fetched only "
-             f"when a page has mathematics); vega + vega-lite + vega-embed: {vega / 1e3:.0f} KB.", "",
-             "| page | size | chart files it fetches | within 100 KB |", "|---|---|---|---|"]
+    lines = [
+        "## Page sizes",
+        "",
+        "Command: `make bench` (`python benchmarks/run.py --only sizes`) after `make book`. A page's "
+        "size is its HTML file. Chart specs are in the page; their large datasets and the theme "
+        "config are files under `_static/phb-data` (bookkit/vega_mime.py), loaded from the same "
+        "host when the chart is drawn (listed per page below). The shared assets are the `_static` "
+        "folder, loaded once and cached by the browser. Goal: no page over 100 KB.",
+        "",
+        f"Shared assets: {shared / 1e6:.1f} MB in all (MathJax fonts and components are fetched only "
+        f"when a page has mathematics); vega + vega-lite + vega-embed: {vega / 1e3:.0f} KB.",
+        "",
+        "| page | size | chart files it fetches | within 100 KB |",
+        "|---|---|---|---|",
+    ]
     for page in sorted(html_dir.rglob("*.html")):
         if "_static" in page.parts or page.name in ("genindex.html", "search.html"):
             continue
         size = page.stat().st_size
         fetched = chart_files_of(page, static / "phb-data")
-        lines.append(f"| {page.relative_to(html_dir)} | {size / 1e3:.0f} KB | "
-                     f"{fetched / 1e3:.0f} KB | {'yes' if size <= 100_000 else '**no**'} |")
+        lines.append(
+            f"| {page.relative_to(html_dir)} | {size / 1e3:.0f} KB | "
+            f"{fetched / 1e3:.0f} KB | {'yes' if size <= 100_000 else '**no**'} |"
+        )
     return lines
 
 
@@ -208,29 +245,43 @@ def suite_section() -> list[str]:
     log = ROOT / "_build" / "bench-suite.log"
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    result = subprocess.run(["make", "-s", "test", f"PYTEST_ARGS=--junitxml={report} --durations=20"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "-s", "test", f"PYTEST_ARGS=--junitxml={report} --durations=20"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     total = time.perf_counter() - start
     load_after = os.getloadavg()[0]
     log.write_text(result.stdout + result.stderr)
     parts = split_by_part(report)
     summary = (result.stdout.strip().splitlines() or ["?"])[-1].strip("= ")
-    lines = ["## The whole test suite", "",
-             f"Command: `make test` once, timed from outside (one run: it takes minutes), with "
-             f"`PYTEST_ARGS=--junitxml=...` to split it. Result: {summary}. Total wall time "
-             f"{fmt_seconds(total)} (the set-up was already done; on a fresh machine add the installs). "
-             f"Load average (1 min) on this 2-core machine: {load_before:.1f} before, {load_after:.1f} after "
-             f"(other work was running: above 2 the parts below wait for a core). pytest's 20 slowest "
-             f"tests are in `_build/bench-suite.log`.", "",
-             "| part | time inside pytest |", "|---|---|"]
+    lines = [
+        "## The whole test suite",
+        "",
+        f"Command: `make test` once, timed from outside (one run: it takes minutes), with "
+        f"`PYTEST_ARGS=--junitxml=...` to split it. Result: {summary}. Total wall time "
+        f"{fmt_seconds(total)} (the set-up was already done; on a fresh machine add the installs). "
+        f"Load average (1 min) on this 2-core machine: {load_before:.1f} before, {load_after:.1f} after "
+        f"(other work was running: above 2 the parts below wait for a core). pytest's 20 slowest "
+        f"tests are in `_build/bench-suite.log`.",
+        "",
+        "| part | time inside pytest |",
+        "|---|---|",
+    ]
     lines += [f"| {part} | {fmt_seconds(seconds)} |" for part, seconds in sorted(parts.items())]
     return lines
 
 
 SECTIONS = ("models", "notebooks", "build", "sizes", "browser", "suite")
-HEADINGS = {"models": "## Models, explorers and statistics", "notebooks": "## Notebooks under nbval",
-            "build": "## Book build", "sizes": "## Page sizes", "browser": "## In the browser",
-            "suite": "## The whole test suite"}
+HEADINGS = {
+    "models": "## Models, explorers and statistics",
+    "notebooks": "## Notebooks under nbval",
+    "build": "## Book build",
+    "sizes": "## Page sizes",
+    "browser": "## In the browser",
+    "suite": "## The whole test suite",
+}
 #: Sections another command writes (make hub-load): kept as they are, before "Goals missed".
 KEPT = {"hub": "## Workshop room on JupyterHub (make hub-load)"}
 
@@ -254,18 +305,21 @@ def existing_sections() -> dict[str, list[str]]:
 
 def goals_section(sections: dict[str, list[str]]) -> list[str]:
     """Every measured figure that misses its goal, read back from the tables, then benchmarks/why.md."""
-    missed = [line for name in SECTIONS for line in sections.get(name, [])
-              if line.startswith("|") and "**no**" in line]
+    missed = [line for name in SECTIONS for line in sections.get(name, []) if line.startswith("|") and "**no**" in line]
     lines = ["## Goals missed", ""]
-    lines += ([f"- {' '.join(c.strip() for c in row.strip('|').split('|') if c.strip())}" for row in missed]
-              or ["None: every measured figure meets its goal."])
+    lines += [f"- {' '.join(c.strip() for c in row.strip('|').split('|') if c.strip())}" for row in missed] or [
+        "None: every measured figure meets its goal."
+    ]
     suite = "\n".join(sections.get("suite", []))
     total = re.search(r"Total wall time ([\d.]+) (ms|s)", suite)
     if total:
         seconds = float(total.group(1)) / (1000 if total.group(2) == "ms" else 1)
         verdict = "meets" if seconds <= SUITE_GOAL_S else "**misses**"
-        lines += ["", f"The whole suite took {fmt_seconds(seconds)} against the goal of "
-                  f"{fmt_seconds(SUITE_GOAL_S)} on this 2-core machine (issue 18): it {verdict} the goal."]
+        lines += [
+            "",
+            f"The whole suite took {fmt_seconds(seconds)} against the goal of "
+            f"{fmt_seconds(SUITE_GOAL_S)} on this 2-core machine (issue 18): it {verdict} the goal.",
+        ]
     why = ROOT / "benchmarks" / "why.md"
     if why.exists():
         lines += ["", why.read_text().strip()]
@@ -279,14 +333,23 @@ def main() -> int:
     args = parser.parse_args()
     chosen = args.only or list(SECTIONS)
     sections = existing_sections()
-    out = ["# Benchmark results", "",
-           f"Written by `make bench` on {platform.machine()}, {platform.python_version()}, "
-           f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores. "
-           "Timings are wall-clock medians on a shared 2-core machine: compare them with each other "
-           "and with their targets, not across machines.", ""]
-    parts = {"models": model_cases, "notebooks": lambda: notebook_section(args.repeats),
-             "build": lambda: build_section(args.repeats), "sizes": size_section,
-             "browser": lambda: browser_section(args.repeats), "suite": suite_section}
+    out = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` on {platform.machine()}, {platform.python_version()}, "
+        f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores. "
+        "Timings are wall-clock medians on a shared 2-core machine: compare them with each other "
+        "and with their targets, not across machines.",
+        "",
+    ]
+    parts = {
+        "models": model_cases,
+        "notebooks": lambda: notebook_section(args.repeats),
+        "build": lambda: build_section(args.repeats),
+        "sizes": size_section,
+        "browser": lambda: browser_section(args.repeats),
+        "suite": suite_section,
+    }
     for name in SECTIONS:
         if name in chosen:
             print(f"bench: {name}", file=sys.stderr)

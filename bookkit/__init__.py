@@ -23,8 +23,14 @@ from __future__ import annotations
 from typing import Any
 
 #: The book's own Sphinx extensions, loaded together by :func:`setup`.
-EXTENSIONS = ("bookkit.site", "bookkit.sphinx_ext", "bookkit.prose", "bookkit.self_check", "bookkit.vega_mime",
-              "bookkit.light_pages")
+EXTENSIONS = (
+    "bookkit.site",
+    "bookkit.sphinx_ext",
+    "bookkit.prose",
+    "bookkit.self_check",
+    "bookkit.vega_mime",
+    "bookkit.light_pages",
+)
 
 
 def setup(app: Any) -> dict[str, Any]:

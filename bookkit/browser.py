@@ -21,8 +21,14 @@ CHROMIUM = Path(os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium"))
 
 #: Headless, and nothing that would reach another host (updates, sync, QUIC probes).
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -30,8 +36,10 @@ def chromium_missing(purpose: str) -> str | None:
     """None if Chromium is installed; otherwise a one-line message saying what to install for ``purpose``."""
     if CHROMIUM.exists():
         return None
-    return (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-            f"(or set PHB_CHROMIUM) to {purpose}")
+    return (
+        f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
+        f"(or set PHB_CHROMIUM) to {purpose}"
+    )
 
 
 def launch(playwright: object) -> object:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 Table = tuple[list[str], dict[str, dict[str, str]], list[str]]
 """A CSV as (columns, rows by key, keys in file order)."""
@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{flag} needs a value", file=sys.stderr)
                 return 2
             value = args[i + 1]
-            del args[i:i + 2]
+            del args[i : i + 2]
             key, out = (value, out) if flag == "--key" else (key, value)
     if len(args) != 3:
         print("usage: python -m bookkit.csv_merge BASE OURS THEIRS [--key id] [--out FILE]", file=sys.stderr)

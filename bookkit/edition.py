@@ -68,19 +68,16 @@ def current_edition(root: Path = ROOT) -> Edition:
     citation = _read_citation(root)
     version, released = citation.get("version"), citation.get("date-released")
     if not isinstance(version, str) or not VERSION.fullmatch(version):
-        raise ReleaseError(f"CITATION.cff: version must be a quoted major.minor such as \"0.1\", "
-                           f"found {version!r}")
+        raise ReleaseError(f'CITATION.cff: version must be a quoted major.minor such as "0.1", found {version!r}')
     if not isinstance(released, dt.date):
-        raise ReleaseError(f"CITATION.cff: date-released must be a date such as 2026-11-30, "
-                           f"found {released!r}")
+        raise ReleaseError(f"CITATION.cff: date-released must be a date such as 2026-11-30, found {released!r}")
     return Edition(version, released)
 
 
 def changelog_sections(root: Path = ROOT) -> dict[str, dt.date | None]:
     """Each ``## [version] - date`` section of ``CHANGELOG.md``: version -> date (None if undated)."""
     text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    return {m["version"]: dt.date.fromisoformat(m["date"]) if m["date"] else None
-            for m in SECTION.finditer(text)}
+    return {m["version"]: dt.date.fromisoformat(m["date"]) if m["date"] else None for m in SECTION.finditer(text)}
 
 
 def changelog_notes(version: str, root: Path = ROOT) -> str:
@@ -90,7 +87,7 @@ def changelog_notes(version: str, root: Path = ROOT) -> str:
     for heading, following in zip(headings, headings[1:] + [None]):
         if heading["version"] == version:
             end = following.start() if following else len(text)
-            return text[heading.end():end].strip() + "\n"
+            return text[heading.end() : end].strip() + "\n"
     raise ReleaseError(f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD'")
 
 
@@ -113,17 +110,19 @@ def check_release(version: str, root: Path = ROOT) -> Edition:
         raise ReleaseError(f"VERSION must be major.minor such as 0.2, not {version!r}")
     sections = changelog_sections(root)
     if version not in sections:
-        raise ReleaseError(f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': "
-                           "move the Unreleased notes under one")
+        raise ReleaseError(
+            f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': move the Unreleased notes under one"
+        )
     if sections[version] is None:
-        raise ReleaseError(f"CHANGELOG.md: the section for {version} has no date "
-                           f"('## [{version}] - YYYY-MM-DD')")
+        raise ReleaseError(f"CHANGELOG.md: the section for {version} has no date ('## [{version}] - YYYY-MM-DD')")
     edition = current_edition(root)
     if edition.version != version:
         raise ReleaseError(f"CITATION.cff says version {edition.version}, not {version}")
     if edition.released != sections[version]:
-        raise ReleaseError(f"CITATION.cff's date-released {edition.released} differs from "
-                           f"CHANGELOG.md's {sections[version]} for {version}")
+        raise ReleaseError(
+            f"CITATION.cff's date-released {edition.released} differs from "
+            f"CHANGELOG.md's {sections[version]} for {version}"
+        )
     if (declared := pyproject_version(root)) != version:
         raise ReleaseError(f"pyproject.toml says version {declared}, not {version}")
     status = _git(root, "status", "--porcelain")
@@ -150,24 +149,23 @@ def check_tag(tag: str, root: Path = ROOT) -> Edition:
     """The tag a release is being published from must name the edition CITATION.cff holds."""
     edition = current_edition(root)
     if tag != edition.tag:
-        raise ReleaseError(f"the tag {tag} does not name this edition: CITATION.cff says "
-                           f"{edition.version} (tag {edition.tag})")
+        raise ReleaseError(
+            f"the tag {tag} does not name this edition: CITATION.cff says {edition.version} (tag {edition.tag})"
+        )
     changelog_notes(edition.version, root)  # and the changelog has its section
     return edition
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bookkit.edition", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bookkit.edition", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="the book's folder")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("show", help="print the current edition")
-    commands.add_parser("release", help="check everything agrees, then tag v<VERSION>") \
-        .add_argument("version")
-    commands.add_parser("check-tag", help="check a tag names the current edition") \
-        .add_argument("tag")
-    commands.add_parser("notes", help="print the changelog section of an edition") \
-        .add_argument("version")
+    commands.add_parser("release", help="check everything agrees, then tag v<VERSION>").add_argument("version")
+    commands.add_parser("check-tag", help="check a tag names the current edition").add_argument("tag")
+    commands.add_parser("notes", help="print the changelog section of an edition").add_argument("version")
     args = parser.parse_args(argv)
     try:
         if args.command == "show":

@@ -71,10 +71,12 @@ def _bibliography(text: str) -> dict[str, str]:
 
     labels = {}
     for key, entry in parse_string(text, "bibtex").entries.items():
-        names = [" ".join(person.last_names or person.first_names).replace("{", "").replace("}", "")
-                 for person in entry.persons.get("author", [])]
+        names = [
+            " ".join(person.last_names or person.first_names).replace("{", "").replace("}", "")
+            for person in entry.persons.get("author", [])
+        ]
         if "others" in names:  # BibTeX's "and others"
-            names = names[:names.index("others")] + ["", ""]
+            names = names[: names.index("others")] + ["", ""]
         who = names[0] + " et al." if len(names) > 2 else " and ".join(names) or key
         labels[key] = f"{who} {entry.fields.get('year', 'n.d.')}"
     return labels
@@ -100,6 +102,7 @@ def source_note(fig: Any, bibliography: Path = BIBLIOGRAPHY) -> str:
 
 # ---------------------------------------------------------------- notebooks and markdown files
 
+
 @dataclass(frozen=True)
 class Problem:
     """A link (or old role) whose text is not what data/ or the notebook's glue gives."""
@@ -114,8 +117,11 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}" + (f" cell {self.cell}" if self.cell is not None else "")
         if self.expected is None:
-            what = ("no figure with this id in data/figures.csv" if self.kind == "fig"
-                    else "this notebook glues no value under this name (run make execute?)")
+            what = (
+                "no figure with this id in data/figures.csv"
+                if self.kind == "fig"
+                else "this notebook glues no value under this name (run make execute?)"
+            )
             return f"{where}: {self.kind}:{self.key}: {what}"
         return f"{where}: {self.kind}:{self.key}: the text says {self.shown!r}, it should say {self.expected!r}"
 
@@ -130,7 +136,7 @@ class Document:
     changed: bool = False
 
     @classmethod
-    def read(cls, path: Path) -> "Document":
+    def read(cls, path: Path) -> Document:
         if path.suffix != ".ipynb":
             return cls(path, None, {})
         import nbformat
@@ -206,8 +212,9 @@ def _drop_import(code: str, name: str) -> str:
         names = [n.strip() for n in match["names"].split(",") if n.strip() != name]
         return f"from {match['module']} import {', '.join(names)}\n" if names else ""
 
-    return re.sub(rf"^from (?P<module>[\w.]+) import (?P<names>[^\n(]*\b{name}\b[^\n]*)\n",
-                  rewrite, code, flags=re.MULTILINE)
+    return re.sub(
+        rf"^from (?P<module>[\w.]+) import (?P<names>[^\n(]*\b{name}\b[^\n]*)\n", rewrite, code, flags=re.MULTILINE
+    )
 
 
 def sync_markdown(text: str, figures: dict[str, str], glued: dict[str, str]) -> str:
@@ -232,8 +239,16 @@ def problems_in(document: Document, figures: dict[str, str]) -> list[Problem]:
             if expected != shown:
                 found.append(Problem(str(document.path), index, match["kind"], match["key"], shown, expected))
         for match in GLUE_ROLE.finditer(source):
-            found.append(Problem(str(document.path), index, "{glue}", match["key"], match[0],
-                                 "a [text](fig:id) or [text](glue:key) link: run convert"))
+            found.append(
+                Problem(
+                    str(document.path),
+                    index,
+                    "{glue}",
+                    match["key"],
+                    match[0],
+                    "a [text](fig:id) or [text](glue:key) link: run convert",
+                )
+            )
     return found
 
 
@@ -243,8 +258,11 @@ def convert(path: Path, figures: dict[str, str]) -> list[str]:
     unknown = []
     for index, source in document.cells("markdown"):
         new, missing = convert_markdown(source, figures, document.glued)
-        unknown += [f"{path} cell {index}: {{glue}}`{key}` is neither a figure in data/figures.csv nor "
-                    "a one-line value this notebook glued (run make execute first?)" for key in missing]
+        unknown += [
+            f"{path} cell {index}: {{glue}}`{key}` is neither a figure in data/figures.csv nor "
+            "a one-line value this notebook glued (run make execute first?)"
+            for key in missing
+        ]
         if new != source:
             document.set_source(index, new)
     for index, source in document.cells("code"):
@@ -272,17 +290,23 @@ def check(path: Path, figures: dict[str, str]) -> list[str]:
 
 
 COMMANDS: dict[str, Callable[[Path, dict[str, str]], list[str]]] = {
-    "convert": convert, "sync": sync, "check": check,
+    "convert": convert,
+    "sync": sync,
+    "check": check,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bookkit.figures", description=__doc__,
+        prog="python -m bookkit.figures",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=sorted(COMMANDS),
-                        help="convert: {glue} roles to links; sync: link texts to data/glue; check: list mismatches")
+    parser.add_argument(
+        "command",
+        choices=sorted(COMMANDS),
+        help="convert: {glue} roles to links; sync: link texts to data/glue; check: list mismatches",
+    )
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks (.ipynb) or markdown files (.md)")
     args = parser.parse_args(argv)
     missing = [str(p) for p in args.paths if not p.is_file()]
@@ -294,8 +318,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in problems:
         print(line, file=sys.stderr)
     if problems:
-        print(f"bookkit.figures {args.command}: {len(problems)} problem(s) in {len(args.paths)} file(s)",
-              file=sys.stderr)
+        print(
+            f"bookkit.figures {args.command}: {len(problems)} problem(s) in {len(args.paths)} file(s)", file=sys.stderr
+        )
     return 1 if problems else 0
 
 

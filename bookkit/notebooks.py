@@ -71,7 +71,9 @@ def execute(path: Path, timeout: int = 300) -> None:
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3",
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     client.execute()

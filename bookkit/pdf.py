@@ -63,21 +63,26 @@ PRINT_CSS = """
 NO_SOLUTIONS_CSS = ".admonition.solution, .cell.tag_solution { display: none !important; }"
 
 #: Unfolds every dropdown admonition (sphinx-togglebutton), solutions included.
-UNFOLD_JS = ("() => document.querySelectorAll('.admonition.toggle-hidden')"
-             ".forEach(e => e.classList.remove('toggle-hidden'))")
+UNFOLD_JS = (
+    "() => document.querySelectorAll('.admonition.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'))"
+)
 
 #: True once sphinx-togglebutton has set up every dropdown it handles (each has its button).
-TOGGLES_READY_JS = ("() => document.readyState === 'complete' && typeof togglebuttonSelector !== 'undefined'"
-                    " && [...document.querySelectorAll(togglebuttonSelector)]"
-                    ".every(e => !e.classList.contains('admonition') || e.querySelector('.toggle-button'))")
+TOGGLES_READY_JS = (
+    "() => document.readyState === 'complete' && typeof togglebuttonSelector !== 'undefined'"
+    " && [...document.querySelectorAll(togglebuttonSelector)]"
+    ".every(e => !e.classList.contains('admonition') || e.querySelector('.toggle-button'))"
+)
 
 #: True once no dropdown is folded.
 UNFOLDED_JS = "() => document.querySelectorAll('.admonition.toggle-hidden').length === 0"
 
 #: Waits for running animations, web fonts and two frames, so that the layout printed is final.
-SETTLED_JS = ("async () => { await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));"
-              " await document.fonts.ready;"
-              " await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); }")
+SETTLED_JS = (
+    "async () => { await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));"
+    " await document.fonts.ready;"
+    " await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); }"
+)
 
 FOOTER = (
     '<div style="font-size:8px; width:100%; padding:0 12mm; display:flex; '
@@ -131,17 +136,18 @@ def _wait_for_charts(page) -> None:
 
     from phb.charts.theme import CHARTS_SETTLED_JS
 
-    undrawn_js = ("() => [...document.querySelectorAll('.phb-chart, .vega-embed')]"
-                  ".filter(e => e.dataset.phbState !== 'drawn' || !e.querySelector('svg'))"
-                  ".map(e => e.id || '(no id)')")
+    undrawn_js = (
+        "() => [...document.querySelectorAll('.phb-chart, .vega-embed')]"
+        ".filter(e => e.dataset.phbState !== 'drawn' || !e.querySelector('svg'))"
+        ".map(e => e.id || '(no id)')"
+    )
     try:
         page.wait_for_function(CHARTS_SETTLED_JS, timeout=TIMEOUT_MS)
     except PlaywrightTimeout:
         raise PdfError(f"charts that did not draw: {page.evaluate(undrawn_js)}") from None
 
 
-def print_pdf(url: str, target: Path, *, open_details: bool = False,
-              solutions: bool = True) -> Path:
+def print_pdf(url: str, target: Path, *, open_details: bool = False, solutions: bool = True) -> Path:
     """Open ``url`` in Chromium, wait until every chart has drawn, and print it to ``target``
     (with the solutions unfolded, or without them if ``solutions`` is false)."""
     missing = chromium_missing("print the PDF")
@@ -188,10 +194,15 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
             # The print styles widen the column: the charts redraw for it; print once they have.
             _wait_for_charts(page)
             page.evaluate(SETTLED_JS)
-            page.pdf(path=str(target), format="A4", print_background=True,
-                     margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
-                     display_header_footer=True, header_template="<span></span>",
-                     footer_template=FOOTER.format(edition=html.escape(edition)))
+            page.pdf(
+                path=str(target),
+                format="A4",
+                print_background=True,
+                margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER.format(edition=html.escape(edition)),
+            )
         finally:
             browser.close()
     if refused:
@@ -200,27 +211,25 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False,
     return target
 
 
-def make_pdf(root: Path = ROOT, target: Path = PDF, *, open_details: bool = False,
-             solutions: bool = True) -> Path:
+def make_pdf(root: Path = ROOT, target: Path = PDF, *, open_details: bool = False, solutions: bool = True) -> Path:
     """Build the single-page book, serve it locally and print it to ``target``."""
     page = build_singlehtml(root)
     with serve(page.parent) as url:
-        return print_pdf(f"{url}/{page.name}", target, open_details=open_details,
-                         solutions=solutions)
+        return print_pdf(f"{url}/{page.name}", target, open_details=open_details, solutions=solutions)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bookkit.pdf", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bookkit.pdf", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=PDF, help=f"the PDF to write (default {PDF})")
-    parser.add_argument("--open-details", action="store_true",
-                        help="print data tables and other closed <details> open")
-    parser.add_argument("--no-solutions", action="store_true",
-                        help="leave every solution out (a handout for a workshop)")
+    parser.add_argument("--open-details", action="store_true", help="print data tables and other closed <details> open")
+    parser.add_argument(
+        "--no-solutions", action="store_true", help="leave every solution out (a handout for a workshop)"
+    )
     args = parser.parse_args(argv)
     try:
-        target = make_pdf(ROOT, args.out, open_details=args.open_details,
-                          solutions=not args.no_solutions)
+        target = make_pdf(ROOT, args.out, open_details=args.open_details, solutions=not args.no_solutions)
     except PdfError as error:
         print(f"bookkit.pdf: {error}", file=sys.stderr)
         return 1

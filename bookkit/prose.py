@@ -83,8 +83,9 @@ def _entries() -> dict[str, tuple[str, str]]:
     entries = {}
     for key, entry in parse_file(str(BIBLIOGRAPHY)).entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [" ".join(person.last_names).strip("{}") for person in people
-                 if " ".join(person.last_names) != "others"]
+        names = [
+            " ".join(person.last_names).strip("{}") for person in people if " ".join(person.last_names) != "others"
+        ]
         if not names:
             author = entry.fields.get("organization", key)
         elif len(people) > 2 or len(names) < len(people):

@@ -67,14 +67,16 @@ def _option(item: nodes.list_item) -> tuple[list[nodes.Node], bool]:
     paragraphs = [child for child in item.children if isinstance(child, nodes.paragraph)]
     if len(paragraphs) != 1 or len(item.children) != 1:
         raise MalformedQuestion("each answer must be one line of text")
-    content = [child for child in paragraphs[0].children
-               if not (isinstance(child, nodes.Text) and not child.astext().strip())]
+    content = [
+        child for child in paragraphs[0].children if not (isinstance(child, nodes.Text) and not child.astext().strip())
+    ]
     right = len(content) == 1 and isinstance(content[0], nodes.strong)
     return (list(content[0].children) if right else list(paragraphs[0].children)), right
 
 
-def parse_question(admonition: nodes.Element) -> tuple[nodes.Node, list[tuple[list[nodes.Node], bool]],
-                                                          list[nodes.Node]]:
+def parse_question(
+    admonition: nodes.Element,
+) -> tuple[nodes.Node, list[tuple[list[nodes.Node], bool]], list[nodes.Node]]:
     """(the question's title node, its answers, its explanation) from a self-check admonition.
 
     Raises :class:`MalformedQuestion` saying what is wrong.
@@ -91,9 +93,8 @@ def parse_question(admonition: nodes.Element) -> tuple[nodes.Node, list[tuple[li
         raise MalformedQuestion("a self-check question needs at least two answers")
     rights = sum(right for _, right in options)
     if rights != 1:
-        raise MalformedQuestion(f"a self-check question needs exactly one right answer (in bold), "
-                                f"found {rights}")
-    explanation = body[body.index(lists[0]) + 1:]
+        raise MalformedQuestion(f"a self-check question needs exactly one right answer (in bold), found {rights}")
+    explanation = body[body.index(lists[0]) + 1 :]
     if not explanation:
         raise MalformedQuestion("a self-check question needs an explanation after its answers")
     return title, options, explanation
@@ -115,20 +116,30 @@ def build_self_checks(app: Any, doctree: nodes.document) -> None:
     warn (naming the page and line) for one that is malformed."""
     docname = app.env.docname
     slug = re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
-    found = [node for node in doctree.findall(nodes.Element)
-             if CLASS in node.get("classes", []) and isinstance(node, (nodes.admonition, nodes.container))]
+    found = [
+        node
+        for node in doctree.findall(nodes.Element)
+        if CLASS in node.get("classes", []) and isinstance(node, (nodes.admonition, nodes.container))
+    ]
     for number, admonition in enumerate(found, start=1):
         try:
             admonition.replace_self(question_node(admonition, f"self-check-{slug}-{number}"))
         except MalformedQuestion as error:
-            logger.warning(f"self-check question {number} in {docname}: {error}",
-                           location=admonition, type="self_check", subtype="malformed")
+            logger.warning(
+                f"self-check question {number} in {docname}: {error}",
+                location=admonition,
+                type="self_check",
+                subtype="malformed",
+            )
 
 
 # ---------------------------------------------------------------- reading Markdown (for the workshop quiz)
 #: A self-check admonition in a chapter's Markdown: its title and its body.
-ADMONITION = re.compile(r"^(?P<fence>:{3,})\{admonition\}[ \t]*(?P<title>[^\n]+)\n:class:[^\n]*\bself-check\b[^\n]*\n"
-                        r"(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
+ADMONITION = re.compile(
+    r"^(?P<fence>:{3,})\{admonition\}[ \t]*(?P<title>[^\n]+)\n:class:[^\n]*\bself-check\b[^\n]*\n"
+    r"(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
 
 
 @dataclass(frozen=True)
@@ -151,8 +162,10 @@ def questions_in(markdown: str) -> list[Question]:
         rights = [i for i, option in enumerate(options) if re.fullmatch(r"\*\*.+\*\*", option)]
         explanation = " ".join(line for line in lines if line and not line.startswith("- "))
         if len(options) < 2 or len(rights) != 1 or not explanation:
-            raise MalformedQuestion(f"self-check question {match['title']!r}: needs two or more answers, "
-                                    f"exactly one in bold, and an explanation")
+            raise MalformedQuestion(
+                f"self-check question {match['title']!r}: needs two or more answers, "
+                f"exactly one in bold, and an explanation"
+            )
         options[rights[0]] = options[rights[0]][2:-2]
         questions.append(Question(match["title"].strip(), tuple(options), rights[0], explanation))
     return questions
@@ -164,8 +177,7 @@ def visit_question(self: Any, node: self_check) -> None:
 
 
 def depart_question(self: Any, node: self_check) -> None:
-    self.body.append('<p class="self-check-feedback" aria-live="polite" role="status"></p>'
-                     "</fieldset>")
+    self.body.append('<p class="self-check-feedback" aria-live="polite" role="status"></p></fieldset>')
 
 
 def visit_legend(self: Any, node: self_check_legend) -> None:
@@ -178,8 +190,10 @@ def depart_legend(self: Any, node: self_check_legend) -> None:
 
 def visit_option(self: Any, node: self_check_option) -> None:
     right = ' data-right=""' if node["right"] else ""
-    self.body.append(f'<label class="self-check-option"{right}><input type="radio" '
-                     f'name="{node["group"]}" value="{node["index"]}"> <span>')
+    self.body.append(
+        f'<label class="self-check-option"{right}><input type="radio" '
+        f'name="{node["group"]}" value="{node["index"]}"> <span>'
+    )
 
 
 def depart_option(self: Any, node: self_check_option) -> None:

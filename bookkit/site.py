@@ -69,8 +69,10 @@ def drop_unused_assets(app: Any, pagename: str, templatename: str, context: dict
 #: Replacements applied to every page body: (what docutils or myst-nb writes, what it should be).
 #: myst-nb names the toggle of a hidden code cell "Toggle hidden content" while it shows "Show code
 #: cell source" (WCAG 2.5.3 Label in Name, axe label-content-name-mismatch): named by its text instead.
-BODY_FIXES = (('role="doc-biblioentry"', 'role="listitem"'),
-              ('<summary aria-label="Toggle hidden content">', "<summary>"))
+BODY_FIXES = (
+    ('role="doc-biblioentry"', 'role="listitem"'),
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+)
 
 
 def fix_body(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -90,7 +92,8 @@ def repository_url(configured: str | None, environ: dict[str, str]) -> str:
     if environ.get("PHB_PUBLISH") == "1" and url in ("", PLACEHOLDER_URL):
         raise ConfigError(
             f"PHB_PUBLISH=1 but the repository URL is {url or 'missing'!r}: set repository.url in "
-            "_config.yml (and CITATION.cff) to the book's repository, or PHB_REPOSITORY_URL")
+            "_config.yml (and CITATION.cff) to the book's repository, or PHB_REPOSITORY_URL"
+        )
     return url
 
 
@@ -134,8 +137,9 @@ def not_found_body(app: Any) -> str:
     def link(target: str, text: str) -> str:
         return f'<a href="{prefix}{target}">{html.escape(text)}</a>'
 
-    chapters = "".join(f"<li>{link(app.builder.get_target_uri(d), app.env.titles[d].astext())}</li>"
-                       for d in documents[1:])
+    chapters = "".join(
+        f"<li>{link(app.builder.get_target_uri(d), app.env.titles[d].astext())}</li>" for d in documents[1:]
+    )
     first = app.builder.get_target_uri(documents[0])
     return (
         "<h1>Page not found</h1>\n"

@@ -49,6 +49,7 @@ class figures_index(nodes.General, nodes.Element):  # noqa: N801
 
 # ---------------------------------------------------------------- reading: links -> sourced figures
 
+
 def _glued(app: Any, docname: str) -> dict[str, str]:
     """The values the notebook ``docname`` glued in this build (myst-nb writes them beside the
     executed notebook and lists their names in the environment), as text."""
@@ -69,15 +70,24 @@ def glue_origins(path: Path) -> dict[str, str]:
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
-    imports = re.findall(r"^from (phb[\w.]*) import (\([^)]*\)|[\w ,]+)$", "\n".join(
-        c.source for c in notebook.cells if c.cell_type == "code"), re.MULTILINE)
-    origins_of = {(alias or name): f"{module}.{name}" for module, names in imports
-                  for name, alias in re.findall(r"(\w+)(?: as (\w+))?", names.strip("()"))
-                  if module != "phb.book" and f"{module}.{name}" != "phb.charts.theme"}
+    imports = re.findall(
+        r"^from (phb[\w.]*) import (\([^)]*\)|[\w ,]+)$",
+        "\n".join(c.source for c in notebook.cells if c.cell_type == "code"),
+        re.MULTILINE,
+    )
+    origins_of = {
+        (alias or name): f"{module}.{name}"
+        for module, names in imports
+        for name, alias in re.findall(r"(\w+)(?: as (\w+))?", names.strip("()"))
+        if module != "phb.book" and f"{module}.{name}" != "phb.charts.theme"
+    }
     origins = {}
     for index, cell in enumerate(notebook.cells):
-        names = [o.metadata["scrapbook"]["name"] for o in cell.get("outputs", [])
-                 if o.get("metadata", {}).get("scrapbook", {}).get("name")]
+        names = [
+            o.metadata["scrapbook"]["name"]
+            for o in cell.get("outputs", [])
+            if o.get("metadata", {}).get("scrapbook", {}).get("name")
+        ]
         used = sorted({origins_of[a] for a in re.findall(r"\b(\w+)(?:\.\w+)?\(", cell.source) if a in origins_of})
         how = f"{COMPUTED} by code cell {index}" + (f", which calls {', '.join(used)}" if used else "")
         origins.update({name: f"{how} (nbval checks the result)" for name in names})
@@ -85,7 +95,7 @@ def glue_origins(path: Path) -> dict[str, str]:
 
 
 def _where(node: nodes.Node) -> str:
-    """" (cell N)" for a line of a notebook: myst-nb numbers lines (cell index + 1) × 10000 + line."""
+    """ " (cell N)" for a line of a notebook: myst-nb numbers lines (cell index + 1) × 10000 + line."""
     line = node.line or 0
     in_notebook = str(node.source).endswith(".ipynb") and line >= 10000
     return f" (cell {line // 10000 - 1}, counting from 0)" if in_notebook else ""
@@ -95,15 +105,17 @@ def _slug(docname: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
 
 
-def _expected(app: Any, kind: str, key: str, glued: dict[str, str],
-              origins: dict[str, str]) -> tuple[str | None, str]:
+def _expected(app: Any, kind: str, key: str, glued: dict[str, str], origins: dict[str, str]) -> tuple[str | None, str]:
     """(the text the link must show, its source note) for ``kind:key``; if the key is unknown,
     (None, why: with close ids suggested for a figure)."""
     from phb.data import figure
 
     if kind == "glue":
-        return (glued[key], origins.get(key, COMPUTED_NOTE)) if key in glued else \
-            (None, "the notebook glues no value under this name (glue_value/glue_text)")
+        return (
+            (glued[key], origins.get(key, COMPUTED_NOTE))
+            if key in glued
+            else (None, "the notebook glues no value under this name (glue_value/glue_text)")
+        )
     try:
         fig = figure(key)
     except KeyError as error:
@@ -121,9 +133,13 @@ def resolve_figure_links(app: Any, doctree: nodes.document) -> None:
     """Replace each ``fig:``/``glue:`` link of the document just read by a sourced figure, warning
     (with document, line and both texts) where the id is unknown or the text differs."""
     docname = app.env.docname
-    links = [ref for ref in doctree.findall(addnodes.pending_xref)
-             if ref.get("reftype") == "myst" and not ref.get("refdomain")
-             and str(ref.get("reftarget", "")).partition(":")[0] in KINDS]
+    links = [
+        ref
+        for ref in doctree.findall(addnodes.pending_xref)
+        if ref.get("reftype") == "myst"
+        and not ref.get("refdomain")
+        and str(ref.get("reftarget", "")).partition(":")[0] in KINDS
+    ]
     if not links:
         return
     glued, origins = {}, {}
@@ -141,16 +157,17 @@ def resolve_figure_links(app: Any, doctree: nodes.document) -> None:
             note = "source unknown"
         elif shown != expected:
             checked_against = "data/figures.csv" if kind == "fig" else "the glued value"
-            problem = (f"{_where(ref)}: the text says {shown!r} but {checked_against} says {expected!r} "
-                       "(run python -m bookkit.figures sync)")
+            problem = (
+                f"{_where(ref)}: the text says {shown!r} but {checked_against} says {expected!r} "
+                "(run python -m bookkit.figures sync)"
+            )
         else:
             problem = ""
         if problem:
             logger.warning(f"{kind}:{key}{problem}", location=ref, type="phb", subtype="figure")
         anchor = f"fig-{_slug(docname)}-{len(uses) + 1}"
         uses.append((kind, key, anchor))
-        node = sourced_figure(shown, shown, note=note, kind=kind, key=key,
-                              ids=[anchor])
+        node = sourced_figure(shown, shown, note=note, kind=kind, key=key, ids=[anchor])
         node.source, node.line = ref.source, ref.line
         ref.replace_self(node)
 
@@ -176,6 +193,7 @@ def _depart_nothing(translator: Any, node: nodes.Node) -> None:
 
 # ---------------------------------------------------------------- the environment: who uses what
 
+
 def init_uses(app: Any, env: Any, docnames: Any) -> None:
     if not hasattr(env, "phb_figure_uses"):
         env.phb_figure_uses = {}
@@ -189,7 +207,8 @@ def purge_uses(app: Any, env: Any, docname: str) -> None:
 def merge_uses(app: Any, env: Any, docnames: Any, other: Any) -> None:
     env.phb_figure_uses.update({d: other.phb_figure_uses[d] for d in docnames if d in other.phb_figure_uses})
     env.phb_figure_index_docs = getattr(env, "phb_figure_index_docs", set()) | {
-        d for d in getattr(other, "phb_figure_index_docs", set()) if d in docnames}
+        d for d in getattr(other, "phb_figure_index_docs", set()) if d in docnames
+    }
 
 
 def _figures_signature(app: Any) -> str:
@@ -217,6 +236,7 @@ def also_outdated(app: Any, env: Any, added: set[str], changed: set[str], remove
 
 
 # ---------------------------------------------------------------- the figures index
+
 
 class FiguresIndex(SphinxDirective):
     """``{figures-index}``: every figure of data/figures.csv and the pages that use it."""
@@ -275,22 +295,39 @@ def _index_entries(app: Any, fromdocname: str) -> list[nodes.Node]:
         by_source[figure(figure_id).source_id].append(figure(figure_id))
     found: list[nodes.Node] = []
     for source_id in sorted(by_source, key=lambda s: citation_label(s, bibliography).lower()):
-        found.append(nodes.rubric("", citation_label(source_id, bibliography) + " ",
-                                  nodes.literal("", source_id), classes=["phb-figures-source"]))
+        found.append(
+            nodes.rubric(
+                "",
+                citation_label(source_id, bibliography) + " ",
+                nodes.literal("", source_id),
+                classes=["phb-figures-source"],
+            )
+        )
         entries = nodes.definition_list(classes=["phb-figures-index"])
         for fig in by_source[source_id]:
             quote = fig.quote  # data/figures.csv gains a quote column on another branch
-            words = (("The source's words: ", f"“{quote}”") if quote else
-                     ("Derived: ", fig.note) if fig.derived else ("Note: ", fig.note) if fig.note else None)
+            words = (
+                ("The source's words: ", f"“{quote}”")
+                if quote
+                else ("Derived: ", fig.note)
+                if fig.derived
+                else ("Note: ", fig.note)
+                if fig.note
+                else None
+            )
             definition = nodes.definition("", _paragraph(nodes.strong("", "Where: "), fig.locator))
             if words:
                 definition += _paragraph(nodes.strong("", words[0]), words[1])
-            used = _use_links(app, fromdocname, uses[fig.id]) if fig.id in uses else \
-                _paragraph(nodes.emphasis("", "not used on any page"))
+            used = (
+                _use_links(app, fromdocname, uses[fig.id])
+                if fig.id in uses
+                else _paragraph(nodes.emphasis("", "not used on any page"))
+            )
             used.insert(0, nodes.strong("", "Used on: "))
             definition += used
-            term = nodes.term("", "", nodes.strong("", fig.text), nodes.Text(" "), nodes.literal("", fig.id),
-                              ids=[f"figure-{fig.id}"])
+            term = nodes.term(
+                "", "", nodes.strong("", fig.text), nodes.Text(" "), nodes.literal("", fig.id), ids=[f"figure-{fig.id}"]
+            )
             entries += nodes.definition_list_item("", term, definition)
         found.append(entries)
     return found

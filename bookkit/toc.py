@@ -26,8 +26,7 @@ def toc_documents(root: Path = ROOT) -> list[str]:
                 walk(entry.get(key, []))
 
     walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [str(Path(name).with_suffix("")) if Path(name).suffix in (".md", ".ipynb") else name
-            for name in found]
+    return [str(Path(name).with_suffix("")) if Path(name).suffix in (".md", ".ipynb") else name for name in found]
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:

@@ -13,8 +13,9 @@ charts), instead of Altair's loader template (about 2 KB of script per chart). I
 inline datasets (a twin's whole precomputed grid) and its theme config (the same on every chart) are
 moved out of the page into content-hashed script files under the build's ``_static/phb-data/`` (see
 :func:`file_script`): the spec keeps only their names (``usermeta.phbFiles``), and
-book_assets/phb-charts.js loads them from the book's own host (or the folder the book was opened from) before the chart is drawn (no other host, no kernel; a file shared by several
-charts or pages is fetched once and then cached). Listed in ``_config.yml`` as a Sphinx extension so
+book_assets/phb-charts.js loads them from the book's own host (or the folder the book was opened
+from) before the chart is drawn (no other host, no kernel; a file shared by several charts or pages
+is loaded once and then cached). Listed in ``_config.yml`` as a Sphinx extension so
 that the files are written with every HTML build, including a no-change rebuild.
 """
 
@@ -102,8 +103,10 @@ def chart_html(spec: dict[str, Any]) -> str:
     element = f"phb-chart-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
     # "</" may not appear inside a script element: JSON allows the escape "<\/".
     safe = text.replace("</", "<\\/")
-    call = (f'(window.phbCharts = window.phbCharts || []).push(() => vegaEmbed('
-            f'document.getElementById("{element}"), {safe}, {_compact(EMBED_OPTIONS)}));')
+    call = (
+        f"(window.phbCharts = window.phbCharts || []).push(() => vegaEmbed("
+        f'document.getElementById("{element}"), {safe}, {_compact(EMBED_OPTIONS)}));'
+    )
     return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>'
 
 

@@ -124,12 +124,35 @@ class CopyWouldBreak(ValueError):
 
 #: Methods of Python's own containers that change the object they are called on: a removed cell that
 #: calls one on a name changes that name for the cells after it. (Other calls are not followed.)
-MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "popitem",
-                              "remove", "clear", "sort", "reverse", "add", "discard"})
+MUTATING_METHODS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "update",
+        "setdefault",
+        "pop",
+        "popitem",
+        "remove",
+        "clear",
+        "sort",
+        "reverse",
+        "add",
+        "discard",
+    }
+)
 
 #: Nodes that open a scope of their own: what they bind stays inside (read through :mod:`symtable`).
-_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
-                  ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_NESTED_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 @dataclass(frozen=True)
@@ -210,8 +233,12 @@ def _reads_and_writes(nodes: list[ast.AST]) -> tuple[set[str], dict[str, str | N
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)):
             if base := _base_name(node):
                 writes[base] = None
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in MUTATING_METHODS and (base := _base_name(node.func.value))):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MUTATING_METHODS
+            and (base := _base_name(node.func.value))
+        ):
             writes[base] = None
     return reads, writes
 
@@ -229,8 +256,13 @@ def _header(statement: ast.AST) -> list[ast.AST]:
     for field in statement._fields:
         value = getattr(statement, field)
         if field not in _BODIES:
-            parts += [v for v in value if isinstance(v, ast.AST)] if isinstance(value, list) else \
-                [value] if isinstance(value, ast.AST) else []
+            parts += (
+                [v for v in value if isinstance(v, ast.AST)]
+                if isinstance(value, list)
+                else [value]
+                if isinstance(value, ast.AST)
+                else []
+            )
     return parts
 
 
@@ -302,14 +334,17 @@ def check_copy_runs(notebook: nbformat.NotebookNode, removed: Iterable[int], nam
             continue
         for variable in sorted(names.needs & set(changed_by)):
             culprit, setter = changed_by[variable], kept_setter.get(variable)
-            consequence = (f"which only cell {culprit} sets: the copy would stop with NameError"
-                           if setter is None else
-                           f"which cell {culprit} changes after cell {setter[0]} set it: the copy would "
-                           "run on another value than the book did")
+            consequence = (
+                f"which only cell {culprit} sets: the copy would stop with NameError"
+                if setter is None
+                else f"which cell {culprit} changes after cell {setter[0]} set it: the copy would "
+                "run on another value than the book did"
+            )
             raise CopyWouldBreak(
                 f"{name}: cell {index} (kept in the student copy) reads '{variable}', {consequence}. "
                 f"Cell {culprit} is tagged '{SOLUTION_TAG}' and left out of the copy; set '{variable}' in "
-                f"a cell without the tag, or do not read it in cell {index} (cells counted from 0)")
+                f"a cell without the tag, or do not read it in cell {index} (cells counted from 0)"
+            )
         for variable, origin in names.writes.items():
             kept_setter[variable] = (index, origin)
             changed_by.pop(variable, None)
@@ -330,8 +365,9 @@ def is_solution(cell: nbformat.NotebookNode) -> bool:
     return SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
 
 
-def strip_solutions(notebook: nbformat.NotebookNode, name: str = "notebook") -> tuple[
-        nbformat.NotebookNode, tuple[int, ...]]:
+def strip_solutions(
+    notebook: nbformat.NotebookNode, name: str = "notebook"
+) -> tuple[nbformat.NotebookNode, tuple[int, ...]]:
     """Return a student copy of ``notebook`` and the indices of the cells removed.
 
     Drops every cell tagged ``solution``, clears every output and execution count, and drops widget
@@ -392,12 +428,18 @@ def quiz_markdown(sources: Iterable[Path]) -> str:
     the end, so a trainer can print it or show it without giving the answers away."""
     from bookkit.self_check import questions_in  # here, not at the top: it loads Sphinx
 
-    questions, answers = ["# Self-check quiz", "",
-                          "Questions from each chapter of the book. The answers are at the end.", ""], []
-    for number, source in enumerate(sources, start=1):
+    questions, answers = (
+        ["# Self-check quiz", "", "Questions from each chapter of the book. The answers are at the end.", ""],
+        [],
+    )
+    for source in sources:
         notebook = nbformat.read(source, as_version=4)
-        found = [q for cell in notebook.cells if SELF_CHECK_TAG in cell.metadata.get("tags", [])
-                 for q in questions_in(cell.source)]
+        found = [
+            q
+            for cell in notebook.cells
+            if SELF_CHECK_TAG in cell.metadata.get("tags", [])
+            for q in questions_in(cell.source)
+        ]
         if not found:
             continue
         title = _chapter_title(notebook, source.stem)
@@ -406,8 +448,10 @@ def quiz_markdown(sources: Iterable[Path]) -> str:
         for index, question in enumerate(found, start=1):
             questions += [f"**{index}. {question.title}**", ""]
             questions += [f"- {chr(65 + i)}. {option}" for i, option in enumerate(question.options)] + [""]
-            answers += [f"{index}. **{chr(65 + question.right)}** ({question.options[question.right]}): "
-                        f"{question.explanation}", ""]
+            answers += [
+                f"{index}. **{chr(65 + question.right)}** ({question.options[question.right]}): {question.explanation}",
+                "",
+            ]
     return "\n".join(questions + ["## Answers", ""] + answers)
 
 
@@ -423,8 +467,10 @@ def kit_pyproject(book_pyproject: str) -> str:
     book = tomllib.loads(book_pyproject)
     project = {key: value for key, value in book["project"].items() if key != "entry-points"}
     packages = [name for name in book["tool"]["setuptools"]["packages"] if name in KIT_DIRS]
-    lines = ["# The workshop kit's package (written by bookkit.workshop from the book's pyproject.toml).",
-             "[build-system]"]
+    lines = [
+        "# The workshop kit's package (written by bookkit.workshop from the book's pyproject.toml).",
+        "[build-system]",
+    ]
     lines += [f"{key} = {json.dumps(value)}" for key, value in book["build-system"].items()]
     lines += ["", "[project]"] + [f"{key} = {json.dumps(value)}" for key, value in project.items()]
     lines += ["", "[tool.setuptools]", f"packages = {json.dumps(packages)}", ""]
@@ -488,8 +534,9 @@ def make_workshop(root: Path = ROOT, out: Path | None = None) -> list[StudentCop
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bookkit.workshop", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bookkit.workshop", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="the book's folder")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: workshop/)")
     args = parser.parse_args(argv)
@@ -500,8 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     out = args.out or args.root / "workshop"
     for copy in copies:
-        print(f"{copy.target.relative_to(out)}: {len(copy.removed)} solution cell(s) removed, "
-              f"{copy.kept} kept")
+        print(f"{copy.target.relative_to(out)}: {len(copy.removed)} solution cell(s) removed, {copy.kept} kept")
     print(f"Workshop kit in {out}/ and {out / ZIP_NAME}")
     return 0
 

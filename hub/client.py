@@ -25,7 +25,6 @@ from hub.room import wait_until
 from phb.charts.theme import LIVE_MIME as CHART_MIME
 
 
-
 class LoginRefused(RuntimeError):
     """The hub refused the name and password."""
 
@@ -57,19 +56,29 @@ class Kernel:
     def __init__(self, ws_url: str, token: str, timeout_s: float = 300.0) -> None:
         self.session_id = uuid.uuid4().hex
         self.timeout_s = timeout_s
-        self.ws = websocket.create_connection(f"{ws_url}?session_id={self.session_id}",
-                                              header=[f"Authorization: token {token}"],
-                                              timeout=timeout_s)
+        self.ws = websocket.create_connection(
+            f"{ws_url}?session_id={self.session_id}", header=[f"Authorization: token {token}"], timeout=timeout_s
+        )
 
     def close(self) -> None:
         self.ws.close()
 
     def _message(self, msg_type: str, content: dict[str, Any], channel: str = "shell") -> dict:
-        return {"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "room",
-                           "session": self.session_id, "version": "5.3",
-                           "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-                "parent_header": {}, "metadata": {}, "content": content, "channel": channel,
-                "buffers": []}
+        return {
+            "header": {
+                "msg_id": uuid.uuid4().hex,
+                "msg_type": msg_type,
+                "username": "room",
+                "session": self.session_id,
+                "version": "5.3",
+                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": channel,
+            "buffers": [],
+        }
 
     def _replies(self, msg_id: str) -> Iterator[dict[str, Any]]:
         """Messages answering ``msg_id``, until the kernel is idle again and has replied."""
@@ -87,9 +96,17 @@ class Kernel:
 
     def submit(self, code: str) -> str:
         """Send ``code`` to run as one cell without waiting for it; return the request's id."""
-        request = self._message("execute_request", {
-            "code": code, "silent": False, "store_history": True, "user_expressions": {},
-            "allow_stdin": False, "stop_on_error": True})
+        request = self._message(
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
         self.ws.send(json.dumps(request))
         return request["header"]["msg_id"]
 
@@ -127,20 +144,22 @@ class Participant:
     def login(self) -> None:
         """Log in through the login form, as a browser does; raise LoginRefused if refused."""
         self.http.get(f"{self.base_url}/hub/login", timeout=self.timeout_s).raise_for_status()
-        form = {"username": self.name, "password": self.password,
-                "_xsrf": self.http.cookies.get("_xsrf", "")}
-        response = self.http.post(f"{self.base_url}/hub/login?next=", data=form,
-                                  allow_redirects=False, timeout=self.timeout_s)
+        form = {"username": self.name, "password": self.password, "_xsrf": self.http.cookies.get("_xsrf", "")}
+        response = self.http.post(
+            f"{self.base_url}/hub/login?next=", data=form, allow_redirects=False, timeout=self.timeout_s
+        )
         if response.status_code not in (301, 302, 303):
             raise LoginRefused(f"{self.name}: login refused (HTTP {response.status_code})")
         self.token = self._new_token()
 
     def _new_token(self) -> str:
         """An API token of this participant (asked for with the login cookie, as JupyterLab does)."""
-        response = self.http.post(f"{self.base_url}/hub/api/users/{self.name}/tokens",
-                                  json={"note": "simulated participant", "expires_in": 7200},
-                                  headers={"X-XSRFToken": self.http.cookies.get("_xsrf", "")},
-                                  timeout=self.timeout_s)
+        response = self.http.post(
+            f"{self.base_url}/hub/api/users/{self.name}/tokens",
+            json={"note": "simulated participant", "expires_in": 7200},
+            headers={"X-XSRFToken": self.http.cookies.get("_xsrf", "")},
+            timeout=self.timeout_s,
+        )
         response.raise_for_status()
         return response.json()["token"]
 
@@ -150,8 +169,9 @@ class Participant:
 
     def hub_api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """A call to the hub's REST API as this participant."""
-        return self.http.request(method, f"{self.base_url}/hub/api/{path}", headers=self.auth,
-                                 timeout=self.timeout_s, **kwargs)
+        return self.http.request(
+            method, f"{self.base_url}/hub/api/{path}", headers=self.auth, timeout=self.timeout_s, **kwargs
+        )
 
     def start_server(self) -> None:
         """Ask for a server and return when the hub reports it ready (its progress stream ends)."""
@@ -162,8 +182,12 @@ class Participant:
 
     def wait_ready(self) -> None:
         """Follow the hub's progress events for this server until it is ready (or failed)."""
-        with self.http.get(f"{self.base_url}/hub/api/users/{self.name}/server/progress",
-                           headers=self.auth, stream=True, timeout=self.timeout_s) as events:
+        with self.http.get(
+            f"{self.base_url}/hub/api/users/{self.name}/server/progress",
+            headers=self.auth,
+            stream=True,
+            timeout=self.timeout_s,
+        ) as events:
             events.raise_for_status()
             for line in events.iter_lines(decode_unicode=True):
                 if not line or not line.startswith("data:"):
@@ -184,14 +208,18 @@ class Participant:
         """Stop this participant's server and wait until the hub says it is gone."""
         response = self.hub_api("DELETE", f"users/{self.name}/server")
         if response.status_code == 202:  # stopping in the background: follow it
-            wait_until(lambda: not self.hub_api("GET", f"users/{self.name}").json().get("servers"),
-                       self.timeout_s, interval_s=0.2)
+            wait_until(
+                lambda: not self.hub_api("GET", f"users/{self.name}").json().get("servers"),
+                self.timeout_s,
+                interval_s=0.2,
+            )
 
     # ------------------------------------------------------------------ the participant's server
     def server_api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """A call to the participant's own JupyterLab server (jupyter_server REST API)."""
-        return self.http.request(method, f"{self.base_url}/user/{self.name}/api/{path}",
-                                 headers=self.auth, timeout=self.timeout_s, **kwargs)
+        return self.http.request(
+            method, f"{self.base_url}/user/{self.name}/api/{path}", headers=self.auth, timeout=self.timeout_s, **kwargs
+        )
 
     def read_notebook(self, path: str) -> dict[str, Any]:
         """The notebook at ``path`` (relative to the participant's home), as JSON."""
@@ -201,22 +229,31 @@ class Participant:
 
     def write_file(self, path: str, text: str) -> requests.Response:
         """Save a text file, as the editor's Save does."""
-        return self.server_api("PUT", f"contents/{quote(path)}",
-                               json={"type": "file", "format": "text", "content": text})
+        return self.server_api(
+            "PUT", f"contents/{quote(path)}", json={"type": "file", "format": "text", "content": text}
+        )
 
     def read_file(self, path: str) -> requests.Response:
         return self.server_api("GET", f"contents/{quote(path)}?content=1&type=file&format=text")
 
     def open_kernel(self, notebook_path: str) -> tuple[str, Kernel]:
         """Open a notebook as JupyterLab does: a session, whose kernel runs in the notebook's folder."""
-        response = self.server_api("POST", "sessions", json={
-            "path": notebook_path, "type": "notebook", "name": notebook_path.rsplit("/", 1)[-1],
-            "kernel": {"name": "python3"}})
+        response = self.server_api(
+            "POST",
+            "sessions",
+            json={
+                "path": notebook_path,
+                "type": "notebook",
+                "name": notebook_path.rsplit("/", 1)[-1],
+                "kernel": {"name": "python3"},
+            },
+        )
         response.raise_for_status()
         kernel_id = response.json()["kernel"]["id"]
         ws_base = self.base_url.replace("http://", "ws://").replace("https://", "wss://")
-        kernel = Kernel(f"{ws_base}/user/{self.name}/api/kernels/{kernel_id}/channels",
-                        self.token or "", self.timeout_s)
+        kernel = Kernel(
+            f"{ws_base}/user/{self.name}/api/kernels/{kernel_id}/channels", self.token or "", self.timeout_s
+        )
         return kernel_id, kernel
 
 
@@ -230,5 +267,8 @@ def arrive(base_url: str, name: str, password: str, timeout_s: float = 300.0) ->
 
 def code_cells(notebook: dict[str, Any]) -> list[str]:
     """The source of each code cell, in order."""
-    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for c in notebook["cells"] if c["cell_type"] == "code"]
+    return [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in notebook["cells"]
+        if c["cell_type"] == "code"
+    ]

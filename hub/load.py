@@ -103,8 +103,15 @@ def user_usage(system_user: str) -> tuple[float, float]:
     return rss / MIB, cpu
 
 
-def simulate(base_url: str, password: str, name: str, prefix: str, start: threading.Barrier,
-             measured: threading.Barrier, outcome: Outcome) -> None:
+def simulate(
+    base_url: str,
+    password: str,
+    name: str,
+    prefix: str,
+    start: threading.Barrier,
+    measured: threading.Barrier,
+    outcome: Outcome,
+) -> None:
     """One participant's session; fills ``outcome``. Waits at ``measured`` so memory is taken
     while every participant's kernel is alive."""
     kernel = None
@@ -158,8 +165,10 @@ def run_round(room: rooms.Room, n: int) -> Round:
     result = Round(n, [Outcome(name) for name in names])
     began = time.monotonic()
     with ThreadPoolExecutor(max_workers=n) as pool:
-        futures = [pool.submit(simulate, room.local_url, password, o.name, room.prefix, start,
-                               measured, o) for o in result.outcomes]
+        futures = [
+            pool.submit(simulate, room.local_url, password, o.name, room.prefix, start, measured, o)
+            for o in result.outcomes
+        ]
         done, pending = wait(futures, timeout=ROUND_DEADLINE_S)
         for future in pending:
             future.cancel()
@@ -167,8 +176,7 @@ def run_round(room: rooms.Room, n: int) -> Round:
             if future in pending and not outcome.error:
                 outcome.error = f"not finished within {ROUND_DEADLINE_S:.0f} s"
     result.wall_s = time.monotonic() - began
-    result.hub_rss_mib = sum(p.memory_info().rss for p in rooms.room_processes(room)
-                             if p.username() == "root") / MIB
+    result.hub_rss_mib = sum(p.memory_info().rss for p in rooms.room_processes(room) if p.username() == "root") / MIB
     return result
 
 
@@ -179,13 +187,17 @@ def fmt(seconds: float) -> str:
 
 def round_rows(rounds: list[Round]) -> list[str]:
     """The table: one row per N."""
-    rows = ["| N | failures | running server, median / p95 | first chart, median / p95 | "
-            "whole notebook, median / p95 | explorer redraw, median / p95 | memory per participant, "
-            "median / max | CPU per participant, median | round wall time |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| N | failures | running server, median / p95 | first chart, median / p95 | "
+        "whole notebook, median / p95 | explorer redraw, median / p95 | memory per participant, "
+        "median / max | CPU per participant, median | round wall time |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rounds:
-        o = r.outcomes
-        col = lambda attr: [getattr(x, attr) for x in o]  # noqa: E731
+
+        def col(attr: str, outcomes=r.outcomes) -> list:
+            return [getattr(x, attr) for x in outcomes]
+
         rss = [v for v in col("rss_mib") if not math.isnan(v)]
         rows.append(
             f"| {r.n} | {len(r.failures)} | {fmt(statistics.median(col('server_s')))} / "
@@ -194,7 +206,8 @@ def round_rows(rounds: list[Round]) -> list[str]:
             f"{fmt(percentile(col('notebook_s'), 95))} | {fmt(statistics.median(col('move_s')))} / "
             f"{fmt(percentile(col('move_s'), 95))} | "
             + (f"{statistics.median(rss):.0f} / {max(rss):.0f} MiB" if rss else "–")
-            + f" | {fmt(percentile(col('cpu_s'), 50))} | {fmt(r.wall_s)} |")
+            + f" | {fmt(percentile(col('cpu_s'), 50))} | {fmt(r.wall_s)} |"
+        )
     return rows
 
 
@@ -205,42 +218,56 @@ def capacity_rows(rounds: list[Round]) -> list[str]:
         return ["No round without failures: no capacity estimate."]
     mem = max(max(o.rss_mib for o in r.outcomes) for r in measured) / 1024  # GiB, worst participant
     cpu = statistics.median(o.cpu_s for r in measured for o in r.outcomes)
-    lines = [f"Sizing from these rounds: a participant running chapter 7 holds up to **{mem:.2f} GiB** "
-             f"(the worst participant: server and kernel), and starting (server, kernel, the whole "
-             f"chapter) takes about **{cpu:.0f} CPU seconds**. Keeping {RESERVE_GIB:.0f} GiB for the "
-             "system, the hub and the proxy, the table gives how many participants, each with one "
-             "notebook open, a machine's memory holds, and roughly how long the last of 30 "
-             "participants who all press Run All at the same moment waits (30 × CPU seconds ÷ cores: "
-             "CPU time alone, on a machine doing nothing else).", "",
-             "| machine | participants its memory holds | 30 starting at once: the last waits about |",
-             "|---|---|---|"]
+    lines = [
+        f"Sizing from these rounds: a participant running chapter 7 holds up to **{mem:.2f} GiB** "
+        f"(the worst participant: server and kernel), and starting (server, kernel, the whole "
+        f"chapter) takes about **{cpu:.0f} CPU seconds**. Keeping {RESERVE_GIB:.0f} GiB for the "
+        "system, the hub and the proxy, the table gives how many participants, each with one "
+        "notebook open, a machine's memory holds, and roughly how long the last of 30 "
+        "participants who all press Run All at the same moment waits (30 × CPU seconds ÷ cores: "
+        "CPU time alone, on a machine doing nothing else).",
+        "",
+        "| machine | participants its memory holds | 30 starting at once: the last waits about |",
+        "|---|---|---|",
+    ]
     for gib, cores in ((8, 4), (16, 8), (24, 2), (32, 8), (64, 16)):
         holds = int((gib - RESERVE_GIB) / mem) if mem > 0 else 0
         lines.append(f"| {gib} GiB, {cores} cores | {holds} | {30 * cpu / cores:.0f} s |")
-    lines += ["", "Memory is the hard limit (the room's per-participant limit stops one runaway "
-              "kernel from taking the rest); cores set how long a simultaneous start takes. Resident "
-              "memory counts the shared libraries once per process, so it overstates a little what "
-              "each extra participant adds. Kernels left idle use no CPU, so a class that starts in "
-              "waves (a table at a time) needs fewer cores than the table suggests."]
+    lines += [
+        "",
+        "Memory is the hard limit (the room's per-participant limit stops one runaway "
+        "kernel from taking the rest); cores set how long a simultaneous start takes. Resident "
+        "memory counts the shared libraries once per process, so it overstates a little what "
+        "each extra participant adds. Kernels left idle use no CPU, so a class that starts in "
+        "waves (a table at a time) needs fewer cores than the table suggests.",
+    ]
     return lines
 
 
 def section(rounds: list[Round], command: str, shared: bool) -> list[str]:
     """The RESULTS.md section for these rounds."""
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, "
-               f"{psutil.virtual_memory().total / 1024 ** 3:.0f} GiB")
-    lines = [HEADING, "",
-             f"Command: `{command}`, run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
-             f"{machine}" + (", **shared with other engineers' builds and tests at the time** (load "
-                             f"average {os.getloadavg()[0]:.0f} at the end of the run; timings are an "
-                             "upper bound for a machine of its own)" if shared else "")
-             + ". Each round starts N simulated participants at the same instant on a room on "
-             "127.0.0.1 (hub.load): log in, start a JupyterLab server (first login: a new system "
-             "user with a copy of the kit), open chapter 7's student copy, run every code cell "
-             "through the kernel's websocket, then show the uptake explorer and move it "
-             "(`ex.set(share_aware=0.5)`, what a slider change calls) until the widget redraws "
-             "its chart. Times are from the start of the login; memory is the resident memory of "
-             "the participant's processes (server and kernel) while every kernel is alive.", ""]
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 1024**3:.0f} GiB"
+    lines = [
+        HEADING,
+        "",
+        f"Command: `{command}`, run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
+        f"{machine}"
+        + (
+            ", **shared with other engineers' builds and tests at the time** (load "
+            f"average {os.getloadavg()[0]:.0f} at the end of the run; timings are an "
+            "upper bound for a machine of its own)"
+            if shared
+            else ""
+        )
+        + ". Each round starts N simulated participants at the same instant on a room on "
+        "127.0.0.1 (hub.load): log in, start a JupyterLab server (first login: a new system "
+        "user with a copy of the kit), open chapter 7's student copy, run every code cell "
+        "through the kernel's websocket, then show the uptake explorer and move it "
+        "(`ex.set(share_aware=0.5)`, what a slider change calls) until the widget redraws "
+        "its chart. Times are from the start of the login; memory is the resident memory of "
+        "the participant's processes (server and kernel) while every kernel is alive.",
+        "",
+    ]
     lines += round_rows(rounds)
     hub = max((r.hub_rss_mib for r in rounds), default=0)
     lines += ["", f"The hub, proxy and idle culler together: {hub:.0f} MiB at most.", ""]
@@ -266,14 +293,20 @@ def write_section(results: Path, lines: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hub.load", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m hub.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, nargs="+", default=[5, 10, 20])
     parser.add_argument("--results", type=Path, default=None, help="RESULTS.md to write the table to")
-    parser.add_argument("--state", type=Path, default=ROOT / "_build" / "hub-load",
-                        help="folder for the room's state and its participants' homes")
-    parser.add_argument("--shared", action="store_true",
-                        help="say in RESULTS.md that the machine was shared during the run")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=ROOT / "_build" / "hub-load",
+        help="folder for the room's state and its participants' homes",
+    )
+    parser.add_argument(
+        "--shared", action="store_true", help="say in RESULTS.md that the machine was shared during the run"
+    )
     args = parser.parse_args(argv)
     if any(n < 1 or n > MAX_PARTICIPANTS for n in args.n):
         parser.error(f"each N must be between 1 and {MAX_PARTICIPANTS}")
@@ -289,10 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         rooms.stop(room)
         rooms.remove_users(room)
-    command = ("make hub-load" if args.n == [5, 10, 20]
-               else f"make hub-load HUB_LOAD_N='{' '.join(map(str, args.n))}'")
-    lines = section(rounds, command + (" HUB_LOAD_FLAGS=--shared" if args.shared else ""),
-                    args.shared)
+    command = "make hub-load" if args.n == [5, 10, 20] else f"make hub-load HUB_LOAD_N='{' '.join(map(str, args.n))}'"
+    lines = section(rounds, command + (" HUB_LOAD_FLAGS=--shared" if args.shared else ""), args.shared)
     print("\n".join(lines))
     if args.results:
         write_section(args.results, lines)

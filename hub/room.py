@@ -125,10 +125,14 @@ class Room:
     def save(self) -> None:
         """Write the settings the hub's configuration file reads (hub/jupyterhub_config.py)."""
         data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
-        data.update(cgroup=self.cgroup_name, users_file=str(self.users_file),
-                    proxy_pid_file=str(self.proxy_pid_file),
-                    venv_bin=self.participants_bin or str(VENV_BIN),
-                    proxy_command=str(PROXY_COMMAND), password_file=str(self.password_file))
+        data.update(
+            cgroup=self.cgroup_name,
+            users_file=str(self.users_file),
+            proxy_pid_file=str(self.proxy_pid_file),
+            venv_bin=self.participants_bin or str(VENV_BIN),
+            proxy_command=str(PROXY_COMMAND),
+            password_file=str(self.password_file),
+        )
         self.settings_file.write_text(json.dumps(data, indent=2))
 
     @classmethod
@@ -165,7 +169,7 @@ def _first_lan_address() -> str | None:
 def make_password(length: int = 12) -> str:
     """A random room password in groups of four, e.g. ``kq7m-x3tp-9raw``."""
     raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
-    return "-".join(raw[i:i + 4] for i in range(0, length, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
 
 
 def read_pid(path: Path) -> int | None:
@@ -203,8 +207,10 @@ def api_answers(base_url: str) -> bool:
 def check_can_run(room: Room) -> None:
     """Refuse, with the reason, a room that could not isolate participants or has nothing to serve."""
     if os.geteuid() != 0:
-        raise RoomError("make hub must run as root: each participant gets a system user of their own "
-                        "(that is what keeps one participant's files from another's)")
+        raise RoomError(
+            "make hub must run as root: each participant gets a system user of their own "
+            "(that is what keeps one participant's files from another's)"
+        )
     if not (room.kit / "chapters").is_dir():
         raise RoomError(f"no workshop kit in {room.kit}: run make workshop first")
     if not PROXY_COMMAND.exists():
@@ -223,8 +229,9 @@ def start(room: Room) -> str:
         saved = Room.load(room.state)
         if api_answers(saved.local_url):
             return saved.url
-        raise RoomError(f"a hub (pid {running}) is running from {room.state} but does not answer: "
-                        "run make hub-stop first")
+        raise RoomError(
+            f"a hub (pid {running}) is running from {room.state} but does not answer: run make hub-stop first"
+        )
     if room.port == 0:
         room.port = free_port(room.ip if room.ip not in ("0.0.0.0", "") else "127.0.0.1")
     room.participants_bin = str(runtime.participants_bin())
@@ -235,18 +242,26 @@ def start(room: Room) -> str:
         os.chmod(room.password_file, 0o600)
     room.save()
     log = room.log_file.open("ab")
-    env = {**os.environ, "PHB_HUB_STATE": str(room.state),
-           "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"}
-    hub = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(CONFIG_FILE)], cwd=room.state,
-                           env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                           start_new_session=True)
+    env = {
+        **os.environ,
+        "PHB_HUB_STATE": str(room.state),
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+    }
+    hub = subprocess.Popen(
+        [str(VENV_BIN / "jupyterhub"), "-f", str(CONFIG_FILE)],
+        cwd=room.state,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     room.pid_file.write_text(str(hub.pid))
     ready = wait_until(lambda: hub.poll() is not None or api_answers(room.local_url), START_TIMEOUT_S)
     if hub.poll() is not None or not ready:
         tail = room.log_file.read_text(errors="replace").splitlines()[-15:]
         stop(room)
-        raise RoomError("the hub did not start; the end of its log "
-                        f"({room.log_file}):\n  " + "\n  ".join(tail))
+        raise RoomError(f"the hub did not start; the end of its log ({room.log_file}):\n  " + "\n  ".join(tail))
     return room.url
 
 
@@ -373,27 +388,37 @@ def synthetic_room(folder: Path, prefix: str, mem_limit: str = "2G") -> Room:
     os.chmod(folder, 0o755)
     (folder / "home").mkdir(exist_ok=True)
     os.chmod(folder / "home", 0o755)
-    return Room(state=folder / "state", ip="127.0.0.1", port=0, prefix=prefix,
-                homes=folder / "home", mem_limit=mem_limit)
+    return Room(
+        state=folder / "state", ip="127.0.0.1", port=0, prefix=prefix, homes=folder / "home", mem_limit=mem_limit
+    )
 
 
 # ---------------------------------------------------------------------- command line
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m hub.room", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m hub.room", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("action", choices=["start", "stop", "status"])
     parser.add_argument("--state", type=Path, default=Room.state)
-    parser.add_argument("--ip", default=os.environ.get("HUB_IP") or Room.ip,
-                        help="address to listen on: 127.0.0.1 (this machine only) or the room "
-                             "network's address of this machine (0.0.0.0: every address)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("HUB_PORT") or Room.port),
-                        help="0 picks a free port")
+    parser.add_argument(
+        "--ip",
+        default=os.environ.get("HUB_IP") or Room.ip,
+        help="address to listen on: 127.0.0.1 (this machine only) or the room "
+        "network's address of this machine (0.0.0.0: every address)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("HUB_PORT") or Room.port), help="0 picks a free port"
+    )
     parser.add_argument("--kit", type=Path, default=Room.kit)
     parser.add_argument("--homes", type=Path, default=Room.homes)
     parser.add_argument("--prefix", default=Room.prefix)
     parser.add_argument("--mem-limit", default=os.environ.get("HUB_MEM_LIMIT") or Room.mem_limit)
-    parser.add_argument("--cull-timeout", type=int, default=Room.cull_timeout_s,
-                        help="seconds of inactivity after which a participant's server is stopped")
+    parser.add_argument(
+        "--cull-timeout",
+        type=int,
+        default=Room.cull_timeout_s,
+        help="seconds of inactivity after which a participant's server is stopped",
+    )
     return parser
 
 
@@ -401,18 +426,30 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.action == "start":
-            room = Room(state=args.state.resolve(), ip=args.ip, port=args.port,
-                        kit=args.kit.resolve(), homes=args.homes.resolve(), prefix=args.prefix,
-                        mem_limit=args.mem_limit, cull_timeout_s=args.cull_timeout)
+            room = Room(
+                state=args.state.resolve(),
+                ip=args.ip,
+                port=args.port,
+                kit=args.kit.resolve(),
+                homes=args.homes.resolve(),
+                prefix=args.prefix,
+                mem_limit=args.mem_limit,
+                cull_timeout_s=args.cull_timeout,
+            )
             url = start(room)
             room = Room.load(room.state)
-            limit = (f"{room.mem_limit} per participant (memory control group)"
-                     if cgroup.available() else "NOT enforced (no writable memory cgroup here)")
-            print(f"The workshop room is open: {url}\n"
-                  f"  password: {room.password_file.read_text().strip()}  "
-                  f"(everyone types their own name, lower case, and this password)\n"
-                  f"  memory limit: {limit}; idle servers stop after {room.cull_timeout_s // 60} min\n"
-                  f"  log: {room.log_file}\n  stop it with: make hub-stop")
+            limit = (
+                f"{room.mem_limit} per participant (memory control group)"
+                if cgroup.available()
+                else "NOT enforced (no writable memory cgroup here)"
+            )
+            print(
+                f"The workshop room is open: {url}\n"
+                f"  password: {room.password_file.read_text().strip()}  "
+                f"(everyone types their own name, lower case, and this password)\n"
+                f"  memory limit: {limit}; idle servers stop after {room.cull_timeout_s // 60} min\n"
+                f"  log: {room.log_file}\n  stop it with: make hub-stop"
+            )
         elif args.action == "stop":
             room = Room.load(args.state.resolve())
             swept = stop(room)
@@ -422,8 +459,7 @@ def main(argv: list[str] | None = None) -> int:
             if left:
                 print(f"hub-stop: still running: {[p.pid for p in left]}", file=sys.stderr)
                 return 1
-            print("The workshop room is stopped; participants' files are kept in "
-                  f"{room.homes}/{room.prefix}<name>.")
+            print(f"The workshop room is stopped; participants' files are kept in {room.homes}/{room.prefix}<name>.")
         else:
             print(status(Room.load(args.state.resolve())))
     except RoomError as error:

@@ -35,8 +35,13 @@ def runs_as_other_user(python: Path) -> bool:
     if os.geteuid() != 0:
         return True  # not root: the room refuses to start anyway (see hub.room.check_can_run)
     try:
-        result = subprocess.run([str(python), "-c", "import jupyterhub, jupyterlab, phb, widgets"],
-                                user=PROBE_USER, cwd="/", capture_output=True, timeout=120)
+        result = subprocess.run(
+            [str(python), "-c", "import jupyterhub, jupyterlab, phb, widgets"],
+            user=PROBE_USER,
+            cwd="/",
+            capture_output=True,
+            timeout=120,
+        )
     except (PermissionError, OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0
@@ -49,15 +54,19 @@ def _stamp() -> str:
 def _base_python() -> str:
     """A Python of at least 3.11 that lives where every user can run it."""
     chosen = os.environ.get("HUB_PYTHON")
-    for candidate in ([chosen] if chosen else CANDIDATES):
+    for candidate in [chosen] if chosen else CANDIDATES:
         if candidate and Path(candidate).exists():
-            ok = subprocess.run([candidate, "-c", "import sys, venv, ensurepip; "
-                                 "sys.exit(sys.version_info < (3, 11))"], capture_output=True)
+            ok = subprocess.run(
+                [candidate, "-c", "import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))"],
+                capture_output=True,
+            )
             if ok.returncode == 0:
                 return candidate
-    raise RuntimeError("participants cannot run the book's .venv Python (it lives in a folder only "
-                       "root can enter), and no system Python 3.11+ with venv was found: install "
-                       "python3 and python3-venv, or set HUB_PYTHON=/path/to/python3.11")
+    raise RuntimeError(
+        "participants cannot run the book's .venv Python (it lives in a folder only "
+        "root can enter), and no system Python 3.11+ with venv was found: install "
+        "python3 and python3-venv, or set HUB_PYTHON=/path/to/python3.11"
+    )
 
 
 def build_room_venv(log=print) -> Path:
@@ -67,17 +76,42 @@ def build_room_venv(log=print) -> Path:
     if stamp.exists() and stamp.read_text() == _stamp() and python.exists():
         return python.parent
     base = _base_python()
-    log(f"hub: building the participants' Python environment in {ROOM_VENV} from {base} "
-        "(once; a few minutes)")
+    log(f"hub: building the participants' Python environment in {ROOM_VENV} from {base} (once; a few minutes)")
     shutil.rmtree(ROOM_VENV, ignore_errors=True)
     subprocess.run([base, "-m", "venv", str(ROOM_VENV)], check=True)
     # The same pins as the book. A system Python may be an older patch release of the same minor
     # version than a pin declares (soupsieve 4.1.2 asks for 3.11.5; Debian 12 has 3.11.2): the wheels
     # are the same for every 3.11, so install them anyway; the load test then runs a chapter in it.
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--ignore-requires-python", "-r", str(REQUIREMENTS)], check=True, cwd=ROOT)
-    subprocess.run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3",
-                    "--display-name", "Python 3 (phb)"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--ignore-requires-python",
+            "-r",
+            str(REQUIREMENTS),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "ipykernel",
+            "install",
+            "--sys-prefix",
+            "--name",
+            "python3",
+            "--display-name",
+            "Python 3 (phb)",
+        ],
+        check=True,
+        capture_output=True,
+    )
     stamp.write_text(_stamp())
     return python.parent
 
@@ -92,8 +126,9 @@ def participants_bin(log=print) -> Path:
         return room_python.parent
     bin_dir = build_room_venv(log)
     if not runs_as_other_user(bin_dir / "python"):
-        raise RuntimeError(f"{bin_dir / 'python'} cannot be run by other users either: check the "
-                           "permissions of the folders above it")
+        raise RuntimeError(
+            f"{bin_dir / 'python'} cannot be run by other users either: check the permissions of the folders above it"
+        )
     return bin_dir
 
 

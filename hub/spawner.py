@@ -36,15 +36,14 @@ from hub import cgroup
 #: chapter uses the one Python kernel): two questions fewer to interrupt a class.
 _USER_SETTINGS = ".jupyter/lab/user-settings/@jupyterlab"
 LAB_SETTINGS = {
-    f"{_USER_SETTINGS}/apputils-extension/notification.jupyterlab-settings":
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}),
-    f"{_USER_SETTINGS}/notebook-extension/tracker.jupyterlab-settings":
-        json.dumps({"autoStartDefaultKernel": True}),
+    f"{_USER_SETTINGS}/apputils-extension/notification.jupyterlab-settings": json.dumps(
+        {"fetchNews": "false", "checkForUpdates": False}
+    ),
+    f"{_USER_SETTINGS}/notebook-extension/tracker.jupyterlab-settings": json.dumps({"autoStartDefaultKernel": True}),
 }
 
 #: What each participant's home receives from the kit on first login (not the zip, not the marker).
-KIT_ITEMS = ("README.md", "chapters", "data", "phb", "widgets", "pyproject.toml", "requirements.txt",
-             "references.bib")
+KIT_ITEMS = ("README.md", "chapters", "data", "phb", "widgets", "pyproject.toml", "requirements.txt", "references.bib")
 
 
 class RoomSpawner(LocalProcessSpawner):
@@ -69,9 +68,23 @@ class RoomSpawner(LocalProcessSpawner):
         except KeyError:
             pass
         home = Path(self.homes) / self.system_user
-        subprocess.run(["useradd", "--create-home", "--home-dir", str(home), "--user-group",
-                        "--shell", "/usr/sbin/nologin", "--comment", "workshop participant",
-                        self.system_user], check=True, capture_output=True, text=True)
+        subprocess.run(
+            [
+                "useradd",
+                "--create-home",
+                "--home-dir",
+                str(home),
+                "--user-group",
+                "--shell",
+                "/usr/sbin/nologin",
+                "--comment",
+                "workshop participant",
+                self.system_user,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         if self.users_file:
             with open(self.users_file, "a") as listing:
                 listing.write(self.system_user + "\n")
@@ -105,8 +118,7 @@ class RoomSpawner(LocalProcessSpawner):
         limit = int(self.mem_limit) if self.mem_limit else 0
         self._group = cgroup.prepare(self.room, self.system_user, limit) if limit else None
         if limit and self._group is None:
-            self.log.warning("No writable memory cgroup: %s's memory limit is not enforced",
-                             self.user.name)
+            self.log.warning("No writable memory cgroup: %s's memory limit is not enforced", self.user.name)
         return account
 
     # ------------------------------------------------------------------ LocalProcessSpawner, by system user

@@ -48,4 +48,3 @@ def glue_figures(ids: Iterable[str]) -> dict[str, str]:
         texts[figure_id] = figure(figure_id).text
         glue_text(figure_id, texts[figure_id])
     return texts
-

@@ -29,8 +29,7 @@ from typing import Any
 from phb.data import figure
 from phb.models import inequality, selection, stats, uptake
 
-__all__ = ["CHAPTERS", "Chapter", "INEQUALITY", "HOW_SURE", "Parameter", "ParameterError", "UPTAKE",
-           "check"]
+__all__ = ["CHAPTERS", "Chapter", "INEQUALITY", "HOW_SURE", "Parameter", "ParameterError", "UPTAKE", "check"]
 
 #: Names papermill itself may inject (``--inject-paths``): always allowed.
 PAPERMILL_NAMES = frozenset({"PAPERMILL_INPUT_PATH", "PAPERMILL_OUTPUT_PATH"})
@@ -129,8 +128,7 @@ class Parameter:
             if math.isinf(number) or number != int(number):
                 raise self.refuse(value)
             number = int(number)
-        if (self.minimum is not None and number < self.minimum) or (
-                self.maximum is not None and number > self.maximum):
+        if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
             raise self.refuse(value)
         return number
 
@@ -188,13 +186,23 @@ _UPTAKE_HELP = {
 
 def _uptake_parameters() -> tuple[Parameter, ...]:
     """Chapter 7's parameters: the model's, with the model's own allowed ranges, then the Monte Carlo's."""
-    model = [Parameter(name, int if name == "population" else float, None, _UPTAKE_HELP[name],
-                       spec.minimum, spec.maximum)
-             for name, spec in uptake._BASE.items()]
-    return (*model,
-            Parameter("draws", int, 100_000, "random draws of the uncertainty analysis",
-                      uptake.MIN_DRAWS, uptake.MAX_DRAWS, why=uptake.MIN_DRAWS_REASON),
-            Parameter("seed", int, 2011, "seed of its random numbers (the same seed, the same result)", 0))
+    model = [
+        Parameter(name, int if name == "population" else float, None, _UPTAKE_HELP[name], spec.minimum, spec.maximum)
+        for name, spec in uptake._BASE.items()
+    ]
+    return (
+        *model,
+        Parameter(
+            "draws",
+            int,
+            100_000,
+            "random draws of the uncertainty analysis",
+            uptake.MIN_DRAWS,
+            uptake.MAX_DRAWS,
+            why=uptake.MIN_DRAWS_REASON,
+        ),
+        Parameter("seed", int, 2011, "seed of its random numbers (the same seed, the same result)", 0),
+    )
 
 
 def _resolve_uptake(values: dict[str, Any]) -> dict[str, Any]:
@@ -204,8 +212,7 @@ def _resolve_uptake(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, **chosen}
 
 
-UPTAKE = Chapter("chapters/07_how_many_would_take_a_budget.ipynb", _uptake_parameters(),
-                 _resolve_uptake, _INTRO)
+UPTAKE = Chapter("chapters/07_how_many_would_take_a_budget.ipynb", _uptake_parameters(), _resolve_uptake, _INTRO)
 
 
 # ------------------------------------------------------------------------------------ chapter 8
@@ -214,23 +221,39 @@ _RATIOS = ("propensity_ratio", "need_ratio", "benefit_ratio")
 
 def _resolve_inequality(values: dict[str, Any]) -> dict[str, Any]:
     """Stated assumptions for None; the model checks the scenario (ValueError)."""
-    out = {**values, **{name: inequality.ASSUMPTIONS[name][0] if values[name] is None else values[name]
-                        for name in _RATIOS}}
+    out = {
+        **values,
+        **{name: inequality.ASSUMPTIONS[name][0] if values[name] is None else values[name] for name in _RATIOS},
+    }
     ratios = {name: out[name] for name in _RATIOS}
     inequality.scenario("deprivation quintiles", out["advocacy"], **ratios)
     inequality.scenario(out["preset"], out["advocacy"], **ratios)
     return out
 
 
-INEQUALITY = Chapter("chapters/08_who_benefits.ipynb", (
-    Parameter("advocacy", float, 0.5, "share of the take-up gap that support and advocacy close", 0, 1),
-    *(Parameter(name, float, None, what, *inequality.RATIO_RANGES[name]) for name, what in (
-        ("propensity_ratio", "take-up, most deprived fifth / least deprived"),
-        ("need_ratio", "need per head, most deprived fifth / least deprived"),
-        ("benefit_ratio", "benefit per holder, most deprived fifth / least deprived"))),
-    Parameter("preset", str, "client groups 2011/12",
-              "the groups compared in 'Other ways of grouping people'", choices=tuple(inequality.PRESETS)),
-), _resolve_inequality, _INTRO)
+INEQUALITY = Chapter(
+    "chapters/08_who_benefits.ipynb",
+    (
+        Parameter("advocacy", float, 0.5, "share of the take-up gap that support and advocacy close", 0, 1),
+        *(
+            Parameter(name, float, None, what, *inequality.RATIO_RANGES[name])
+            for name, what in (
+                ("propensity_ratio", "take-up, most deprived fifth / least deprived"),
+                ("need_ratio", "need per head, most deprived fifth / least deprived"),
+                ("benefit_ratio", "benefit per holder, most deprived fifth / least deprived"),
+            )
+        ),
+        Parameter(
+            "preset",
+            str,
+            "client groups 2011/12",
+            "the groups compared in 'Other ways of grouping people'",
+            choices=tuple(inequality.PRESETS),
+        ),
+    ),
+    _resolve_inequality,
+    _INTRO,
+)
 
 
 # ------------------------------------------------------------------------------------ chapter 9
@@ -239,8 +262,9 @@ def _resolve_how_sure(values: dict[str, Any]) -> dict[str, Any]:
     return how_sure_defaults(**values)
 
 
-def how_sure_defaults(n: int | None = None, share: float | None = None,
-                      strength: float | None = None, survey_size: int | None = None) -> dict[str, float]:
+def how_sure_defaults(
+    n: int | None = None, share: float | None = None, strength: float | None = None, survey_size: int | None = None
+) -> dict[str, float]:
     """Chapter 9's scenario: the papermill parameters, with ``None`` meaning the sourced default
     (the 2014 POET survey's budget holders and its 86% quality-of-life figure; the selection
     model's assumptions)."""
@@ -248,19 +272,40 @@ def how_sure_defaults(n: int | None = None, share: float | None = None,
         "n": int(figure("poet2014_holders_n").value) if n is None else stats._check_count("n", n, 1),
         "share": figure("poet2014_qol_improved").value / 100 if share is None else stats._check_share("share", share),
         "strength": selection.STRENGTH if strength is None else float(strength),
-        "survey_size": (selection.SURVEY_SIZE if survey_size is None
-                        else stats._check_count("survey_size", survey_size, 1, selection.POPULATION_SIZE)),
+        "survey_size": (
+            selection.SURVEY_SIZE
+            if survey_size is None
+            else stats._check_count("survey_size", survey_size, 1, selection.POPULATION_SIZE)
+        ),
     }
 
 
-HOW_SURE = Chapter("chapters/09_how_sure.ipynb", (
-    Parameter("n", int, None, "people who answered the survey", 1),
-    Parameter("share", float, None, "share of them giving the answer", 0, 1),
-    Parameter("strength", float, None, "how much more the engaged answer (self-selection strength)",
-              0, selection.MAX_STRENGTH),
-    Parameter("survey_size", int, None, "respondents in each simulated survey", 1,
-              selection.POPULATION_SIZE, why="the simulated population's size"),
-), _resolve_how_sure, _INTRO)
+HOW_SURE = Chapter(
+    "chapters/09_how_sure.ipynb",
+    (
+        Parameter("n", int, None, "people who answered the survey", 1),
+        Parameter("share", float, None, "share of them giving the answer", 0, 1),
+        Parameter(
+            "strength",
+            float,
+            None,
+            "how much more the engaged answer (self-selection strength)",
+            0,
+            selection.MAX_STRENGTH,
+        ),
+        Parameter(
+            "survey_size",
+            int,
+            None,
+            "respondents in each simulated survey",
+            1,
+            selection.POPULATION_SIZE,
+            why="the simulated population's size",
+        ),
+    ),
+    _resolve_how_sure,
+    _INTRO,
+)
 
 #: Every explorer chapter's parameters, by notebook path.
 CHAPTERS: dict[str, Chapter] = {c.notebook: c for c in (UPTAKE, INEQUALITY, HOW_SURE)}
@@ -293,8 +338,7 @@ def _unknown(chapter: Chapter, names: Sequence[str]) -> ParameterError | None:
         close = difflib.get_close_matches(name, chapter.names, n=1, cutoff=0.6)
         described.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
     noun = "parameter" if len(unknown) == 1 else "parameters"
-    return ParameterError(f"unknown {noun} {', '.join(described)}: this chapter takes "
-                          f"{', '.join(chapter.names)}")
+    return ParameterError(f"unknown {noun} {', '.join(described)}: this chapter takes {', '.join(chapter.names)}")
 
 
 def check(chapter: Chapter, namespace: MutableMapping[str, Any]) -> dict[str, Any]:

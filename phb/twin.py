@@ -46,8 +46,7 @@ class Slider:
             raise ValueError(f"slider {self.name!r}: need minimum < maximum and step > 0")
         if not (self.minimum <= self.default <= self.maximum):
             raise ValueError(
-                f"slider {self.name!r}: default {self.default} is outside "
-                f"[{self.minimum}, {self.maximum}]"
+                f"slider {self.name!r}: default {self.default} is outside [{self.minimum}, {self.maximum}]"
             )
 
     def values(self) -> np.ndarray:
@@ -65,9 +64,7 @@ class Slider:
         return alt.param(
             name=self.name,
             value=self.snap(self.default),
-            bind=alt.binding_range(
-                min=self.minimum, max=self.maximum, step=self.step, name=f"{self.label} "
-            ),
+            bind=alt.binding_range(min=self.minimum, max=self.maximum, step=self.step, name=f"{self.label} "),
         )
 
     def matches(self) -> str:

@@ -91,8 +91,10 @@ class Number:
     def __post_init__(self) -> None:
         low, high = self.slider_range
         if not (self.minimum <= low < high <= self.maximum):
-            raise ValueError(f"{self.name}: the slider ({low:g} to {high:g}) must lie within what the "
-                             f"model accepts ({self.minimum:g} to {self.maximum:g})")
+            raise ValueError(
+                f"{self.name}: the slider ({low:g} to {high:g}) must lie within what the "
+                f"model accepts ({self.minimum:g} to {self.maximum:g})"
+            )
         self.check(self.default)
 
     @property
@@ -113,8 +115,9 @@ class Number:
             raise ValueError(f"{self.label}: {value!r} is not a number") from None
         if math.isnan(number) or not (self.minimum <= number <= self.maximum):
             got = value if math.isnan(number) else self.prefix + plain_number(number)
-            raise ValueError(f"{self.label} must be between {self.text(self.minimum)} and "
-                             f"{self.text(self.maximum)}; got {got}")
+            raise ValueError(
+                f"{self.label} must be between {self.text(self.minimum)} and {self.text(self.maximum)}; got {got}"
+            )
         if self.integer:
             if not number.is_integer():
                 raise ValueError(f"{self.label} must be a whole number; got {plain_number(number)}")
@@ -237,8 +240,10 @@ class Explorer:
     def _check_names(self, what: str, names: Sequence[str]) -> None:
         unknown = [n for n in names if n not in self._by_name]
         if unknown:
-            raise ValueError(f"{what}: there is no setting called {', '.join(map(repr, unknown))}; "
-                             f"the settings are {', '.join(self._by_name)}")
+            raise ValueError(
+                f"{what}: there is no setting called {', '.join(map(repr, unknown))}; "
+                f"the settings are {', '.join(self._by_name)}"
+            )
 
     # ---------------------------------------------------------------- logic (testable without a browser)
     @property
@@ -290,13 +295,18 @@ class Explorer:
         if not isinstance(control, Number) or not control.beyond_slider(value):
             return ""
         low, high = control.slider_range
-        return (f"{control.text(value)} is used as typed; the slider covers {control.text(low)} to "
-                f"{control.text(high)} and rests at its end.")
+        return (
+            f"{control.text(value)} is used as typed; the slider covers {control.text(low)} to "
+            f"{control.text(high)} and rests at its end."
+        )
 
     def scenario_text(self) -> str:
         """What the chapter's scenario is, in words: the sourced defaults, or what differs."""
-        changed = [f"{c.label} {c.text(self.start[c.name])} (sourced default {c.text(c.default)})"
-                   for c in self.controls if self.start[c.name] != c.default]
+        changed = [
+            f"{c.label} {c.text(self.start[c.name])} (sourced default {c.text(c.default)})"
+            for c in self.controls
+            if self.start[c.name] != c.default
+        ]
         if not changed:
             return "This chapter's scenario: the sourced defaults."
         return "This chapter's scenario: " + "; ".join(changed) + "."
@@ -310,11 +320,16 @@ class Explorer:
         chosen = {n: self.values[n] for n in self.exported}
         flags = " ".join(f"-p {n} {papermill_value(v)}" for n, v in chosen.items())
         lines = [f"papermill {self.notebook} out.ipynb {flags}"]
-        left_out = [f"{c.label} = {c.text(self.values[c.name])}" for c in self.controls
-                    if c.name not in self.exported and self.values[c.name] != c.default]
+        left_out = [
+            f"{c.label} = {c.text(self.values[c.name])}"
+            for c in self.controls
+            if c.name not in self.exported and self.values[c.name] != c.default
+        ]
         if left_out:
-            lines.append("Not in the command (the chapter does not take them; it uses their sourced "
-                         "defaults): " + "; ".join(left_out))
+            lines.append(
+                "Not in the command (the chapter does not take them; it uses their sourced "
+                "defaults): " + "; ".join(left_out)
+            )
         lines.append("The same parameters as a file for papermill -f params.yaml:")
         lines.append(json.dumps(chosen, indent=2))
         return "\n".join(lines)
@@ -323,14 +338,14 @@ class Explorer:
     def _refresh(self) -> None:
         """Show the message under the control it concerns (or under the panel when it concerns no
         single control) and each control's note, and put every input back on the current values."""
-        alert = (f'<div role="alert" style="{ALERT_STYLE}">{html.escape(self.message)}</div>'
-                 if self.message else "")
+        alert = f'<div role="alert" style="{ALERT_STYLE}">{html.escape(self.message)}</div>' if self.message else ""
         near = self._concerns if self._concerns in self._status else None
         self._note.value = "" if near else alert
         for name, status in self._status.items():
             note = self._beyond_note(self._by_name[name])
-            status.value = ((alert if name == near else "")
-                            + (f'<div style="{NOTE_STYLE}">{html.escape(note)}</div>' if note else ""))
+            status.value = (alert if name == near else "") + (
+                f'<div style="{NOTE_STYLE}">{html.escape(note)}</div>' if note else ""
+            )
         for name, box in self._inputs.items():
             self._quietly(box, self.values[name])
         for name, slider in self._sliders.items():
@@ -357,6 +372,7 @@ class Explorer:
     def _watch(self, widget: w.Widget, name: str) -> None:
         def handler(change: dict) -> None:
             self.set(**{name: change["new"]})
+
         self._handlers[id(widget)] = handler
         widget.observe(handler, names="value")
 
@@ -368,19 +384,30 @@ class Explorer:
         hidden_label = {"description": control.label, "style": {"description_width": "0px"}}
         value = self.values[control.name]
         if isinstance(control, Choice):
-            box = w.Dropdown(options=list(control.options), value=value,
-                             layout=w.Layout(width="95%"), **hidden_label)
+            box = w.Dropdown(options=list(control.options), value=value, layout=w.Layout(width="95%"), **hidden_label)
             row: w.Widget = box
         else:
             # A text box with the model's whole range beside a slider over the common range: a
             # reader can type any allowed value (nothing is clamped); an impossible one is refused.
-            box = w.FloatText(value=value, step=control.step, continuous_update=False,
-                              layout=w.Layout(width=BOX_WIDTH, flex="0 0 auto"), **hidden_label)
+            box = w.FloatText(
+                value=value,
+                step=control.step,
+                continuous_update=False,
+                layout=w.Layout(width=BOX_WIDTH, flex="0 0 auto"),
+                **hidden_label,
+            )
             low, high = control.slider_range
             kind = w.IntSlider if control.integer else w.FloatSlider
-            slider = kind(min=low, max=high, step=control.step, value=min(max(value, low), high),
-                          readout=False, continuous_update=False,
-                          layout=w.Layout(flex="1 1 auto", width="auto"), **hidden_label)
+            slider = kind(
+                min=low,
+                max=high,
+                step=control.step,
+                value=min(max(value, low), high),
+                readout=False,
+                continuous_update=False,
+                layout=w.Layout(flex="1 1 auto", width="auto"),
+                **hidden_label,
+            )
             self._sliders[control.name] = slider
             self._watch(slider, control.name)
             row = w.HBox([box, slider], layout=w.Layout(width="100%"))
@@ -391,16 +418,19 @@ class Explorer:
             default += f" · this chapter's scenario: {control.text(self.start[control.name])}"
         note = w.HTML(f'<div style="{NOTE_STYLE}">{html.escape(default)}</div>')
         self._status[control.name] = w.HTML()
-        return w.VBox([label, row, self._status[control.name], note],
-                      layout=w.Layout(margin="0 0 0.5em 0"))
+        return w.VBox([label, row, self._status[control.name], note], layout=w.Layout(margin="0 0 0.5em 0"))
 
     def _group_widget(self, names: Sequence[str]) -> w.Widget:
         """One group of controls, with where their defaults come from folded beneath them."""
-        sources = "".join(f"<li><b>{html.escape(self._by_name[n].label)}</b>: "
-                          f"{html.escape(self._by_name[n].source)}</li>" for n in names)
-        where = w.HTML(f"<details><summary>Where these defaults come from</summary>"
-                       f'<ul style="font-size:0.9em;margin:0.2em 0;padding-left:1.2em">{sources}</ul>'
-                       "</details>")
+        sources = "".join(
+            f"<li><b>{html.escape(self._by_name[n].label)}</b>: {html.escape(self._by_name[n].source)}</li>"
+            for n in names
+        )
+        where = w.HTML(
+            f"<details><summary>Where these defaults come from</summary>"
+            f'<ul style="font-size:0.9em;margin:0.2em 0;padding-left:1.2em">{sources}</ul>'
+            "</details>"
+        )
         return w.VBox([self._control_widget(self._by_name[n]) for n in names] + [where])
 
     def _show_export(self) -> None:
@@ -432,13 +462,17 @@ class Explorer:
                 controls = groups[0]
             else:
                 controls = w.Tab(children=groups, titles=list(self.groups))
-            self._exported = w.Textarea(description="papermill command", layout=w.Layout(
-                width="100%", height="8em", display="none"), style={"description_width": "0px"})
+            self._exported = w.Textarea(
+                description="papermill command",
+                layout=w.Layout(width="100%", height="8em", display="none"),
+                style={"description_width": "0px"},
+            )
             scenario = w.HTML(f'<p style="{TEXT_STYLE}">{html.escape(self.scenario_text())}</p>')
-            panel = w.VBox([scenario, controls, self._note, self._buttons()],
-                           layout=w.Layout(width=PANEL_WIDTH, flex="0 0 auto", margin="0 1em 0 0"))
-            body = w.HBox([panel, self._out],
-                          layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
+            panel = w.VBox(
+                [scenario, controls, self._note, self._buttons()],
+                layout=w.Layout(width=PANEL_WIDTH, flex="0 0 auto", margin="0 1em 0 0"),
+            )
+            body = w.HBox([panel, self._out], layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
             header = w.HTML(f"<h4>{html.escape(self.title)}</h4>")
             self._ui = w.VBox([header, body, self._exported])
             self._draw()
@@ -451,8 +485,9 @@ class Explorer:
         bundle = self.widget()._repr_mimebundle_()
         text = f"{self.title}: {NOT_RUN_TEXT}."
         bundle["text/plain"] = text
-        bundle["text/html"] = (f'<p class="phb-explorer-not-run"><b>{html.escape(self.title)}</b>: '
-                               f"{html.escape(NOT_RUN_TEXT)}.</p>")
+        bundle["text/html"] = (
+            f'<p class="phb-explorer-not-run"><b>{html.escape(self.title)}</b>: {html.escape(NOT_RUN_TEXT)}.</p>'
+        )
         return bundle
 
 

@@ -35,8 +35,11 @@ GROUPS = {
 
 #: How the widget's table writes each column (shares as percentages, ratios to two places).
 TABLE_FORMATS = {
-    "Share of population": "{:.1%}", "Share of need": "{:.1%}", "Share of budgets": "{:.1%}",
-    "Share of benefit": "{:.1%}", "Take-up per 1,000 in need": "{:,.1f}",
+    "Share of population": "{:.1%}",
+    "Share of need": "{:.1%}",
+    "Share of budgets": "{:.1%}",
+    "Share of benefit": "{:.1%}",
+    "Take-up per 1,000 in need": "{:,.1f}",
     "Take-up relative to reference group": "{:.2f}",
 }
 
@@ -50,31 +53,58 @@ SETTING_LABELS = {
 def controls() -> list[Choice | Number]:
     """The explorer's controls with their sourced (or assumed) defaults."""
     return [
-        Choice("preset", "Groups", {name: name for name in inequality.PRESETS},
-               default="deprivation quintiles",
-               source="Take-up from data/ for client groups, age bands and councils; every input an "
-                      "assumption for deprivation and ethnicity"),
-        Number("advocacy", "Advocacy: share of the take-up gap closed", 0.0, 1.0, 0.05, default=0.0,
-               source="Assumption: none, the stated baseline"),
-        Number("propensity_ratio", "Take-up in the least likely group relative to the most "
-               "(deprivation, ethnicity)", 0.0, 1.0, 0.05,
-               default=inequality.ASSUMPTIONS["propensity_ratio"][0],
-               source=inequality.source_of("propensity_ratio")),
-        Number("need_ratio", "Need per head in the most deprived (or minority) group relative to the "
-               "rest (deprivation, ethnicity)", 1.0, 5.0, 0.25,
-               default=inequality.ASSUMPTIONS["need_ratio"][0],
-               source=inequality.source_of("need_ratio")),
-        Number("benefit_ratio", "Benefit per holder in the first group relative to the others", 0.2,
-               5.0, 0.1, default=inequality.ASSUMPTIONS["benefit_ratio"][0],
-               source=inequality.source_of("benefit_ratio")),
+        Choice(
+            "preset",
+            "Groups",
+            {name: name for name in inequality.PRESETS},
+            default="deprivation quintiles",
+            source="Take-up from data/ for client groups, age bands and councils; every input an "
+            "assumption for deprivation and ethnicity",
+        ),
+        Number(
+            "advocacy",
+            "Advocacy: share of the take-up gap closed",
+            0.0,
+            1.0,
+            0.05,
+            default=0.0,
+            source="Assumption: none, the stated baseline",
+        ),
+        Number(
+            "propensity_ratio",
+            "Take-up in the least likely group relative to the most (deprivation, ethnicity)",
+            0.0,
+            1.0,
+            0.05,
+            default=inequality.ASSUMPTIONS["propensity_ratio"][0],
+            source=inequality.source_of("propensity_ratio"),
+        ),
+        Number(
+            "need_ratio",
+            "Need per head in the most deprived (or minority) group relative to the rest (deprivation, ethnicity)",
+            1.0,
+            5.0,
+            0.25,
+            default=inequality.ASSUMPTIONS["need_ratio"][0],
+            source=inequality.source_of("need_ratio"),
+        ),
+        Number(
+            "benefit_ratio",
+            "Benefit per holder in the first group relative to the others",
+            0.2,
+            5.0,
+            0.1,
+            default=inequality.ASSUMPTIONS["benefit_ratio"][0],
+            source=inequality.source_of("benefit_ratio"),
+        ),
     ]
 
 
 def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, theme.Table]:
     """The chart and table for one set of control values (the model may refuse: ValueError)."""
     result, _, comparison = inequality.scenario(
-        params["preset"], params["advocacy"], params["propensity_ratio"], params["need_ratio"],
-        params["benefit_ratio"])
+        params["preset"], params["advocacy"], params["propensity_ratio"], params["need_ratio"], params["benefit_ratio"]
+    )
     used = inequality.PRESET_SETTINGS[params["preset"]]
     unused = [SETTING_LABELS[k] for k in SETTING_LABELS if k not in used]
     note = f"This preset does not use the {' or '.join(unused)} setting" if unused else ""

@@ -53,9 +53,20 @@ def controls() -> list[Number]:
     for name in uptake.ALL_PARAMETERS:
         p = uptake.parameters()[name]
         source = p.source + (f" ({p.citation})" if p.citation else "")
-        out.append(Number(name, p.label, p.minimum, p.maximum, p.step, p.default, source,
-                          integer=name in WHOLE_NUMBERS, slider_maximum=p.reader_maximum,
-                          prefix="£" if p.unit == "£" else ""))
+        out.append(
+            Number(
+                name,
+                p.label,
+                p.minimum,
+                p.maximum,
+                p.step,
+                p.default,
+                source,
+                integer=name in WHOLE_NUMBERS,
+                slider_maximum=p.reader_maximum,
+                prefix="£" if p.unit == "£" else "",
+            )
+        )
     return out
 
 
@@ -64,8 +75,7 @@ def summary(result: Mapping[str, Any]) -> theme.Table:
     frame = uptake.summary_table(result)
     text = [UNIT_FORMATS[unit].format(value) for value, unit in zip(frame["value"], frame["unit"])]
     table = pd.DataFrame({"Measure": frame["measure"], "Value": text})
-    return theme.table(table,
-                        "The scenario: people at each step and the first year's costs")
+    return theme.table(table, "The scenario: people at each step and the first year's costs")
 
 
 def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, theme.Table]:
@@ -77,5 +87,6 @@ def render(params: dict[str, Any]) -> tuple[alt.TopLevelMixin, theme.Table]:
 def uptake_explorer(scenario: Mapping[str, Any] | None = None) -> Explorer:
     """The uptake explorer, starting from the chapter's ``scenario`` (its model parameters; the rest,
     such as the number of draws, are the chapter's): "Reset" goes back to the sourced defaults."""
-    return Explorer(TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS,
-                    scenario=pick(scenario, uptake.ALL_PARAMETERS))
+    return Explorer(
+        TITLE, controls(), render, notebook=NOTEBOOK, groups=GROUPS, scenario=pick(scenario, uptake.ALL_PARAMETERS)
+    )

@@ -78,12 +78,26 @@ def where(locator: str) -> str:
 def secondary_sources() -> dict[str, bool]:
     """Whether each source (by id) is secondary: flagged so, or a secondary summary."""
     sources = load("sources")
-    return {sid: bool(sec) or nature == "secondary summary"
-            for sid, sec, nature in zip(sources["source_id"], sources["secondary"], sources["nature"])}
+    return {
+        sid: bool(sec) or nature == "secondary summary"
+        for sid, sec, nature in zip(sources["source_id"], sources["secondary"], sources["nature"])
+    }
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def month_text(value: Any) -> str:
@@ -110,5 +124,4 @@ def event_sort_date(date: str) -> pd.Timestamp:
     dated events. Not the date a count or a target stands for: that is
     :func:`phb.data.uptake.period_end` (the period's last day)."""
     parts = date.split("-")
-    return pd.Timestamp(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
-                        int(parts[2]) if len(parts) > 2 else 1)
+    return pd.Timestamp(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)

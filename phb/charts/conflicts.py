@@ -15,8 +15,8 @@ import pandas as pd
 
 from phb.charts import theme
 from phb.charts.common import where
-from phb.data.tables import source_titles
 from phb.data import figure
+from phb.data.tables import source_titles
 
 
 def conflicts(measures: Mapping[str, str]) -> pd.DataFrame:
@@ -44,24 +44,36 @@ def conflicts(measures: Mapping[str, str]) -> pd.DataFrame:
                     text = titles.get(f.source_id, f.source_id)
                 return text
 
-            rows.append({
-                "measure": label,
-                "used": used.text, "used_where": place(used), "used_id": used.id,
-                "other": alt_fig.text, "other_where": place(alt_fig), "other_id": alt_fig.id,
-                "unit": used.unit,
-                "value_used": used.value if used.qualifier == "exact" else None,
-                "value_other": alt_fig.value if alt_fig.qualifier == "exact" else None,
-                "why": why,
-            })
+            rows.append(
+                {
+                    "measure": label,
+                    "used": used.text,
+                    "used_where": place(used),
+                    "used_id": used.id,
+                    "other": alt_fig.text,
+                    "other_where": place(alt_fig),
+                    "other_id": alt_fig.id,
+                    "unit": used.unit,
+                    "value_used": used.value if used.qualifier == "exact" else None,
+                    "value_other": alt_fig.value if alt_fig.qualifier == "exact" else None,
+                    "why": why,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def conflicts_readable(table: pd.DataFrame) -> pd.DataFrame:
     """The disagreements as a table for readers."""
-    return table.rename(columns={"measure": "What is counted", "used": "The book uses",
-                                 "used_where": "Where", "other": "The other figure",
-                                 "other_where": "Where (other)", "why": "Why"})[
-        ["What is counted", "The book uses", "Where", "The other figure", "Where (other)", "Why"]]
+    return table.rename(
+        columns={
+            "measure": "What is counted",
+            "used": "The book uses",
+            "used_where": "Where",
+            "other": "The other figure",
+            "other_where": "Where (other)",
+            "why": "Why",
+        }
+    )[["What is counted", "The book uses", "Where", "The other figure", "Where (other)", "Why"]]
 
 
 def conflicts_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
@@ -74,33 +86,64 @@ def conflicts_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     rows = table[(table["unit"] == "people") & table["value_used"].notna() & table["value_other"].notna()]
     if rows.empty:
         raise ValueError("no row of the table has two exact counts of people to draw")
-    long = pd.concat([
-        pd.DataFrame({"measure": rows["measure"], "people": rows["value_used"].astype(float),
-                      "figure": "The book uses", "where": rows["used_where"]}),
-        pd.DataFrame({"measure": rows["measure"], "people": rows["value_other"].astype(float),
-                      "figure": "The other figure", "where": rows["other_where"]}),
-    ], ignore_index=True)
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "measure": rows["measure"],
+                    "people": rows["value_used"].astype(float),
+                    "figure": "The book uses",
+                    "where": rows["used_where"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "measure": rows["measure"],
+                    "people": rows["value_other"].astype(float),
+                    "figure": "The other figure",
+                    "where": rows["other_where"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     order = list(dict.fromkeys(rows["measure"]))
     long["label"] = [f"{int(v)}: {w}" for v, w in zip(long["people"], long["where"])]
     kinds = ["The book uses", "The other figure"]
     y = alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
     base = alt.Chart(long).encode(
-        y=y, yOffset=alt.YOffset("figure:N", sort=kinds),
-        tooltip=[alt.Tooltip("measure:N", title="Counted"), alt.Tooltip("figure:N", title="Figure"),
-                 alt.Tooltip("people:Q", title="People"), alt.Tooltip("where:N", title="Where")])
+        y=y,
+        yOffset=alt.YOffset("figure:N", sort=kinds),
+        tooltip=[
+            alt.Tooltip("measure:N", title="Counted"),
+            alt.Tooltip("figure:N", title="Figure"),
+            alt.Tooltip("people:Q", title="People"),
+            alt.Tooltip("where:N", title="Where"),
+        ],
+    )
     bars = base.mark_bar(height=18, strokeWidth=1.5, stroke=theme.PALETTE[0]).encode(
         x=alt.X("people:Q", title="People", scale=alt.Scale(domain=[0, 110])),
-        fill=alt.Fill("figure:N", title=None, sort=kinds, legend=alt.Legend(orient="top"),
-                      scale=alt.Scale(domain=kinds, range=[theme.PALETTE[0], "#ffffff"])))
+        fill=alt.Fill(
+            "figure:N",
+            title=None,
+            sort=kinds,
+            legend=alt.Legend(orient="top"),
+            scale=alt.Scale(domain=kinds, range=[theme.PALETTE[0], "#ffffff"]),
+        ),
+    )
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(x="people:Q", text="label:N")
     chart = alt.layer(bars, text).properties(width=300, height=alt.Step(22))
-    pairs = "; ".join(f"{m}: {int(u)} used, {int(o)} in the other place"
-                      for m, u, o in zip(rows["measure"], rows["value_used"], rows["value_other"]))
+    pairs = "; ".join(
+        f"{m}: {int(u)} used, {int(o)} in the other place"
+        for m, u, o in zip(rows["measure"], rows["value_used"], rows["value_other"])
+    )
     return theme.describe(
         chart,
         title="Where the report disagrees with itself",
-        description=("For each count the report gives twice, a pair of horizontal bars: a filled bar "
-                     "for the figure the book uses (from the methodology) and an outlined bar for the "
-                     "other figure (the executive summary's rounded number, or the count in the "
-                     f"findings), each labelled with its number and where it stands. {pairs}."),
+        description=(
+            "For each count the report gives twice, a pair of horizontal bars: a filled bar "
+            "for the figure the book uses (from the methodology) and an outlined bar for the "
+            "other figure (the executive summary's rounded number, or the count in the "
+            f"findings), each labelled with its number and where it stands. {pairs}."
+        ),
     )

@@ -16,25 +16,31 @@ import pandas as pd
 
 from phb.charts import theme
 from phb.charts.common import is_missing, or_none, secondary_sources
-from phb.data.tables import source_titles
 from phb.data import figure, load
 from phb.data.qualifiers import bound_of
+from phb.data.tables import source_titles
 from phb.models import stats
 
 #: How each kind of figure is drawn, in legend order.
 KIND_LABELS = {
     "point": "A stated number",
-    "lower": "\"More than\": at least this, up to 100%",
-    "upper": "\"Fewer than\": from 0 up to this",
+    "lower": '"More than": at least this, up to 100%',
+    "upper": '"Fewer than": from 0 up to this',
     "range": "A range across steps or domains",
 }
 
-TOPIC_LABELS = {"sample": "Sample", "scale": "Scale", "outcome": "Outcome", "cost": "Cost",
-                "subgroup": "Mental health subgroup", "implementation": "Implementation",
-                "equity": "Equity", "interim_report": "Interim reports"}
+TOPIC_LABELS = {
+    "sample": "Sample",
+    "scale": "Scale",
+    "outcome": "Outcome",
+    "cost": "Cost",
+    "subgroup": "Mental health subgroup",
+    "implementation": "Implementation",
+    "equity": "Equity",
+    "interim_report": "Interim reports",
+}
 
-ARM_LABELS = {"phb": "With a budget", "control": "Without (control)", "both": "Both arms",
-              "not_applicable": ""}
+ARM_LABELS = {"phb": "With a budget", "control": "Without (control)", "both": "Both arms", "not_applicable": ""}
 
 
 def evaluation_findings() -> pd.DataFrame:
@@ -45,25 +51,29 @@ def evaluation_findings() -> pd.DataFrame:
     rows = []
     for rec in ev.to_dict("records"):
         fid = or_none(rec["figure_id"])
-        rows.append({
-            "Topic": TOPIC_LABELS.get(rec["topic"], rec["topic"]),
-            "Finding": rec["finding"],
-            "Arm": ARM_LABELS.get(rec["arm"], rec["arm"]),
-            "Figure": figure(fid).text if fid else "No number given",
-            "Source": titles.get(rec["source_id"], rec["source_id"]),
-            "Secondary source": "Yes" if secondary.get(rec["source_id"], False) else "No",
-            "source_id": rec["source_id"],
-        })
+        rows.append(
+            {
+                "Topic": TOPIC_LABELS.get(rec["topic"], rec["topic"]),
+                "Finding": rec["finding"],
+                "Arm": ARM_LABELS.get(rec["arm"], rec["arm"]),
+                "Figure": figure(fid).text if fid else "No number given",
+                "Source": titles.get(rec["source_id"], rec["source_id"]),
+                "Secondary source": "Yes" if secondary.get(rec["source_id"], False) else "No",
+                "source_id": rec["source_id"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
 #: The comparisons of the two arms chapter 5 draws: measure -> (budget id, control id, note id).
 ARM_COMPARISONS: dict[str, tuple[str, str, str]] = {
-    "Change in care-related quality of life (ASCOT score)":
-        ("nateval_ascot_change_phb", "nateval_ascot_change_control", "nateval_ascot_p"),
+    "Change in care-related quality of life (ASCOT score)": (
+        "nateval_ascot_change_phb",
+        "nateval_ascot_change_control",
+        "nateval_ascot_p",
+    ),
     "Mortality (%)": ("nateval_mortality_phb_pct", "nateval_mortality_control_pct", "nateval_mortality_p"),
-    "Change in costs, mental health subgroup (%)":
-        ("nateval_mh_cost_change_phb", "nateval_mh_cost_change_control", ""),
+    "Change in costs, mental health subgroup (%)": ("nateval_mh_cost_change_phb", "nateval_mh_cost_change_control", ""),
 }
 
 
@@ -92,16 +102,31 @@ def evaluation_arms(comparisons: Mapping[str, tuple[str, str, str]] = ARM_COMPAR
             p_text = f"p = {figure(p_id).text}"
         for arm, fid in (("With a budget", phb_id), ("Without (control)", control_id)):
             fig = figure(fid)
-            rows.append({"measure": measure, "arm": arm, "value": float(fig.value), "stated": fig.text,
-                         "significance": p_text, "source": titles.get(fig.source_id, fig.source_id),
-                         "secondary": secondary.get(fig.source_id, False)})
+            rows.append(
+                {
+                    "measure": measure,
+                    "arm": arm,
+                    "value": float(fig.value),
+                    "stated": fig.text,
+                    "significance": p_text,
+                    "source": titles.get(fig.source_id, fig.source_id),
+                    "secondary": secondary.get(fig.source_id, False),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def arms_readable(table: pd.DataFrame) -> pd.DataFrame:
     """The arm comparisons as a table for readers."""
-    out = table.rename(columns={"measure": "Measure", "arm": "Arm", "stated": "Figure",
-                                "significance": "Significance", "source": "Source"})
+    out = table.rename(
+        columns={
+            "measure": "Measure",
+            "arm": "Arm",
+            "stated": "Figure",
+            "significance": "Significance",
+            "source": "Source",
+        }
+    )
     out["Secondary source"] = ["Yes" if s else "No" for s in table["secondary"]]
     return out[["Measure", "Arm", "Figure", "Significance", "Source", "Secondary source"]]
 
@@ -120,31 +145,54 @@ def arms_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
         # A negative bar's label goes left of its end, on the background (over the bar, ink text
         # fell to 3.05:1): the scale leaves it room.
         scale = alt.Scale(domainMin=lowest * 1.4) if lowest < 0 else alt.Undefined
-        bars = alt.Chart(sub).mark_bar(size=22).encode(
-            y=alt.Y("arm:N", sort=arms, title=None),
-            x=alt.X("value:Q", title=measure, scale=scale),
-            color=alt.Color("arm:N", sort=arms, title="Arm",
-                            scale=alt.Scale(domain=arms, range=[theme.PALETTE[0], theme.PALETTE[1]])),
-            tooltip=[alt.Tooltip("arm:N", title="Arm"), alt.Tooltip("stated:N", title="Figure"),
-                     alt.Tooltip("significance:N", title="Significance")])
+        bars = (
+            alt.Chart(sub)
+            .mark_bar(size=22)
+            .encode(
+                y=alt.Y("arm:N", sort=arms, title=None),
+                x=alt.X("value:Q", title=measure, scale=scale),
+                color=alt.Color(
+                    "arm:N",
+                    sort=arms,
+                    title="Arm",
+                    scale=alt.Scale(domain=arms, range=[theme.PALETTE[0], theme.PALETTE[1]]),
+                ),
+                tooltip=[
+                    alt.Tooltip("arm:N", title="Arm"),
+                    alt.Tooltip("stated:N", title="Figure"),
+                    alt.Tooltip("significance:N", title="Significance"),
+                ],
+            )
+        )
         labels = alt.Chart(sub).encode(y=alt.Y("arm:N", sort=arms), x=alt.X("value:Q"), text="stated:N")
-        outside = [labels.transform_filter("datum.value >= 0").mark_text(align="left", dx=4),
-                   labels.transform_filter("datum.value < 0").mark_text(align="right", dx=-4)]
-        panels.append(alt.layer(bars, *outside).properties(
-            width=420, height=alt.Step(34),
-            title=alt.Title(measure, subtitle=f"{sub['significance'].iloc[0]}{flag}", fontSize=13,
-                            anchor="start")))
+        outside = [
+            labels.transform_filter("datum.value >= 0").mark_text(align="left", dx=4),
+            labels.transform_filter("datum.value < 0").mark_text(align="right", dx=-4),
+        ]
+        panels.append(
+            alt.layer(bars, *outside).properties(
+                width=420,
+                height=alt.Step(34),
+                title=alt.Title(measure, subtitle=f"{sub['significance'].iloc[0]}{flag}", fontSize=13, anchor="start"),
+            )
+        )
     chart = alt.vconcat(*panels, spacing=24)
     parts = "; ".join(
-        f"{m}: " + ", ".join(f"{a} {s}" for a, s in zip(table.loc[table['measure'] == m, 'arm'],
-                                                        table.loc[table['measure'] == m, 'stated']))
+        f"{m}: "
+        + ", ".join(
+            f"{a} {s}"
+            for a, s in zip(table.loc[table["measure"] == m, "arm"], table.loc[table["measure"] == m, "stated"])
+        )
         + f" ({table.loc[table['measure'] == m, 'significance'].iloc[0]})"
-        for m in dict.fromkeys(table["measure"]))
+        for m in dict.fromkeys(table["measure"])
+    )
     return theme.describe(
         chart,
         title="The national evaluation: budget holders against the control group",
-        description=("Small horizontal bar charts, one per measure, each comparing people with a "
-                     f"budget with the control group on its own scale. {parts}."),
+        description=(
+            "Small horizontal bar charts, one per measure, each comparing people with a "
+            f"budget with the control group on its own scale. {parts}."
+        ),
     )
 
 
@@ -154,12 +202,18 @@ RESPONDENT_LABELS = {"holders": "holders", "carers": "carers", "all_respondents"
 
 DOMAIN_LABELS = {
     "views_in_support_plan": "views heard in support plan",
-    "quality_of_life": "quality of life", "independence": "independence", "control": "control",
-    "any_domain": "any domain", "process_steps": "a step of the process",
+    "quality_of_life": "quality of life",
+    "independence": "independence",
+    "control": "control",
+    "any_domain": "any domain",
+    "process_steps": "a step of the process",
     "arranging_support": "arranging support",
     "paid_supporter_relationships": "relations with paid supporters",
-    "friendships": "friendships", "physical_health": "physical health",
-    "mental_health": "mental health", "support": "support", "dignity": "dignity",
+    "friendships": "friendships",
+    "physical_health": "physical health",
+    "mental_health": "mental health",
+    "support": "support",
+    "dignity": "dignity",
     "mental_wellbeing": "mental wellbeing",
 }
 
@@ -170,8 +224,7 @@ SHORT_SURVEY = {"phb": "PHB", "social_care": "Social care"}
 SHORT_RESPONDENTS = {"holders": "holders", "carers": "carers", "all_respondents": "all"}
 
 #: Row labels for results that are not "better in a domain".
-ROW_PHRASES = {("any_domain", "negative"): "worse, by domain",
-               ("process_steps", "difficult"): "found a step difficult"}
+ROW_PHRASES = {("any_domain", "negative"): "worse, by domain", ("process_steps", "difficult"): "found a step difficult"}
 
 
 def _as_percent(value: Any, unit: str) -> float | None:
@@ -185,19 +238,25 @@ def poet_samples() -> pd.DataFrame:
     poet = load("poet_surveys")
     rows = []
     for rec in poet[(poet["measure"] == "sample_size") & poet["preferred"].astype(bool)].to_dict("records"):
-        areas = poet[(poet["year"] == rec["year"]) & (poet["survey"] == rec["survey"])
-                     & poet["measure"].isin(["areas", "pilot_sites", "councils", "organisations"])
-                     & poet["preferred"].astype(bool)]
+        areas = poet[
+            (poet["year"] == rec["year"])
+            & (poet["survey"] == rec["survey"])
+            & poet["measure"].isin(["areas", "pilot_sites", "councils", "organisations"])
+            & poet["preferred"].astype(bool)
+        ]
         match = areas[areas["respondent_type"].isin([rec["respondent_type"], "all_respondents"])]
-        place = "; ".join(f"{figure(f).text} {m.replace('_', ' ')}"
-                          for f, m in zip(match["figure_id"], match["measure"]))
-        rows.append({
-            "Survey": f"{SURVEY_LABELS[rec['survey']]} {int(rec['year'])}",
-            "Respondents": RESPONDENT_LABELS[rec["respondent_type"]],
-            "How many": figure(rec["figure_id"]).text,
-            "Where from": place or "Not given",
-            "figure_id": rec["figure_id"],
-        })
+        place = "; ".join(
+            f"{figure(f).text} {m.replace('_', ' ')}" for f, m in zip(match["figure_id"], match["measure"])
+        )
+        rows.append(
+            {
+                "Survey": f"{SURVEY_LABELS[rec['survey']]} {int(rec['year'])}",
+                "Respondents": RESPONDENT_LABELS[rec["respondent_type"]],
+                "How many": figure(rec["figure_id"]).text,
+                "Where from": place or "Not given",
+                "figure_id": rec["figure_id"],
+            }
+        )
     out = pd.DataFrame(rows)
     return out.drop_duplicates(subset=["Survey", "Respondents"]).reset_index(drop=True)
 
@@ -209,13 +268,19 @@ BASE_NOT_PUBLISHED: frozenset[str] = frozenset({"poet2014_process_difficult", "p
 
 
 def _sample_text(poet: pd.DataFrame, year: int, survey: str, respondents: str) -> str:
-    sizes = poet[(poet["measure"] == "sample_size") & (poet["year"] == year)
-                 & (poet["survey"] == survey) & poet["preferred"].astype(bool)]
+    sizes = poet[
+        (poet["measure"] == "sample_size")
+        & (poet["year"] == year)
+        & (poet["survey"] == survey)
+        & poet["preferred"].astype(bool)
+    ]
     sizes = sizes.drop_duplicates(subset=["respondent_type"])
     if respondents != "all_respondents":
         sizes = sizes[sizes["respondent_type"] == respondents]
-    parts = [f"{figure(f).text} {RESPONDENT_LABELS[r] if r != 'all_respondents' else 'people'}"
-             for f, r in zip(sizes["figure_id"], sizes["respondent_type"])]
+    parts = [
+        f"{figure(f).text} {RESPONDENT_LABELS[r] if r != 'all_respondents' else 'people'}"
+        for f, r in zip(sizes["figure_id"], sizes["respondent_type"])
+    ]
     return "n = " + " and ".join(parts) if parts else "n not given"
 
 
@@ -257,28 +322,42 @@ def poet_results(include_conflicting: bool = False) -> pd.DataFrame:
         sample = _sample_text(poet, int(rec["year"]), rec["survey"], rec["respondent_type"])
         if rec["figure_id"] in BASE_NOT_PUBLISHED:
             sample = f"base not published; survey {sample}"
-        rows.append({
-            "survey": survey, "respondents": who, "domain": domain, "direction": direction,
-            "kind": kind, "stated": stated, "low": low, "high": high, "mark": mark,
-            "sample": sample,
-            "row": f"{short} {SHORT_RESPONDENTS[rec['respondent_type']]}: "
-                   + ROW_PHRASES.get((rec["domain"], rec["direction"]), domain),
-            "label": f"{stated} ({sample})",
-            "figure_id": rec["figure_id"],
-        })
+        rows.append(
+            {
+                "survey": survey,
+                "respondents": who,
+                "domain": domain,
+                "direction": direction,
+                "kind": kind,
+                "stated": stated,
+                "low": low,
+                "high": high,
+                "mark": mark,
+                "sample": sample,
+                "row": f"{short} {SHORT_RESPONDENTS[rec['respondent_type']]}: "
+                + ROW_PHRASES.get((rec["domain"], rec["direction"]), domain),
+                "label": f"{stated} ({sample})",
+                "figure_id": rec["figure_id"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def poet_readable(results: pd.DataFrame) -> pd.DataFrame:
     """The POET headlines as a table for readers."""
-    return pd.DataFrame({
-        "Survey": results["survey"], "Respondents": results["respondents"],
-        "Domain": results["domain"], "Said it was": results["direction"],
-        "Share, as stated": results["stated"],
-        "What the words allow": [f"{lo:g}% to {hi:g}%" if lo != hi else f"{lo:g}%"
-                                 for lo, hi in zip(results["low"], results["high"])],
-        "Sample": results["sample"],
-    })
+    return pd.DataFrame(
+        {
+            "Survey": results["survey"],
+            "Respondents": results["respondents"],
+            "Domain": results["domain"],
+            "Said it was": results["direction"],
+            "Share, as stated": results["stated"],
+            "What the words allow": [
+                f"{lo:g}% to {hi:g}%" if lo != hi else f"{lo:g}%" for lo, hi in zip(results["low"], results["high"])
+            ],
+            "Sample": results["sample"],
+        }
+    )
 
 
 def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
@@ -295,61 +374,94 @@ def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
     data["kind_label"] = data["kind"].map(KIND_LABELS)
     order = list(data["row"])
     surveys = list(dict.fromkeys(data["survey"]))
-    palette = list(theme.PALETTE[:len(surveys)])
-    colour = alt.Color("survey:N", title="Survey", sort=surveys,
-                       scale=alt.Scale(domain=surveys, range=palette),
-                       legend=alt.Legend(orient="top", columns=3))
+    palette = list(theme.PALETTE[: len(surveys)])
+    colour = alt.Color(
+        "survey:N",
+        title="Survey",
+        sort=surveys,
+        scale=alt.Scale(domain=surveys, range=palette),
+        legend=alt.Legend(orient="top", columns=3),
+    )
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
     x_scale = alt.Scale(domain=[0, 100])
-    tooltip = [alt.Tooltip("survey:N", title="Survey"), alt.Tooltip("respondents:N", title="Respondents"),
-               alt.Tooltip("domain:N", title="Domain"), alt.Tooltip("stated:N", title="As stated"),
-               alt.Tooltip("sample:N", title="Sample")]
+    tooltip = [
+        alt.Tooltip("survey:N", title="Survey"),
+        alt.Tooltip("respondents:N", title="Respondents"),
+        alt.Tooltip("domain:N", title="Domain"),
+        alt.Tooltip("stated:N", title="As stated"),
+        alt.Tooltip("sample:N", title="Sample"),
+    ]
     base = alt.Chart(data)
     bounds = base.transform_filter("datum.kind === 'lower' || datum.kind === 'upper'")
     allowed = bounds.mark_rule(strokeWidth=1.5, strokeDash=[4, 3]).encode(
-        y=y, x=alt.X("low:Q", scale=x_scale, title="Share of respondents (%)"), x2="high:Q",
-        color=colour, tooltip=tooltip)
-    ranges = base.transform_filter("datum.kind === 'range'").mark_rule(strokeWidth=7).encode(
-        y=y, x=alt.X("low:Q", scale=x_scale), x2="high:Q", color=colour, tooltip=tooltip)
-    ticks = base.transform_filter("datum.kind !== 'point'").mark_tick(
-        thickness=3, size=18).encode(y=y, x=alt.X("mark:Q", scale=x_scale), color=colour,
-                                     tooltip=tooltip)
-    range_ends = base.transform_filter("datum.kind === 'range'").mark_tick(
-        thickness=3, size=18).encode(y=y, x=alt.X("high:Q", scale=x_scale), color=colour)
-    up_arrows = base.transform_filter("datum.kind === 'lower'").mark_point(
-        shape="triangle-right", filled=False, size=90, strokeWidth=2).encode(
-        y=y, x=alt.X("high:Q", scale=x_scale), color=colour, tooltip=tooltip)
-    down_arrows = base.transform_filter("datum.kind === 'upper'").mark_point(
-        shape="triangle-left", filled=False, size=90, strokeWidth=2).encode(
-        y=y, x=alt.X("low:Q", scale=x_scale), color=colour, tooltip=tooltip)
-    dots = base.transform_filter("datum.kind === 'point'").mark_point(
-        filled=True, size=110, opacity=1).encode(y=y, x=alt.X("mark:Q", scale=x_scale),
-                                                 color=colour, tooltip=tooltip)
+        y=y,
+        x=alt.X("low:Q", scale=x_scale, title="Share of respondents (%)"),
+        x2="high:Q",
+        color=colour,
+        tooltip=tooltip,
+    )
+    ranges = (
+        base.transform_filter("datum.kind === 'range'")
+        .mark_rule(strokeWidth=7)
+        .encode(y=y, x=alt.X("low:Q", scale=x_scale), x2="high:Q", color=colour, tooltip=tooltip)
+    )
+    ticks = (
+        base.transform_filter("datum.kind !== 'point'")
+        .mark_tick(thickness=3, size=18)
+        .encode(y=y, x=alt.X("mark:Q", scale=x_scale), color=colour, tooltip=tooltip)
+    )
+    range_ends = (
+        base.transform_filter("datum.kind === 'range'")
+        .mark_tick(thickness=3, size=18)
+        .encode(y=y, x=alt.X("high:Q", scale=x_scale), color=colour)
+    )
+    up_arrows = (
+        base.transform_filter("datum.kind === 'lower'")
+        .mark_point(shape="triangle-right", filled=False, size=90, strokeWidth=2)
+        .encode(y=y, x=alt.X("high:Q", scale=x_scale), color=colour, tooltip=tooltip)
+    )
+    down_arrows = (
+        base.transform_filter("datum.kind === 'upper'")
+        .mark_point(shape="triangle-left", filled=False, size=90, strokeWidth=2)
+        .encode(y=y, x=alt.X("low:Q", scale=x_scale), color=colour, tooltip=tooltip)
+    )
+    dots = (
+        base.transform_filter("datum.kind === 'point'")
+        .mark_point(filled=True, size=110, opacity=1)
+        .encode(y=y, x=alt.X("mark:Q", scale=x_scale), color=colour, tooltip=tooltip)
+    )
     left = alt.layer(allowed, ranges, ticks, range_ends, up_arrows, down_arrows, dots).properties(
-        width=250, height=alt.Step(22))
-    right = base.mark_text(align="left", dx=4, fontSize=11).encode(
-        y=alt.Y("row:N", sort=order, axis=None), x=alt.value(0), text="label:N").properties(
-        width=250, height=alt.Step(22), title=alt.Title("As stated, and the sample", fontSize=12))
+        width=250, height=alt.Step(22)
+    )
+    right = (
+        base.mark_text(align="left", dx=4, fontSize=11)
+        .encode(y=alt.Y("row:N", sort=order, axis=None), x=alt.value(0), text="label:N")
+        .properties(width=250, height=alt.Step(22), title=alt.Title("As stated, and the sample", fontSize=12))
+    )
     chart = alt.hconcat(left, right, spacing=6).resolve_scale(y="shared")
     counts = data["kind"].value_counts()
     return theme.describe(
         chart,
         title="POET headline results, drawn as the sources state them",
-        description=(f"A chart of {len(data)} headline results from the POET surveys of personal "
-                     "health budget holders and carers (2013 to 2015) and of social care personal "
-                     "budget holders (2013 and 2014), one row each, coloured by survey. "
-                     f"{counts.get('lower', 0)} results are stated only as 'more than' or 'over' a "
-                     "share: each is drawn as a tick at that share with a dashed line running to an "
-                     "open arrowhead at 100%, because the source says only that the true share is "
-                     f"somewhere above the tick. {counts.get('upper', 0)} are 'fewer than' or 'under' "
-                     "a share, drawn from an open arrowhead at 0 to a tick. "
-                     f"{counts.get('range', 0)} are ranges across domains or steps, drawn as thick "
-                     f"bars, and {counts.get('point', 0)} are stated numbers, drawn as dots. A "
-                     "column on the right gives each result in the source's words and the sample it "
-                     "rests on, from a few hundred budget holders and carers in the health surveys "
-                     "to thousands of respondents in the social care surveys."),
-        subtitle=["Dot: a stated number. Tick, dashed line and open arrow: the source gives only a bound.",
-                  "Thick bar: a range across domains or steps."],
+        description=(
+            f"A chart of {len(data)} headline results from the POET surveys of personal "
+            "health budget holders and carers (2013 to 2015) and of social care personal "
+            "budget holders (2013 and 2014), one row each, coloured by survey. "
+            f"{counts.get('lower', 0)} results are stated only as 'more than' or 'over' a "
+            "share: each is drawn as a tick at that share with a dashed line running to an "
+            "open arrowhead at 100%, because the source says only that the true share is "
+            f"somewhere above the tick. {counts.get('upper', 0)} are 'fewer than' or 'under' "
+            "a share, drawn from an open arrowhead at 0 to a tick. "
+            f"{counts.get('range', 0)} are ranges across domains or steps, drawn as thick "
+            f"bars, and {counts.get('point', 0)} are stated numbers, drawn as dots. A "
+            "column on the right gives each result in the source's words and the sample it "
+            "rests on, from a few hundred budget holders and carers in the health surveys "
+            "to thousands of respondents in the social care surveys."
+        ),
+        subtitle=[
+            "Dot: a stated number. Tick, dashed line and open arrow: the source gives only a bound.",
+            "Thick bar: a range across domains or steps.",
+        ],
     )
 
 
@@ -357,15 +469,21 @@ def poet_management() -> pd.DataFrame:
     """How POET respondents' budgets were managed (2014 and 2015), as stated."""
     poet = load("poet_surveys")
     rows = poet[(poet["measure"] == "budget_management") & poet["preferred"].astype(bool)]
-    labels = {"direct_payment": "Direct payment", "direct_payment_family": "Direct payment run by family or a friend",
-              "provider": "Held by a provider", "broker": "Held by a broker",
-              "council_or_nhs": "Held by the council or NHS"}
-    return pd.DataFrame({
-        "Survey": [f"PHB POET {int(y)}" for y in rows["year"]],
-        "How the budget was managed": [labels.get(d, d) for d in rows["domain"]],
-        "Share of respondents, as stated": [figure(f).text for f in rows["figure_id"]],
-        "figure_id": list(rows["figure_id"]),
-    })
+    labels = {
+        "direct_payment": "Direct payment",
+        "direct_payment_family": "Direct payment run by family or a friend",
+        "provider": "Held by a provider",
+        "broker": "Held by a broker",
+        "council_or_nhs": "Held by the council or NHS",
+    }
+    return pd.DataFrame(
+        {
+            "Survey": [f"PHB POET {int(y)}" for y in rows["year"]],
+            "How the budget was managed": [labels.get(d, d) for d in rows["domain"]],
+            "Share of respondents, as stated": [figure(f).text for f in rows["figure_id"]],
+            "figure_id": list(rows["figure_id"]),
+        }
+    )
 
 
 #: The POET disagreements chapter 5 shows: preferred figure id -> what is being counted.

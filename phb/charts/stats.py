@@ -32,10 +32,8 @@ SHARE_SLIDER = twin.Slider("share", "Observed share", 0, 1, 0.05, default=0.85)
 INTERVAL_SLIDERS = (N_SLIDER, SHARE_SLIDER)
 
 #: The twin's sliders for the self-selection explorer.
-STRENGTH_SLIDER = twin.Slider("strength", "Selection strength", 0, 2, 0.2,
-                              default=selection.STRENGTH)
-SURVEY_SLIDER = twin.Slider("survey_size", "Survey size (respondents)", 50, 1000, 50,
-                            default=150)
+STRENGTH_SLIDER = twin.Slider("strength", "Selection strength", 0, 2, 0.2, default=selection.STRENGTH)
+SURVEY_SLIDER = twin.Slider("survey_size", "Survey size (respondents)", 50, 1000, 50, default=150)
 SELECTION_SLIDERS = (STRENGTH_SLIDER, SURVEY_SLIDER)
 
 #: The selection explorer's three rows, top to bottom.
@@ -58,9 +56,10 @@ def compact(grid: pd.DataFrame) -> alt.InlineData:
     for column in grid.columns:  # 130.0 -> 130: whole numbers without a decimal point
         if np.issubdtype(grid[column].dtype, np.floating) and (grid[column] % 1 == 0).all():
             grid[column] = grid[column].astype(int)
-    return alt.InlineData(values=grid.to_csv(index=False, lineterminator="\n"),
-                          format=alt.DataFormat(type="csv",
-                                                parse={c: "number" for c in grid.columns}))
+    return alt.InlineData(
+        values=grid.to_csv(index=False, lineterminator="\n"),
+        format=alt.DataFormat(type="csv", parse={c: "number" for c in grid.columns}),
+    )
 
 
 def _pct(value: float) -> str:
@@ -70,15 +69,17 @@ def _pct(value: float) -> str:
 # ---------------------------------------------------------------------------------------- headline figures
 def headline_readable(table: pd.DataFrame) -> pd.DataFrame:
     """The headline table as a reader sees it: words and percentages, no internal columns."""
-    return pd.DataFrame({
-        "Figure": table["label"],
-        "Survey": table["survey"],
-        "As reported": table["statement"],
-        "Sample size": [("not published" if pd.isna(n) else f"{int(n):,}") for n in table["n"]],
-        "Counts that fit": table["counts"],
-        "Lowest population share (95%)": [_pct(v) for v in table["lower"]],
-        "Highest population share (95%)": [_pct(v) for v in table["upper"]],
-    })
+    return pd.DataFrame(
+        {
+            "Figure": table["label"],
+            "Survey": table["survey"],
+            "As reported": table["statement"],
+            "Sample size": [("not published" if pd.isna(n) else f"{int(n):,}") for n in table["n"]],
+            "Counts that fit": table["counts"],
+            "Lowest population share (95%)": [_pct(v) for v in table["lower"]],
+            "Highest population share (95%)": [_pct(v) for v in table["upper"]],
+        }
+    )
 
 
 def _n_text(n: object, why: object) -> str:
@@ -98,43 +99,44 @@ def headline_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     """
     data = table.copy()
     data["order"] = np.arange(len(data))
-    data["row"] = [f"{label} ({_n_text(n, c)})"
-                   for label, n, c in zip(data["label"], data["n"], data["counts"])]
+    data["row"] = [f"{label} ({_n_text(n, c)})" for label, n, c in zip(data["label"], data["n"], data["counts"])]
     data["note"] = [
-        "" if p is True else
-        (f"{s}: no whole number of {int(n):,} gives this" if p is False else f"{s}: {c}")
+        "" if p is True else (f"{s}: no whole number of {int(n):,} gives this" if p is False else f"{s}: {c}")
         for s, c, p, n in zip(data["statement"], data["counts"], data["possible"], data["n"])
     ]
-    data["interval"] = [
-        "" if pd.isna(lo) else f"{lo:.1%} to {hi:.1%}" for lo, hi in zip(data["lower"], data["upper"])
-    ]
+    data["interval"] = ["" if pd.isna(lo) else f"{lo:.1%} to {hi:.1%}" for lo, hi in zip(data["lower"], data["upper"])]
     data["seen"] = [
         "" if pd.isna(lo) else (f"{lo:.1%}" if lo == hi else f"{lo:.1%} to {hi:.1%}")
         for lo, hi in zip(data["share_low"], data["share_high"])
     ]
-    data = data[["row", "survey", "order", "note", "interval", "seen", "statement",
-                 "share_low", "share_high", "lower", "upper"]]
-    y = alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None,
-              axis=alt.Axis(labelLimit=300, labelFontSize=11))
+    data = data[
+        ["row", "survey", "order", "note", "interval", "seen", "statement", "share_low", "share_high", "lower", "upper"]
+    ]
+    y = alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=300, labelFontSize=11))
     # Colour only the surveys that have something drawn (the palette has seven colours).
     surveys = list(dict.fromkeys(data.loc[data["share_low"].notna(), "survey"]))
-    colour = alt.Color("survey:N", title="Survey", sort=surveys,
-                       scale=alt.Scale(domain=surveys, range=list(theme.PALETTE[:len(surveys)])),
-                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=200))
-    tooltip = [alt.Tooltip("row:N", title="Figure"), alt.Tooltip("statement:N", title="Reported"),
-               alt.Tooltip("seen:N", title="Survey could have seen"),
-               alt.Tooltip("interval:N", title="Population share (95%)")]
+    colour = alt.Color(
+        "survey:N",
+        title="Survey",
+        sort=surveys,
+        scale=alt.Scale(domain=surveys, range=list(theme.PALETTE[: len(surveys)])),
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=200),
+    )
+    tooltip = [
+        alt.Tooltip("row:N", title="Figure"),
+        alt.Tooltip("statement:N", title="Reported"),
+        alt.Tooltip("seen:N", title="Survey could have seen"),
+        alt.Tooltip("interval:N", title="Population share (95%)"),
+    ]
     base = alt.Chart(data).encode(y=y)
-    x = alt.X("lower:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=_PERCENT),
-              title="Share of people")
+    x = alt.X("lower:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=_PERCENT), title="Share of people")
     interval = base.mark_rule(strokeWidth=2).encode(x=x, x2="upper:Q", color=colour, tooltip=tooltip)
-    observed = base.mark_bar(height=10).encode(x="share_low:Q", x2="share_high:Q", color=colour,
-                                               tooltip=tooltip)
+    observed = base.mark_bar(height=10).encode(x="share_low:Q", x2="share_high:Q", color=colour, tooltip=tooltip)
     # A bar from a share to itself has no width: a tick marks single-count figures too.
-    tick = base.mark_tick(thickness=3, size=16).encode(x="share_low:Q", color=colour,
-                                                       tooltip=tooltip)
+    tick = base.mark_tick(thickness=3, size=16).encode(x="share_low:Q", color=colour, tooltip=tooltip)
     note = base.mark_text(align="left", baseline="middle", fontStyle="italic", fontSize=11).encode(
-        x=alt.value(4), text="note:N")
+        x=alt.value(4), text="note:N"
+    )
     return alt.layer(interval, observed, tick, note).properties(width=270)
 
 
@@ -147,36 +149,58 @@ def width_chart(frame: pd.DataFrame, marks: pd.DataFrame | None = None) -> alt.T
     neighbouring sizes do not overprint.
     """
     data = frame[["n", "estimate", "lower", "upper"]].copy()
-    x = alt.X("n:Q", scale=alt.Scale(type="log", nice=False,
-                                     domain=[float(data["n"].min()), float(data["n"].max())]),
-              title="Sample size (log scale)")
+    x = alt.X(
+        "n:Q",
+        scale=alt.Scale(type="log", nice=False, domain=[float(data["n"].min()), float(data["n"].max())]),
+        title="Sample size (log scale)",
+    )
     y_scale = alt.Scale(domain=[0, 1])
-    band = alt.Chart(data).mark_area(opacity=0.3).encode(
-        x=x, y=alt.Y("lower:Q", scale=y_scale, axis=alt.Axis(format=_PERCENT),
-                     title="Population share (95% Wilson interval)"),
-        y2="upper:Q",
-        tooltip=[alt.Tooltip("n:Q", title="Sample size"),
-                 alt.Tooltip("lower:Q", format=_PERCENT1, title="Lower"),
-                 alt.Tooltip("upper:Q", format=_PERCENT1, title="Upper")],
+    band = (
+        alt.Chart(data)
+        .mark_area(opacity=0.3)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "lower:Q", scale=y_scale, axis=alt.Axis(format=_PERCENT), title="Population share (95% Wilson interval)"
+            ),
+            y2="upper:Q",
+            tooltip=[
+                alt.Tooltip("n:Q", title="Sample size"),
+                alt.Tooltip("lower:Q", format=_PERCENT1, title="Lower"),
+                alt.Tooltip("upper:Q", format=_PERCENT1, title="Upper"),
+            ],
+        )
     )
     line = alt.Chart(data).mark_line().encode(x=x, y="estimate:Q")
     layers = [band, line]
     if marks is not None and len(marks):
         m = marks.sort_values("n").reset_index(drop=True)
         m["label_y"] = 0.97 - 0.065 * np.arange(len(m))
-        tip = [alt.Tooltip("label:N", title="Survey"), alt.Tooltip("n:Q", title="Sample size"),
-               alt.Tooltip("lower:Q", format=_PERCENT1, title="Lower"),
-               alt.Tooltip("upper:Q", format=_PERCENT1, title="Upper")]
-        layers.append(alt.Chart(m).mark_rule(strokeWidth=2, color=theme.PALETTE[1]).encode(
-            x="n:Q", y="lower:Q", y2="upper:Q", tooltip=tip))
-        layers.append(alt.Chart(m).mark_rule(strokeDash=[2, 3], color=theme.PALETTE[1]).encode(
-            x="n:Q", y="upper:Q", y2="label_y:Q"))
+        tip = [
+            alt.Tooltip("label:N", title="Survey"),
+            alt.Tooltip("n:Q", title="Sample size"),
+            alt.Tooltip("lower:Q", format=_PERCENT1, title="Lower"),
+            alt.Tooltip("upper:Q", format=_PERCENT1, title="Upper"),
+        ]
+        layers.append(
+            alt.Chart(m)
+            .mark_rule(strokeWidth=2, color=theme.PALETTE[1])
+            .encode(x="n:Q", y="lower:Q", y2="upper:Q", tooltip=tip)
+        )
+        layers.append(
+            alt.Chart(m)
+            .mark_rule(strokeDash=[2, 3], color=theme.PALETTE[1])
+            .encode(x="n:Q", y="upper:Q", y2="label_y:Q")
+        )
         # Labels run right of their line, except near the right edge, where they run left.
         edge = float(np.sqrt(data["n"].min() * data["n"].max()) * 3)
         for side, keep, dx in (("left", m["n"] < edge, 4), ("right", m["n"] >= edge, -4)):
             if keep.any():
-                layers.append(alt.Chart(m[keep]).mark_text(align=side, dx=dx, color=theme.INK)
-                              .encode(x="n:Q", y="label_y:Q", text="label:N", tooltip=tip))
+                layers.append(
+                    alt.Chart(m[keep])
+                    .mark_text(align=side, dx=dx, color=theme.INK)
+                    .encode(x="n:Q", y="label_y:Q", text="label:N", tooltip=tip)
+                )
     return alt.layer(*layers)
 
 
@@ -230,19 +254,28 @@ def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = N
         head="datum.k + ' of ' + datum.n + ' people (' + format(datum.k / datum.n, '.1%') + ')'",
     )
     y = alt.Y("method:N", title=None, sort=list(METHOD_NAMES))
-    colour = alt.Color("method:N", legend=None,
-                       scale=alt.Scale(domain=list(METHOD_NAMES),
-                                       range=[theme.PALETTE[0], theme.PALETTE[1]]))
-    x = alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]),
-              axis=alt.Axis(format=_PERCENT, title="Share of the population (95% confidence interval)"))
+    colour = alt.Color(
+        "method:N", legend=None, scale=alt.Scale(domain=list(METHOD_NAMES), range=[theme.PALETTE[0], theme.PALETTE[1]])
+    )
+    x = alt.X(
+        "lo:Q",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format=_PERCENT, title="Share of the population (95% confidence interval)"),
+    )
     rule = chart.mark_rule(strokeWidth=6).encode(
-        x=x, x2="hi:Q", y=y, color=colour,
-        tooltip=[alt.Tooltip("method:N", title="Method"), alt.Tooltip("text:N", title="Interval")])
+        x=x,
+        x2="hi:Q",
+        y=y,
+        color=colour,
+        tooltip=[alt.Tooltip("method:N", title="Method"), alt.Tooltip("text:N", title="Interval")],
+    )
     dot = chart.mark_point(filled=True, size=120, color=theme.INK).encode(x="est:Q", y=y)
     label = chart.mark_text(dy=-16, color=theme.INK).encode(x="est:Q", y=y, text="text:N")
-    head = chart.transform_filter("datum.m == 'wl'").mark_text(
-        dy=-12, align="left", color=theme.INK, fontWeight=600).encode(
-        x=alt.value(0), y=alt.value(0), text="head:N")
+    head = (
+        chart.transform_filter("datum.m == 'wl'")
+        .mark_text(dy=-12, align="left", color=theme.INK, fontWeight=600)
+        .encode(x=alt.value(0), y=alt.value(0), text="head:N")
+    )
     return alt.layer(rule, dot, label, head).properties(height=160, width=440)
 
 
@@ -272,30 +305,41 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
     truth, average, one = SELECTION_ROWS
     chart = chart.transform_fold(["truth", "expected", "estimate"], as_=["w", "v"]).transform_calculate(
         row=f"datum.w == 'truth' ? '{truth}' : datum.w == 'expected' ? '{average}' : '{one}'",
-        text=("datum.w == 'truth' ? format(datum.truth, '.1%') : datum.w == 'expected' ? "
-              "format(datum.expected, '.1%') + ': bias ' + "
-              "format(100 * (datum.expected - datum.truth), '+.1f') + ' points' : "
-              "format(datum.estimate, '.1%') + ' (' + format(datum.lower, '.1%') + ' to ' + "
-              "format(datum.upper, '.1%') + ')'"),
-        head=("'Selection strength ' + format(datum.strength, '.1f') + ', ' + datum.survey_size + "
-              "' respondents'"),
+        text=(
+            "datum.w == 'truth' ? format(datum.truth, '.1%') : datum.w == 'expected' ? "
+            "format(datum.expected, '.1%') + ': bias ' + "
+            "format(100 * (datum.expected - datum.truth), '+.1f') + ' points' : "
+            "format(datum.estimate, '.1%') + ' (' + format(datum.lower, '.1%') + ' to ' + "
+            "format(datum.upper, '.1%') + ')'"
+        ),
+        head=("'Selection strength ' + format(datum.strength, '.1f') + ', ' + datum.survey_size + ' respondents'"),
     )
     y = alt.Y("row:N", title=None, sort=list(SELECTION_ROWS))
-    colour = alt.Color("row:N", legend=None, scale=alt.Scale(
-        domain=list(SELECTION_ROWS), range=[theme.PALETTE[2], theme.PALETTE[1], theme.PALETTE[0]]))
-    x = alt.X("v:Q", scale=alt.Scale(domain=[0.5, 1]),
-              axis=alt.Axis(format=_PERCENT, title="Share reporting a good outcome"))
-    truth_line = chart.transform_filter("datum.w == 'truth'").mark_rule(
-        strokeDash=[4, 3], color=theme.PALETTE[2]).encode(x=x)
-    interval = chart.transform_filter("datum.w == 'estimate'").mark_rule(strokeWidth=5).encode(
-        x=alt.X("lower:Q"), x2="upper:Q", y=y, color=colour)
+    colour = alt.Color(
+        "row:N",
+        legend=None,
+        scale=alt.Scale(domain=list(SELECTION_ROWS), range=[theme.PALETTE[2], theme.PALETTE[1], theme.PALETTE[0]]),
+    )
+    x = alt.X(
+        "v:Q", scale=alt.Scale(domain=[0.5, 1]), axis=alt.Axis(format=_PERCENT, title="Share reporting a good outcome")
+    )
+    truth_line = (
+        chart.transform_filter("datum.w == 'truth'").mark_rule(strokeDash=[4, 3], color=theme.PALETTE[2]).encode(x=x)
+    )
+    interval = (
+        chart.transform_filter("datum.w == 'estimate'")
+        .mark_rule(strokeWidth=5)
+        .encode(x=alt.X("lower:Q"), x2="upper:Q", y=y, color=colour)
+    )
     dot = chart.mark_point(filled=True, size=140, opacity=1).encode(
-        x=x, y=y, color=colour, tooltip=[alt.Tooltip("row:N", title="What"),
-                                         alt.Tooltip("text:N", title="Share")])
+        x=x, y=y, color=colour, tooltip=[alt.Tooltip("row:N", title="What"), alt.Tooltip("text:N", title="Share")]
+    )
     label = chart.mark_text(dy=-16, color=theme.INK).encode(x=x, y=y, text="text:N")
-    head = chart.transform_filter("datum.w == 'truth'").mark_text(
-        dy=-12, align="left", color=theme.INK, fontWeight=600).encode(
-        x=alt.value(0), y=alt.value(0), text="head:N")
+    head = (
+        chart.transform_filter("datum.w == 'truth'")
+        .mark_text(dy=-12, align="left", color=theme.INK, fontWeight=600)
+        .encode(x=alt.value(0), y=alt.value(0), text="head:N")
+    )
     return alt.layer(truth_line, interval, dot, label, head).properties(height=200, width=420)
 
 
@@ -305,33 +349,54 @@ def bias_curve_chart(curve: pd.DataFrame) -> alt.TopLevelMixin:
     ``curve`` is :func:`phb.models.selection.bias_curve` output.
     """
     data = curve[["strength", "truth", "expected", "estimate", "lower", "upper"]].copy()
-    long = data.melt(id_vars=["strength"], value_vars=["truth", "expected"],
-                     var_name="what", value_name="share")
-    long["what"] = long["what"].map({"truth": "The truth (everyone)",
-                                     "expected": "Average of many surveys"})
+    long = data.melt(id_vars=["strength"], value_vars=["truth", "expected"], var_name="what", value_name="share")
+    long["what"] = long["what"].map({"truth": "The truth (everyone)", "expected": "Average of many surveys"})
     x = alt.X("strength:Q", title="Selection strength (0 = everyone equally likely to answer)")
     y_scale = alt.Scale(domain=[0.5, 1])
-    lines = alt.Chart(long).mark_line().encode(
-        x=x, y=alt.Y("share:Q", scale=y_scale, axis=alt.Axis(format=_PERCENT),
-                     title="Share reporting a good outcome"),
-        color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=["The truth (everyone)", "Average of many surveys",
-                                                "One survey (95% interval)"],
-                                        range=[theme.PALETTE[2], theme.PALETTE[1], theme.PALETTE[0]])),
-        strokeDash=alt.condition("datum.what == 'The truth (everyone)'", alt.value([6, 4]),
-                                 alt.value([1, 0])),
-        tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("strength:Q", title="Strength"),
-                 alt.Tooltip("share:Q", format=_PERCENT1, title="Share")],
+    lines = (
+        alt.Chart(long)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("share:Q", scale=y_scale, axis=alt.Axis(format=_PERCENT), title="Share reporting a good outcome"),
+            color=alt.Color(
+                "what:N",
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(
+                    domain=["The truth (everyone)", "Average of many surveys", "One survey (95% interval)"],
+                    range=[theme.PALETTE[2], theme.PALETTE[1], theme.PALETTE[0]],
+                ),
+            ),
+            strokeDash=alt.condition("datum.what == 'The truth (everyone)'", alt.value([6, 4]), alt.value([1, 0])),
+            tooltip=[
+                alt.Tooltip("what:N", title="Line"),
+                alt.Tooltip("strength:Q", title="Strength"),
+                alt.Tooltip("share:Q", format=_PERCENT1, title="Share"),
+            ],
+        )
     )
     data["what"] = "One survey (95% interval)"
-    bars = alt.Chart(data).mark_rule(opacity=0.6).encode(
-        x=x, y=alt.Y("lower:Q", scale=y_scale), y2="upper:Q", color="what:N")
-    dots = alt.Chart(data).mark_point(filled=True, size=30).encode(
-        x=x, y=alt.Y("estimate:Q", scale=y_scale), color="what:N",
-        tooltip=[alt.Tooltip("strength:Q", title="Strength"),
-                 alt.Tooltip("estimate:Q", format=_PERCENT1, title="One survey"),
-                 alt.Tooltip("lower:Q", format=_PERCENT1, title="Interval from"),
-                 alt.Tooltip("upper:Q", format=_PERCENT1, title="Interval to")])
+    bars = (
+        alt.Chart(data)
+        .mark_rule(opacity=0.6)
+        .encode(x=x, y=alt.Y("lower:Q", scale=y_scale), y2="upper:Q", color="what:N")
+    )
+    dots = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=30)
+        .encode(
+            x=x,
+            y=alt.Y("estimate:Q", scale=y_scale),
+            color="what:N",
+            tooltip=[
+                alt.Tooltip("strength:Q", title="Strength"),
+                alt.Tooltip("estimate:Q", format=_PERCENT1, title="One survey"),
+                alt.Tooltip("lower:Q", format=_PERCENT1, title="Interval from"),
+                alt.Tooltip("upper:Q", format=_PERCENT1, title="Interval to"),
+            ],
+        )
+    )
     return alt.layer(bars, dots, lines)
 
 
@@ -364,7 +429,8 @@ def headline_figure() -> tuple[alt.TopLevelMixin, pd.DataFrame]:
             f"'{widest['label']}' ({widest['statement']}), from {widest['lower']:.0%} to "
             f"{widest['upper']:.0%}. {int((~table['n_known']).sum())} figures have no published "
             f"sample size or are not counts, and {int((table['possible'] == False).sum())} "  # noqa: E712
-            "cannot be produced by any whole number of the stated sample; these have no line."),
+            "cannot be produced by any whole number of the stated sample; these have no line."
+        ),
     )
     return chart, headline_readable(table)
 
@@ -396,22 +462,29 @@ def width_figure(share: float = 0.5) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
             f"{share:.0%} is {first['lower']:.0%} to {first['upper']:.0%} with {int(first['n'])} "
             f"people and {last['lower']:.1%} to {last['upper']:.1%} with {int(last['n']):,}. "
             f"Orange lines mark the book's surveys: "
-            + ", ".join(f"{r.label} ({r.n:,}, {r.lower:.0%} to {r.upper:.0%})"
-                        for r in marks.itertuples()) + "."),
+            + ", ".join(f"{r.label} ({r.n:,}, {r.lower:.0%} to {r.upper:.0%})" for r in marks.itertuples())
+            + "."
+        ),
     )
-    table = pd.concat([
-        pd.DataFrame({"Sample size": marks["n"], "Survey": marks["label"],
-                      "lower": marks["lower"], "upper": marks["upper"]}),
-        pd.DataFrame({"Sample size": frame["n"], "Survey": "",
-                      "lower": frame["lower"], "upper": frame["upper"]})
-        .loc[lambda f: f["Sample size"].isin([10, 30, 100, 300, 1000, 3000])],
-    ]).sort_values("Sample size")
-    table = pd.DataFrame({
-        "Sample size": table["Sample size"].to_numpy(), "Survey": table["Survey"].to_numpy(),
-        "Lower (95%)": table["lower"].map(_pct).to_numpy(),
-        "Upper (95%)": table["upper"].map(_pct).to_numpy(),
-        "Width (points)": ((table["upper"] - table["lower"]) * 100).round(1).to_numpy(),
-    })
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {"Sample size": marks["n"], "Survey": marks["label"], "lower": marks["lower"], "upper": marks["upper"]}
+            ),
+            pd.DataFrame(
+                {"Sample size": frame["n"], "Survey": "", "lower": frame["lower"], "upper": frame["upper"]}
+            ).loc[lambda f: f["Sample size"].isin([10, 30, 100, 300, 1000, 3000])],
+        ]
+    ).sort_values("Sample size")
+    table = pd.DataFrame(
+        {
+            "Sample size": table["Sample size"].to_numpy(),
+            "Survey": table["Survey"].to_numpy(),
+            "Lower (95%)": table["lower"].map(_pct).to_numpy(),
+            "Upper (95%)": table["upper"].map(_pct).to_numpy(),
+            "Width (points)": ((table["upper"] - table["lower"]) * 100).round(1).to_numpy(),
+        }
+    )
     return chart, table
 
 
@@ -426,15 +499,20 @@ def interval_twin() -> tuple[alt.TopLevelMixin, pd.DataFrame]:
             "below, around a dot at the observed share, with the count written above. Two sliders "
             f"set the sample size ({N_SLIDER.minimum:g} to {N_SLIDER.maximum:g} people) and the "
             "observed share; both intervals shrink as the sample grows and are lopsided near 0% "
-            "and 100%."),
+            "and 100%."
+        ),
     )
     default = grid[np.isclose(grid["share"], SHARE_SLIDER.snap(SHARE_SLIDER.default))]
-    table = pd.DataFrame({
-        "Sample size": default["n"].astype(int), "Count": default["k"],
-        "Wilson lower": default["wl"].map(_pct), "Wilson upper": default["wu"].map(_pct),
-        "Clopper–Pearson lower": default["cl"].map(_pct),
-        "Clopper–Pearson upper": default["cu"].map(_pct),
-    })
+    table = pd.DataFrame(
+        {
+            "Sample size": default["n"].astype(int),
+            "Count": default["k"],
+            "Wilson lower": default["wl"].map(_pct),
+            "Wilson upper": default["wu"].map(_pct),
+            "Clopper–Pearson lower": default["cl"].map(_pct),
+            "Clopper–Pearson upper": default["cu"].map(_pct),
+        }
+    )
     return chart, table
 
 
@@ -449,14 +527,20 @@ def selection_twin(**settings: float) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
             "population, an orange dot for the average self-selected survey, and a blue dot with "
             "its 95% interval for one survey. Sliders set the selection strength and the number "
             "of respondents; as selection strengthens the surveys move right of the truth, and a "
-            "larger survey narrows the interval without moving it back."),
+            "larger survey narrows the interval without moving it back."
+        ),
     )
     at = grid[np.isclose(grid["survey_size"], SURVEY_SLIDER.snap(SURVEY_SLIDER.default))]
-    table = pd.DataFrame({
-        "Selection strength": at["strength"], "Truth": at["truth"].map(_pct),
-        "Average survey": at["expected"].map(_pct), "One survey": at["estimate"].map(_pct),
-        "Interval from": at["lower"].map(_pct), "Interval to": at["upper"].map(_pct),
-    })
+    table = pd.DataFrame(
+        {
+            "Selection strength": at["strength"],
+            "Truth": at["truth"].map(_pct),
+            "Average survey": at["expected"].map(_pct),
+            "One survey": at["estimate"].map(_pct),
+            "Interval from": at["lower"].map(_pct),
+            "Interval to": at["upper"].map(_pct),
+        }
+    )
     return chart, table
 
 
@@ -472,15 +556,18 @@ def bias_figure(**settings: float) -> tuple[alt.TopLevelMixin, pd.DataFrame]:
             f"at {last['truth']:.0%}; the average self-selected survey climbs to "
             f"{last['expected']:.0%}. Dots with vertical lines show one survey of "
             f"{selection.SURVEY_SIZE} people at each strength with its 95% interval, which stops "
-            "covering the truth once selection is moderate."),
+            "covering the truth once selection is moderate."
+        ),
     )
-    table = pd.DataFrame({
-        "Selection strength": curve["strength"],
-        "Most engaged fifth's chance of answering, × least engaged": curve["engaged_ratio"].round(1),
-        "Truth": curve["truth"].map(_pct), "Average survey": curve["expected"].map(_pct),
-        "One survey": curve["estimate"].map(_pct), "Interval from": curve["lower"].map(_pct),
-        "Interval to": curve["upper"].map(_pct),
-    })
+    table = pd.DataFrame(
+        {
+            "Selection strength": curve["strength"],
+            "Most engaged fifth's chance of answering, × least engaged": curve["engaged_ratio"].round(1),
+            "Truth": curve["truth"].map(_pct),
+            "Average survey": curve["expected"].map(_pct),
+            "One survey": curve["estimate"].map(_pct),
+            "Interval from": curve["lower"].map(_pct),
+            "Interval to": curve["upper"].map(_pct),
+        }
+    )
     return chart, table
-
-

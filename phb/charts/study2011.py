@@ -13,11 +13,19 @@ from phb.charts import theme
 from phb.charts.common import month_text, or_none, where
 from phb.data import figure, load
 
-COMPONENT_LABELS = {"expert_panel": "Expert panel", "survey": "Survey",
-                    "focus_groups": "Focus groups", "study": "Whole study"}
+COMPONENT_LABELS = {
+    "expert_panel": "Expert panel",
+    "survey": "Survey",
+    "focus_groups": "Focus groups",
+    "study": "Whole study",
+}
 
-GROUP_LABELS = {"all": "Everyone who took part", "service_users": "Service users",
-                "carers": "Carers", "prior_personal_budget": "Had held a personal budget before"}
+GROUP_LABELS = {
+    "all": "Everyone who took part",
+    "service_users": "Service users",
+    "carers": "Carers",
+    "prior_personal_budget": "Had held a personal budget before",
+}
 
 
 def study_phases() -> pd.DataFrame:
@@ -32,8 +40,15 @@ def study_phases() -> pd.DataFrame:
             when = month_text(start)
         else:
             when = f"{month_text(start)} to {month_text(end)}"
-        rows.append({"Phase": int(rec["phase"]), "Part": COMPONENT_LABELS[rec["component"]],
-                     "What was done": rec["method"], "When": when, "Note": or_none(rec["note"]) or ""})
+        rows.append(
+            {
+                "Phase": int(rec["phase"]),
+                "Part": COMPONENT_LABELS[rec["component"]],
+                "What was done": rec["method"],
+                "When": when,
+                "Note": or_none(rec["note"]) or "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -47,24 +62,28 @@ def study_samples(preferred_only: bool = True) -> pd.DataFrame:
     samples = load("study_2011_samples")
     if preferred_only:
         samples = samples[samples["preferred"].astype(bool)]
-    return pd.DataFrame({
-        "part": [COMPONENT_LABELS[c] for c in samples["component"]],
-        "group": [GROUP_LABELS[g] for g in samples["group"]],
-        "figure_id": list(samples["figure_id"]),
-        "value": [float(v) for v in samples["value"]],
-        "unit": list(samples["unit"]),
-        "stated": [figure(i).text + (" (derived)" if bool(d) else "")
-                   for i, d in zip(samples["figure_id"], samples["derived"])],
-        "derived": [bool(d) for d in samples["derived"]],
-        "where": [where(loc) for loc in samples["locator"]],
-    })
+    return pd.DataFrame(
+        {
+            "part": [COMPONENT_LABELS[c] for c in samples["component"]],
+            "group": [GROUP_LABELS[g] for g in samples["group"]],
+            "figure_id": list(samples["figure_id"]),
+            "value": [float(v) for v in samples["value"]],
+            "unit": list(samples["unit"]),
+            "stated": [
+                figure(i).text + (" (derived)" if bool(d) else "")
+                for i, d in zip(samples["figure_id"], samples["derived"])
+            ],
+            "derived": [bool(d) for d in samples["derived"]],
+            "where": [where(loc) for loc in samples["locator"]],
+        }
+    )
 
 
 def samples_readable(samples: pd.DataFrame) -> pd.DataFrame:
     """The samples as a table for readers (no ids or raw numbers)."""
-    return samples.rename(columns={"part": "Part", "group": "Who", "stated": "Number or share",
-                                   "where": "Where the report says so"})[
-        ["Part", "Who", "Number or share", "Where the report says so"]]
+    return samples.rename(
+        columns={"part": "Part", "group": "Who", "stated": "Number or share", "where": "Where the report says so"}
+    )[["Part", "Who", "Number or share", "Where the report says so"]]
 
 
 def samples_chart(samples: pd.DataFrame) -> alt.TopLevelMixin:
@@ -85,44 +104,83 @@ def samples_chart(samples: pd.DataFrame) -> alt.TopLevelMixin:
         if len(split) == 2:
             start = 0.0
             for rec in split.to_dict("records"):
-                rows.append({"part": part, "segment": rec["group"] + (" (derived)" if rec["derived"] else ""),
-                             "start": start, "end": start + rec["value"], "people": rec["value"]})
+                rows.append(
+                    {
+                        "part": part,
+                        "segment": rec["group"] + (" (derived)" if rec["derived"] else ""),
+                        "start": start,
+                        "end": start + rec["value"],
+                        "people": rec["value"],
+                    }
+                )
                 start += rec["value"]
         elif len(total):
             value = float(total["value"].iloc[0])
-            rows.append({"part": part, "segment": "Service users and carers (split given in per cent)",
-                         "start": 0.0, "end": value, "people": value})
+            rows.append(
+                {
+                    "part": part,
+                    "segment": "Service users and carers (split given in per cent)",
+                    "start": 0.0,
+                    "end": value,
+                    "people": value,
+                }
+            )
         prior = sub[sub["group"] == GROUP_LABELS["prior_personal_budget"]]
         for rec in prior.to_dict("records"):
-            rows.append({"part": part, "segment": GROUP_LABELS["prior_personal_budget"],
-                         "start": 0.0, "end": rec["value"], "people": rec["value"]})
+            rows.append(
+                {
+                    "part": part,
+                    "segment": GROUP_LABELS["prior_personal_budget"],
+                    "start": 0.0,
+                    "end": rec["value"],
+                    "people": rec["value"],
+                }
+            )
     data = pd.DataFrame(rows)
     segments = list(dict.fromkeys(data["segment"]))
-    colour = alt.Color("segment:N", title=None, sort=segments,
-                       scale=alt.Scale(domain=segments, range=list(theme.PALETTE[:len(segments)])),
-                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=520))
+    colour = alt.Color(
+        "segment:N",
+        title=None,
+        sort=segments,
+        scale=alt.Scale(domain=segments, range=list(theme.PALETTE[: len(segments)])),
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=520),
+    )
     main = data[data["segment"] != GROUP_LABELS["prior_personal_budget"]]
     prior = data[data["segment"] == GROUP_LABELS["prior_personal_budget"]]
     y = alt.Y("part:N", title=None, sort=["Survey", "Focus groups"])
-    tooltip = [alt.Tooltip("part:N", title="Part"), alt.Tooltip("segment:N", title="Who"),
-               alt.Tooltip("people:Q", title="People")]
-    bars = alt.Chart(main).mark_bar(size=26).encode(
-        y=y, x=alt.X("start:Q", title="People"), x2="end:Q", color=colour, tooltip=tooltip)
-    inner = alt.Chart(prior).mark_bar(size=8, color=theme.INK).encode(
-        y=y, x="start:Q", x2="end:Q", color=colour, tooltip=tooltip)
-    labels = alt.Chart(data[data["segment"] != GROUP_LABELS["prior_personal_budget"]]).transform_aggregate(
-        total="max(end)", groupby=["part"]).mark_text(align="left", dx=4).encode(
-        y=y, x="total:Q", text=alt.Text("total:Q", format=",.0f"))
+    tooltip = [
+        alt.Tooltip("part:N", title="Part"),
+        alt.Tooltip("segment:N", title="Who"),
+        alt.Tooltip("people:Q", title="People"),
+    ]
+    bars = (
+        alt.Chart(main)
+        .mark_bar(size=26)
+        .encode(y=y, x=alt.X("start:Q", title="People"), x2="end:Q", color=colour, tooltip=tooltip)
+    )
+    inner = (
+        alt.Chart(prior)
+        .mark_bar(size=8, color=theme.INK)
+        .encode(y=y, x="start:Q", x2="end:Q", color=colour, tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart(data[data["segment"] != GROUP_LABELS["prior_personal_budget"]])
+        .transform_aggregate(total="max(end)", groupby=["part"])
+        .mark_text(align="left", dx=4)
+        .encode(y=y, x="total:Q", text=alt.Text("total:Q", format=",.0f"))
+    )
     chart = alt.layer(bars, inner, labels).properties(width=440, height=alt.Step(48))
     return theme.describe(
         chart,
         title="Who took part in the 2011 study",
-        description=("Two horizontal bars: the survey's respondents and the focus groups' "
-                     "participants, with the total at the end of each bar. The focus group bar is "
-                     "split equally into service users and carers, a split derived from the report's "
-                     "words. The survey bar is not split because the report gives its split only in "
-                     "per cent. A thin dark bar inside each shows how many had held a personal "
-                     "budget from their council before."),
+        description=(
+            "Two horizontal bars: the survey's respondents and the focus groups' "
+            "participants, with the total at the end of each bar. The focus group bar is "
+            "split equally into service users and carers, a split derived from the report's "
+            "words. The survey bar is not split because the report gives its split only in "
+            "per cent. A thin dark bar inside each shows how many had held a personal "
+            "budget from their council before."
+        ),
     )
 
 
@@ -130,12 +188,14 @@ def focus_groups() -> pd.DataFrame:
     """The six focus groups: place, who took part, and whether recruited from black and minority
     ethnic (BME) communities."""
     groups = load("focus_groups")
-    return pd.DataFrame({
-        "Group": list(groups["fg_id"]),
-        "Place": list(groups["place"]),
-        "Who took part": [GROUP_LABELS[p] for p in groups["participants"]],
-        "Recruited from BME communities": ["Yes" if bool(b) else "No" for b in groups["bme_recruited"]],
-    })
+    return pd.DataFrame(
+        {
+            "Group": list(groups["fg_id"]),
+            "Place": list(groups["place"]),
+            "Who took part": [GROUP_LABELS[p] for p in groups["participants"]],
+            "Recruited from BME communities": ["Yes" if bool(b) else "No" for b in groups["bme_recruited"]],
+        }
+    )
 
 
 def focus_groups_chart(groups: pd.DataFrame) -> alt.TopLevelMixin:
@@ -146,30 +206,51 @@ def focus_groups_chart(groups: pd.DataFrame) -> alt.TopLevelMixin:
     data = groups.copy()
     data["label"] = data["Group"] + " " + data["Place"]
     data["BME"] = data["Recruited from BME communities"].map(
-        {"Yes": "Recruited from BME communities", "No": "General recruitment"})
+        {"Yes": "Recruited from BME communities", "No": "General recruitment"}
+    )
     order = list(data["label"])
     who = list(dict.fromkeys(data["Who took part"]))
     base = alt.Chart(data).encode(
         x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=90)),
-        tooltip=[alt.Tooltip("Group:N"), alt.Tooltip("Place:N"), alt.Tooltip("Who took part:N"),
-                 alt.Tooltip("Recruited from BME communities:N")])
+        tooltip=[
+            alt.Tooltip("Group:N"),
+            alt.Tooltip("Place:N"),
+            alt.Tooltip("Who took part:N"),
+            alt.Tooltip("Recruited from BME communities:N"),
+        ],
+    )
     squares = base.mark_square(size=900, opacity=1).encode(
-        color=alt.Color("Who took part:N", sort=who, title="Who took part",
-                        scale=alt.Scale(domain=who, range=list(theme.PALETTE[:len(who)]))))
-    rings = base.transform_filter("datum.BME === 'Recruited from BME communities'").mark_point(
-        size=1900, filled=False, strokeWidth=3, color=theme.INK).encode(
-        shape=alt.Shape("BME:N", title=None, scale=alt.Scale(
-            domain=["Recruited from BME communities"], range=["circle"])))
-    chart = alt.layer(squares, rings).properties(width=560, height=90).resolve_scale(
-        color="independent", shape="independent")
+        color=alt.Color(
+            "Who took part:N",
+            sort=who,
+            title="Who took part",
+            scale=alt.Scale(domain=who, range=list(theme.PALETTE[: len(who)])),
+        )
+    )
+    rings = (
+        base.transform_filter("datum.BME === 'Recruited from BME communities'")
+        .mark_point(size=1900, filled=False, strokeWidth=3, color=theme.INK)
+        .encode(
+            shape=alt.Shape(
+                "BME:N", title=None, scale=alt.Scale(domain=["Recruited from BME communities"], range=["circle"])
+            )
+        )
+    )
+    chart = (
+        alt.layer(squares, rings)
+        .properties(width=560, height=90)
+        .resolve_scale(color="independent", shape="independent")
+    )
     bme = ", ".join(data.loc[data["Recruited from BME communities"] == "Yes", "label"])
     return theme.describe(
         chart,
         title="Six focus groups, March 2011",
-        description=(f"Six squares in a row, one per focus group, labelled with its number and place. "
-                     f"Colour shows who took part: the first three groups were carers and the last "
-                     f"three service users. A dark ring marks the groups specifically recruited from "
-                     f"black and minority ethnic communities: {bme}. The report gives no group sizes."),
+        description=(
+            f"Six squares in a row, one per focus group, labelled with its number and place. "
+            f"Colour shows who took part: the first three groups were carers and the last "
+            f"three service users. A dark ring marks the groups specifically recruited from "
+            f"black and minority ethnic communities: {bme}. The report gives no group sizes."
+        ),
     )
 
 
@@ -177,13 +258,16 @@ def seven_concerns() -> pd.DataFrame:
     """The seven concerns, numbered as in the report, with a paraphrase and whether the NHS
     Confederation's viewpoint singled the concern out as particularly challenging."""
     concerns = load("seven_concerns")
-    return pd.DataFrame({
-        "No.": [int(n) for n in concerns["concern_no"]],
-        "Theme": [str(t).capitalize() for t in concerns["theme"]],
-        "What participants asked for (paraphrased)": list(concerns["paraphrase"]),
-        "Named as particularly challenging in the Confederation's viewpoint":
-            ["Yes" if bool(v) else "No" for v in concerns["in_confederation_viewpoint"]],
-    })
+    return pd.DataFrame(
+        {
+            "No.": [int(n) for n in concerns["concern_no"]],
+            "Theme": [str(t).capitalize() for t in concerns["theme"]],
+            "What participants asked for (paraphrased)": list(concerns["paraphrase"]),
+            "Named as particularly challenging in the Confederation's viewpoint": [
+                "Yes" if bool(v) else "No" for v in concerns["in_confederation_viewpoint"]
+            ],
+        }
+    )
 
 
 #: The disagreements chapter 4 shows: preferred figure id -> what is being counted.

@@ -63,8 +63,13 @@ def theme() -> dict[str, Any]:
             "background": "white",
             "font": FONT,
             "padding": 8,
-            "view": {"continuousWidth": 520, "continuousHeight": 300, "discreteWidth": 520,
-                     "discreteHeight": {"step": 30}, "stroke": None},
+            "view": {
+                "continuousWidth": 520,
+                "continuousHeight": 300,
+                "discreteWidth": 520,
+                "discreteHeight": {"step": 30},
+                "stroke": None,
+            },
             "range": {"category": list(PALETTE)},
             "title": {
                 "fontSize": 16,
@@ -126,8 +131,12 @@ DARK_COLOURS: dict[str, str] = {
 #: marks without a colour, group titles): in dark mode it gets the light ink explicitly.
 DARK_DEFAULTS: dict[str, Any] = {
     "header": {"titleColor": DARK_INK},
-    "style": {"guide-label": {"fill": DARK_INK}, "guide-title": {"fill": DARK_INK},
-              "group-title": {"fill": DARK_INK}, "group-subtitle": {"fill": DARK_INK}},
+    "style": {
+        "guide-label": {"fill": DARK_INK},
+        "guide-title": {"fill": DARK_INK},
+        "group-title": {"fill": DARK_INK},
+        "group-subtitle": {"fill": DARK_INK},
+    },
 }
 
 #: Sizing in the page (book_assets/phb-charts.js applies it). A chart is drawn at the width its
@@ -139,8 +148,12 @@ MIN_CHART_WIDTH = 280
 NARROW_CHART_WIDTH = 560
 NARROW_CONFIG: dict[str, Any] = {
     # Several legends under the plot stack instead of standing side by side (Vega's legend layout).
-    "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 240,
-               "layout": {"bottom": {"direction": "vertical", "anchor": "start"}}},
+    "legend": {
+        "orient": "bottom",
+        "direction": "vertical",
+        "labelLimit": 240,
+        "layout": {"bottom": {"direction": "vertical", "anchor": "start"}},
+    },
     "axis": {"labelLimit": 150},
 }
 
@@ -148,8 +161,7 @@ NARROW_CONFIG: dict[str, Any] = {
 def wrap_label_expression(chars: int | str, value: str = "datum.label") -> str:
     """A Vega expression that breaks the text ``value`` into lines of at most ``chars`` characters,
     between words (Vega draws an array of strings as lines)."""
-    return (f"split(trim(replace({value}, regexp('(.{{1,{chars}}})(\\\\s+|$)', 'g'), '$1\\n')),"
-            " '\\n')")
+    return f"split(trim(replace({value}, regexp('(.{{1,{chars}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
 
 
 def _recolour(value: Any, colours: dict[str, str]) -> Any:
@@ -208,8 +220,8 @@ CHARTS_SETTLED_JS = """() => {
   const drawn = [...document.querySelectorAll('.phb-chart')];
   return drawn.length === scripts && drawn.every(e =>
     e.dataset.phbState === 'drawn' && e.dataset.phbMode === theme &&
-    +e.dataset.phbWidth === Math.max(%d, Math.floor(e.clientWidth)));
-}""" % MIN_CHART_WIDTH
+    +e.dataset.phbWidth === Math.max(MIN_WIDTH, Math.floor(e.clientWidth)));
+}""".replace("MIN_WIDTH", str(MIN_CHART_WIDTH))
 
 
 def _output_div(spec: dict[str, Any]) -> str:
@@ -280,8 +292,9 @@ def enable() -> None:
     alt.renderers.enable(THEME_NAME)
 
 
-def describe(chart: alt.TopLevelMixin, *, title: str, description: str,
-             subtitle: str | None = None) -> alt.TopLevelMixin:
+def describe(
+    chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: str | None = None
+) -> alt.TopLevelMixin:
     """Give a chart its visible title and its text description, and refuse a chart without them.
 
     The description becomes the Vega-Lite ``description``, which Vega writes as the chart's
@@ -314,8 +327,12 @@ def data_table_html(data: pd.DataFrame, caption: str) -> str:
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv)
     filename = "".join(c if c.isalnum() else "-" for c in caption.lower()).strip("-")[:60] + ".csv"
     table = data.to_html(index=False, border=0, classes="phb-data-table", na_rep="")
-    table = re.sub(r"<table[^>]*>", lambda m: f'<table class="dataframe phb-data-table">'
-                   f"<caption>{html.escape(caption)}</caption>", table, count=1)
+    table = re.sub(
+        r"<table[^>]*>",
+        lambda m: f'<table class="dataframe phb-data-table"><caption>{html.escape(caption)}</caption>',
+        table,
+        count=1,
+    )
     return (
         '<details class="phb-chart-data">'
         f"<summary>Show the data behind “{html.escape(caption)}”</summary>"
@@ -346,8 +363,7 @@ class ChartWithData:
 
     def output_messages(self) -> tuple[dict[str, Any], ...]:
         """The same outputs as notebook ``display_data`` entries, e.g. for an ``ipywidgets.Output``."""
-        return tuple({"output_type": "display_data", "data": bundle, "metadata": {}}
-                     for bundle in self.outputs())
+        return tuple({"output_type": "display_data", "data": bundle, "metadata": {}} for bundle in self.outputs())
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -377,10 +393,16 @@ class Table:
 
     def _repr_html_(self) -> str:
         body = self.frame.to_html(index=False, border=0, na_rep="", justify="left")
-        body = re.sub(r"<table[^>]*>", lambda m: '<table class="table phb-data-table">'
-                      f"<caption>{html.escape(self.caption)}</caption>", body, count=1)
-        return (f'<div class="phb-table" tabindex="0" role="region" '
-                f'aria-label="Table: {html.escape(self.caption)}">{body}</div>')
+        body = re.sub(
+            r"<table[^>]*>",
+            lambda m: f'<table class="table phb-data-table"><caption>{html.escape(self.caption)}</caption>',
+            body,
+            count=1,
+        )
+        return (
+            f'<div class="phb-table" tabindex="0" role="region" '
+            f'aria-label="Table: {html.escape(self.caption)}">{body}</div>'
+        )
 
     def __repr__(self) -> str:  # text/plain, also compared by nbval
         return f"<Table: {self.caption}>"

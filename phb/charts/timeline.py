@@ -36,20 +36,27 @@ def budget_types_table(budget_types: pd.DataFrame) -> pd.DataFrame:
 
     ``budget_types`` is ``load("budget_types")``; rows come out in the table's ``position`` order.
     """
-    require_columns(budget_types, ["position", "name", "money_changes_hands", "who_holds", "description"],
-             "budget_types_table")
+    require_columns(
+        budget_types, ["position", "name", "money_changes_hands", "who_holds", "description"], "budget_types_table"
+    )
     frame = budget_types.sort_values("position")
-    return pd.DataFrame({
-        "Way of holding the budget": frame["name"].to_numpy(),
-        "Does money change hands?": ["Yes" if bool(v) else "No" for v in frame["money_changes_hands"]],
-        "Who holds the money": frame["who_holds"].to_numpy(),
-        "What happens": frame["description"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Way of holding the budget": frame["name"].to_numpy(),
+            "Does money change hands?": ["Yes" if bool(v) else "No" for v in frame["money_changes_hands"]],
+            "Who holds the money": frame["who_holds"].to_numpy(),
+            "What happens": frame["description"].to_numpy(),
+        }
+    )
 
 
-def timeline_events(timeline: pd.DataFrame, *, events: Sequence[int] | None = KEY_EVENTS,
-                    uptake: pd.DataFrame | None = None,
-                    details: Mapping[int, str | tuple[str, str]] | None = None) -> pd.DataFrame:
+def timeline_events(
+    timeline: pd.DataFrame,
+    *,
+    events: Sequence[int] | None = KEY_EVENTS,
+    uptake: pd.DataFrame | None = None,
+    details: Mapping[int, str | tuple[str, str]] | None = None,
+) -> pd.DataFrame:
     """The events to draw, in date order, with readable dates and categories.
 
     ``timeline`` is ``load("timeline")``; ``events`` picks ``event_id``\\ s (``None`` keeps all).
@@ -68,16 +75,19 @@ def timeline_events(timeline: pd.DataFrame, *, events: Sequence[int] | None = KE
         if unknown:
             raise ValueError(f"events must be event_id values in the timeline; unknown {unknown}")
         frame = frame[frame["event_id"].isin(list(events))]
-    rows = [{
-        "event_id": int(r.event_id),
-        # a financial year starts in April: sort it there, after a March of the same calendar year
-        "sort_date": event_sort_date(str(r.date)) + (pd.DateOffset(months=3) if r.precision == "financial_year"
-                                               else pd.DateOffset(0)),
-        "date": event_date_label(str(r.date), str(r.precision)),
-        "category": CATEGORY_LABELS.get(str(r.category), str(r.category)),
-        "event": str(r.event) + _detail_words(details, int(r.event_id)),
-        "source": _sources_with_detail(str(r.source_id), details, int(r.event_id)),
-    } for r in frame.itertuples()]
+    rows = [
+        {
+            "event_id": int(r.event_id),
+            # a financial year starts in April: sort it there, after a March of the same calendar year
+            "sort_date": event_sort_date(str(r.date))
+            + (pd.DateOffset(months=3) if r.precision == "financial_year" else pd.DateOffset(0)),
+            "date": event_date_label(str(r.date), str(r.precision)),
+            "category": CATEGORY_LABELS.get(str(r.category), str(r.category)),
+            "event": str(r.event) + _detail_words(details, int(r.event_id)),
+            "source": _sources_with_detail(str(r.source_id), details, int(r.event_id)),
+        }
+        for r in frame.itertuples()
+    ]
     if uptake is not None:
         rows.append(_latest_uptake_event(uptake))
     out = pd.DataFrame(rows).sort_values(["sort_date", "event_id"], kind="stable").reset_index(drop=True)
@@ -92,8 +102,7 @@ def _detail_words(details: Mapping[int, str | tuple[str, str]] | None, event_id:
     return f" ({detail if isinstance(detail, str) else detail[0]})"
 
 
-def _sources_with_detail(source_id: str, details: Mapping[int, str | tuple[str, str]] | None,
-                         event_id: int) -> str:
+def _sources_with_detail(source_id: str, details: Mapping[int, str | tuple[str, str]] | None, event_id: int) -> str:
     """The event's source, followed by the detail's own source when the detail names one."""
     detail = (details or {}).get(event_id)
     if isinstance(detail, tuple) and detail[1] != source_id:
@@ -109,8 +118,11 @@ def _latest_uptake_event(series: pd.DataFrame) -> dict[str, object]:
     if counts.empty:
         raise ValueError("uptake has no national total or year-to-date count")
     latest = counts.sort_values("date", kind="stable").iloc[-1]
-    basis = ("who had a budget at some time in the year, wheelchair budgets included"
-             if latest["count_basis"] == "year_to_date" else "with a budget")
+    basis = (
+        "who had a budget at some time in the year, wheelchair budgets included"
+        if latest["count_basis"] == "year_to_date"
+        else "with a budget"
+    )
     return {
         "event_id": 0,
         "sort_date": pd.Timestamp(latest["date"]),
@@ -142,23 +154,39 @@ def timeline_chart(events: pd.DataFrame, *, wrap: int = 64, width: int = 620) ->
     y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingOuter=0.3))
     base = alt.Chart(data).encode(y=y)
     ends = pd.DataFrame({"first": [1], "last": [len(data)]})
-    spine = alt.Chart(ends).mark_rule(color="#8c959f", strokeWidth=2).encode(
-        x=alt.value(spine_x), y=alt.Y("first:O", axis=None), y2="last:O")
+    spine = (
+        alt.Chart(ends)
+        .mark_rule(color="#8c959f", strokeWidth=2)
+        .encode(x=alt.value(spine_x), y=alt.Y("first:O", axis=None), y2="last:O")
+    )
     dots = base.mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1).encode(
         x=alt.value(spine_x),
-        color=alt.Color("category:N", title="Kind of event", scale=alt.Scale(domain=order),
-                        legend=alt.Legend(orient="top", direction="horizontal", symbolSize=110)),
+        color=alt.Color(
+            "category:N",
+            title="Kind of event",
+            scale=alt.Scale(domain=order),
+            legend=alt.Legend(orient="top", direction="horizontal", symbolSize=110),
+        ),
         shape=alt.Shape("category:N", title="Kind of event", scale=alt.Scale(domain=order)),
-        tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("event:N", title="Event"),
-                 alt.Tooltip("category:N", title="Kind")],
+        tooltip=[
+            alt.Tooltip("date:N", title="Date"),
+            alt.Tooltip("event:N", title="Event"),
+            alt.Tooltip("category:N", title="Kind"),
+        ],
     )
     dates = base.mark_text(align="right", baseline="middle", fontWeight="bold", fontSize=12).encode(
-        x=alt.value(date_x), text="date:N")
-    text = (base.transform_calculate(lines="split(datum.label, '\\n')")
-            .mark_text(align="left", baseline="middle", fontSize=12, lineHeight=14)
-            .encode(x=alt.value(text_x), text="lines:N"))
-    chart = alt.layer(spine, dots, dates, text).properties(
-        width=width, height=alt.Step(step)).resolve_scale(color="shared", shape="shared")
+        x=alt.value(date_x), text="date:N"
+    )
+    text = (
+        base.transform_calculate(lines="split(datum.label, '\\n')")
+        .mark_text(align="left", baseline="middle", fontSize=12, lineHeight=14)
+        .encode(x=alt.value(text_x), text="lines:N")
+    )
+    chart = (
+        alt.layer(spine, dots, dates, text)
+        .properties(width=width, height=alt.Step(step))
+        .resolve_scale(color="shared", shape="shared")
+    )
     first, last = data["date"].iloc[0], data["date"].iloc[-1]
     return theme.describe(
         chart,
@@ -170,5 +198,6 @@ def timeline_chart(events: pd.DataFrame, *, wrap: int = 64, width: int = 620) ->
             "care, NHS policy, research and reports, evaluation, counts of budget holders) and a "
             "sentence saying what happened: social care's direct payments and individual budgets come "
             "first, then the Darzi review and the NHS pilot, the 2011 reports, the 2012 evaluation, "
-            "the right to a budget for continuing healthcare in 2014, and later counts and targets."),
+            "the right to a budget for continuing healthcare in 2014, and later counts and targets."
+        ),
     )

@@ -36,5 +36,14 @@ from phb.data.problems import DataValidationError, Problem
 from phb.data.schema import DATA_DIR, validate
 from phb.data.tables import load, table_names
 
-__all__ = ["DATA_DIR", "DataValidationError", "Figure", "Problem", "figure", "figure_ids", "load",
-           "table_names", "validate"]
+__all__ = [
+    "DATA_DIR",
+    "DataValidationError",
+    "Figure",
+    "Problem",
+    "figure",
+    "figure_ids",
+    "load",
+    "table_names",
+    "validate",
+]

@@ -41,7 +41,7 @@ def _constraints(f: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def data_dictionary_frames(directory: Path | str | None = None) -> dict[str, "pd.DataFrame"]:
+def data_dictionary_frames(directory: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """For each table, a DataFrame of its fields: name, type, constraints, description."""
     import pandas as pd
 
@@ -51,8 +51,16 @@ def data_dictionary_frames(directory: Path | str | None = None) -> dict[str, "pd
         raise DataValidationError(problems, directory)
     return {
         res["name"]: pd.DataFrame(
-            [{"field": f["name"], "type": f.get("type", "string"), "constraints": _constraints(f),
-              "description": f.get("description", "")} for f in res["schema"]["fields"]])
+            [
+                {
+                    "field": f["name"],
+                    "type": f.get("type", "string"),
+                    "constraints": _constraints(f),
+                    "description": f.get("description", ""),
+                }
+                for f in res["schema"]["fields"]
+            ]
+        )
         for res in descriptor["resources"]
     }
 
@@ -68,19 +76,27 @@ def data_dictionary(directory: Path | str | None = None) -> str:
         schema = res["schema"]
         rows = len(load(res["name"], directory))
         keys = ", ".join(f"`{k}`" for k in schema.get("primaryKey", []))
-        fks = "; ".join(f"`{','.join(fk['fields'])}` → `{fk['reference']['resource'] or res['name']}."
-                        f"{','.join(fk['reference']['fields'])}`" for fk in schema.get("foreignKeys", []))
+        fks = "; ".join(
+            f"`{','.join(fk['fields'])}` → `{fk['reference']['resource'] or res['name']}."
+            f"{','.join(fk['reference']['fields'])}`"
+            for fk in schema.get("foreignKeys", [])
+        )
         sources = sorted({r for r in load(res["name"], directory)["source_id"]})
         out.append(f"## `{res['name']}`\n")
         out.append(f"{res.get('description', '')}\n")
-        out.append(f"File `data/{res['path']}`: {rows} rows. Primary key {keys}."
-                   + (f" Foreign keys: {fks}." if fks else "") + "\n")
+        out.append(
+            f"File `data/{res['path']}`: {rows} rows. Primary key {keys}."
+            + (f" Foreign keys: {fks}." if fks else "")
+            + "\n"
+        )
         if res["name"] != "sources":
-            out.append(f"Sources ({len(sources)}): " + ", ".join(f"`{s}`" for s in sources)
-                       + " (see the Sources appendix).\n")
+            out.append(
+                f"Sources ({len(sources)}): " + ", ".join(f"`{s}`" for s in sources) + " (see the Sources appendix).\n"
+            )
         out.append("| field | type | constraints | description |\n|---|---|---|---|")
         for f in schema["fields"]:
-            out.append(f"| `{f['name']}` | {f.get('type', 'string')} | {_md(_constraints(f))} | {_md(f.get('description', ''))} |")
+            kind, rules, meaning = f.get("type", "string"), _md(_constraints(f)), _md(f.get("description", ""))
+            out.append(f"| `{f['name']}` | {kind} | {rules} | {meaning} |")
         out.append("")
     return "\n".join(out)
 
@@ -118,10 +134,14 @@ def sources_markdown(directory: Path | str | None = None, cite: bool = False) ->
                 label += f", {rec['s_key']}"
             if isinstance(rec["file"], str) and rec["file"]:
                 label += f", file `{rec['file']}`"
-            nature = rec["nature"] + (" (secondary)" if rec["secondary"] and rec["nature"] != "secondary summary" else "")
+            nature = rec["nature"] + (
+                " (secondary)" if rec["secondary"] and rec["nature"] != "secondary summary" else ""
+            )
             n = counts.get(rec["source_id"], 0)
-            out.append(f"- {' '.join(bits)} [{label}]. *{nature.capitalize()}*; {n} figure{'s' if n != 1 else ''}. "
-                       f"Who wrote it: {_md(rec['standpoint'])} "
-                       f"Can support: {_md(rec['supports'])} Cannot support: {_md(rec['cannot_support'])}")
+            out.append(
+                f"- {' '.join(bits)} [{label}]. *{nature.capitalize()}*; {n} figure{'s' if n != 1 else ''}. "
+                f"Who wrote it: {_md(rec['standpoint'])} "
+                f"Can support: {_md(rec['supports'])} Cannot support: {_md(rec['cannot_support'])}"
+            )
         out.append("")
     return "\n".join(out)

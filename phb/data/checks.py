@@ -18,8 +18,21 @@ from phb.data.qualifiers import LOWER, POINT, RANGE, UPPER
 
 SHARE_TOLERANCE_PER_ITEM = 0.5
 """Shares rounded to whole numbers may each be out by 0.5: a whole of n shares may miss 100 by n/2."""
-NON_NEGATIVE_UNITS = {"people", "count", "GBP", "GBP_million", "GBP_billion", "million", "year", "years", "pages",
-                      "per_1000", "times", "fold", "score"}
+NON_NEGATIVE_UNITS = {
+    "people",
+    "count",
+    "GBP",
+    "GBP_million",
+    "GBP_billion",
+    "million",
+    "year",
+    "years",
+    "pages",
+    "per_1000",
+    "times",
+    "fold",
+    "score",
+}
 FIGURE_COLUMNS = ("value", "unit", "qualifier", "lower", "upper", "source_id", "preferred")
 
 Rows = list[tuple[int, dict[str, str]]]
@@ -34,8 +47,9 @@ def bib_keys(path: Path) -> set[str] | None:
     return set(re.findall(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.MULTILINE))
 
 
-def hand_checks(directory: Path, descriptor: dict[str, Any], texts: dict[str, str], bibliography: Path,
-                check_citations: bool = True) -> list[Problem]:
+def hand_checks(
+    directory: Path, descriptor: dict[str, Any], texts: dict[str, str], bibliography: Path, check_citations: bool = True
+) -> list[Problem]:
     """Rules frictionless cannot express: cross-row, cross-table and bibliography checks."""
     resources = {r["name"]: r for r in descriptor["resources"]}
     rows = {name: list(csv_rows(text)) for name, text in texts.items()}
@@ -50,23 +64,40 @@ def hand_checks(directory: Path, descriptor: dict[str, Any], texts: dict[str, st
     return problems
 
 
-def _citation_problems(resources: dict[str, dict[str, Any]], rows: dict[str, Rows], bibliography: Path,
-                       check_citations: bool) -> list[Problem]:
+def _citation_problems(
+    resources: dict[str, dict[str, Any]], rows: dict[str, Rows], bibliography: Path, check_citations: bool
+) -> list[Problem]:
     """Every source_id is a key of references.bib, and every key of it has a row in sources.csv."""
     if not check_citations:
         return []
     keys = bib_keys(bibliography)
     if keys is None:
         return [Problem(bibliography.name, None, None, "missing-file", f"bibliography {bibliography} not found")]
-    problems = [Problem(resources[name]["path"], line, col, "not-in-bibliography",
-                        f"'{row[col]}' is not a key in {bibliography.name}")
-                for name, table in rows.items() for line, row in table
-                for col in ("source_id", "report_source_id") if row.get(col, "") and row[col] not in keys]
+    problems = [
+        Problem(
+            resources[name]["path"],
+            line,
+            col,
+            "not-in-bibliography",
+            f"'{row[col]}' is not a key in {bibliography.name}",
+        )
+        for name, table in rows.items()
+        for line, row in table
+        for col in ("source_id", "report_source_id")
+        if row.get(col, "") and row[col] not in keys
+    ]
     if "sources" in rows:
         listed = {r["source_id"] for _, r in rows["sources"]}
-        problems += [Problem(bibliography.name, None, key, "bibliography-without-source",
-                             f"'{key}' is in {bibliography.name} but has no row in sources.csv")
-                     for key in sorted(keys - listed)]
+        problems += [
+            Problem(
+                bibliography.name,
+                None,
+                key,
+                "bibliography-without-source",
+                f"'{key}' is in {bibliography.name} but has no row in sources.csv",
+            )
+            for key in sorted(keys - listed)
+        ]
     return problems
 
 
@@ -80,28 +111,50 @@ def _figure_problems(file: str, table: Rows, figures: dict[str, dict[str, str]])
         preferred = [i for i in group if figures[i].get("preferred") == "true"]
         if len(preferred) != 1:
             first = min(group, key=line_of.get)
-            problems.append(Problem(file, line_of[first], "preferred", "one-preferred",
-                                    f"conflicting figures {sorted(group)} must have exactly one preferred row; "
-                                    f"found {len(preferred)}"))
+            problems.append(
+                Problem(
+                    file,
+                    line_of[first],
+                    "preferred",
+                    "one-preferred",
+                    f"conflicting figures {sorted(group)} must have exactly one preferred row; found {len(preferred)}",
+                )
+            )
     return problems
 
 
-def _conflict_link_problems(file: str, line: int, row: dict[str, str], figures: dict[str, dict[str, str]],
-                            line_of: dict[str, int]) -> list[Problem]:
+def _conflict_link_problems(
+    file: str, line: int, row: dict[str, str], figures: dict[str, dict[str, str]], line_of: dict[str, int]
+) -> list[Problem]:
     """Each figure a row says it conflicts with exists and links back."""
     problems = []
     for other in [c for c in row.get("conflicts_with", "").split(";") if c]:
         if other not in figures:
-            problems.append(Problem(file, line, "conflicts_with", "conflict-link",
-                                    f"'{other}' is not a figure id{did_you_mean(other, figures)}"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "conflicts_with",
+                    "conflict-link",
+                    f"'{other}' is not a figure id{did_you_mean(other, figures)}",
+                )
+            )
         elif row["id"] not in figures[other].get("conflicts_with", "").split(";"):
-            problems.append(Problem(file, line, "conflicts_with", "conflict-link",
-                                    f"links to '{other}' but '{other}' (row {line_of[other]}) does not link back"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "conflicts_with",
+                    "conflict-link",
+                    f"links to '{other}' but '{other}' (row {line_of[other]}) does not link back",
+                )
+            )
     return problems
 
 
-def _structured_table_problems(resource: dict[str, Any], table: Rows,
-                               figures: dict[str, dict[str, str]]) -> list[Problem]:
+def _structured_table_problems(
+    resource: dict[str, Any], table: Rows, figures: dict[str, dict[str, str]]
+) -> list[Problem]:
     """A table other than figures and sources: its bounds, its numbers agreeing with the figures
     they name (a number needs a figure id), its lists of figure ids, its shares of a whole."""
     file = resource["path"]
@@ -111,8 +164,7 @@ def _structured_table_problems(resource: dict[str, Any], table: Rows,
         problems += [p for line, row in table for p in _check_bounds(file, line, row)]
     if "figure_id" in columns:
         mapping = {c: c for c in FIGURE_COLUMNS} | resource.get("x-figure-columns", {})
-        problems += [p for line, row in table
-                     for p in _figure_agreement(file, line, row, mapping, columns, figures)]
+        problems += [p for line, row in table for p in _figure_agreement(file, line, row, mapping, columns, figures)]
     if "figure_ids" in columns:
         problems += _figure_id_list_problems(file, table, figures)
     rule = resource.get("x-shares-of-whole")
@@ -121,22 +173,42 @@ def _structured_table_problems(resource: dict[str, Any], table: Rows,
     return problems
 
 
-def _figure_agreement(file: str, line: int, row: dict[str, str], mapping: dict[str, str], columns: set[str],
-                      figures: dict[str, dict[str, str]]) -> list[Problem]:
+def _figure_agreement(
+    file: str,
+    line: int,
+    row: dict[str, str],
+    mapping: dict[str, str],
+    columns: set[str],
+    figures: dict[str, dict[str, str]],
+) -> list[Problem]:
     """A row with a number names its figure, and its value, unit, qualifier, bounds, source and
     preference are the figure's (a figure id frictionless rejects as a foreign key is skipped)."""
     fid = row.get("figure_id", "")
     if not fid:
         numeric = [mapping[c] for c in ("value", "lower", "upper") if mapping[c] in columns and row.get(mapping[c], "")]
-        return [Problem(file, line, "figure_id", "figure-id-required",
-                        f"row has a number in {numeric[0]} but no figure_id")] if numeric else []
+        return (
+            [
+                Problem(
+                    file, line, "figure_id", "figure-id-required", f"row has a number in {numeric[0]} but no figure_id"
+                )
+            ]
+            if numeric
+            else []
+        )
     fig = figures.get(fid)
     if fig is None:
         return []
-    return [Problem(file, line, col, "figure-mismatch", f"{col} is '{row.get(col, '')}' but figure '{fid}' has "
-                                                        f"{fcol} '{fig.get(fcol, '')}'")
-            for fcol, col in mapping.items()
-            if col in columns and not _same_cell(fcol, row.get(col, ""), fig.get(fcol, ""))]
+    return [
+        Problem(
+            file,
+            line,
+            col,
+            "figure-mismatch",
+            f"{col} is '{row.get(col, '')}' but figure '{fid}' has {fcol} '{fig.get(fcol, '')}'",
+        )
+        for fcol, col in mapping.items()
+        if col in columns and not _same_cell(fcol, row.get(col, ""), fig.get(fcol, ""))
+    ]
 
 
 def _same_cell(figure_column: str, mine: str, theirs: str) -> bool:
@@ -149,9 +221,12 @@ def _same_cell(figure_column: str, mine: str, theirs: str) -> bool:
 
 def _figure_id_list_problems(file: str, table: Rows, figures: dict[str, dict[str, str]]) -> list[Problem]:
     """Every id in a ';'-separated ``figure_ids`` cell is a figure id."""
-    return [Problem(file, line, "figure_ids", "foreign-key", f"'{fid}' is not a figure id{did_you_mean(fid, figures)}")
-            for line, row in table for fid in [x for x in row.get("figure_ids", "").split(";") if x]
-            if figures and fid not in figures]
+    return [
+        Problem(file, line, "figure_ids", "foreign-key", f"'{fid}' is not a figure id{did_you_mean(fid, figures)}")
+        for line, row in table
+        for fid in [x for x in row.get("figure_ids", "").split(";") if x]
+        if figures and fid not in figures
+    ]
 
 
 def _check_bounds(file: str, line: int, row: dict[str, str], unit_col: str = "unit") -> list[Problem]:
@@ -160,18 +235,35 @@ def _check_bounds(file: str, line: int, row: dict[str, str], unit_col: str = "un
     q = row.get("qualifier", "")
     value, lower, upper = parse_number(row.get("value")), parse_number(row.get("lower")), parse_number(row.get("upper"))
     present = {"value": value is not None, "lower": lower is not None, "upper": upper is not None}
-    need = ({"value"} if q in POINT else {"lower"} if q in LOWER else {"upper"} if q in UPPER
-            else {"lower", "upper"} if q in RANGE else set())
+    need = (
+        {"value"}
+        if q in POINT
+        else {"lower"}
+        if q in LOWER
+        else {"upper"}
+        if q in UPPER
+        else {"lower", "upper"}
+        if q in RANGE
+        else set()
+    )
     if q and need:
         for col in ("value", "lower", "upper"):
             if col not in row:
                 continue
             if col in need and not present[col] and row.get(col, "") == "":
-                problems.append(Problem(file, line, col, "qualifier-bounds",
-                                        f"qualifier '{q}' needs {col}; it is empty"))
+                problems.append(
+                    Problem(file, line, col, "qualifier-bounds", f"qualifier '{q}' needs {col}; it is empty")
+                )
             if col not in need and present[col]:
-                problems.append(Problem(file, line, col, "qualifier-bounds",
-                                        f"qualifier '{q}' must not have a {col} (keep bounds as bounds, points as points)"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        "qualifier-bounds",
+                        f"qualifier '{q}' must not have a {col} (keep bounds as bounds, points as points)",
+                    )
+                )
     if q in RANGE and lower is not None and upper is not None and lower > upper:
         problems.append(Problem(file, line, "lower", "range-order", f"lower {lower:g} is above upper {upper:g}"))
     unit = row.get(unit_col, "")
@@ -202,25 +294,53 @@ def _check_quotes(resources: dict[str, dict[str, Any]], rows: dict[str, Rows]) -
     primary = {r["file"] for _, r in rows.get("sources", []) if r.get("file")}
     exceptions = set(res.get("x-quote-exceptions", []))
     ids = {r["id"] for _, r in rows["figures"]}
-    problems = [Problem(DESCRIPTOR, None, "x-quote-exceptions", "quote-exception",
-                        f"'{fid}' is listed in figures' x-quote-exceptions but is not a figure id{did_you_mean(fid, ids)}")
-                for fid in sorted(exceptions - ids)]
+    problems = [
+        Problem(
+            DESCRIPTOR,
+            None,
+            "x-quote-exceptions",
+            "quote-exception",
+            f"'{fid}' is listed in figures' x-quote-exceptions but is not a figure id{did_you_mean(fid, ids)}",
+        )
+        for fid in sorted(exceptions - ids)
+    ]
     for line, row in rows["figures"]:
         quote = row.get("quote", "")
         if row.get("derived") == "true":
             if quote:
-                problems.append(Problem(file, line, "quote", "quote-on-derived",
-                                        "a derived figure is not printed in its source, so it has no quote: "
-                                        "empty the quote and say in note how the figure was derived"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "quote",
+                        "quote-on-derived",
+                        "a derived figure is not printed in its source, so it has no quote: "
+                        "empty the quote and say in note how the figure was derived",
+                    )
+                )
             continue
         if row.get("id") in exceptions and quote:
-            problems.append(Problem(file, line, "quote", "quote-exception",
-                                    f"'{row['id']}' has a quote but is listed in x-quote-exceptions: take it off the list"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "quote",
+                    "quote-exception",
+                    f"'{row['id']}' has a quote but is listed in x-quote-exceptions: take it off the list",
+                )
+            )
         named = [f for f in files_named(row.get("locator", "")) if f in primary]
         if named and not quote.strip() and row.get("id") not in exceptions:
-            problems.append(Problem(file, line, "quote", "quote-required",
-                                    f"the figure comes from {named[0]}: quote the shortest words of that file "
-                                    "that state it (or list the id in x-quote-exceptions with the reason in note)"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "quote",
+                    "quote-required",
+                    f"the figure comes from {named[0]}: quote the shortest words of that file "
+                    "that state it (or list the id in x-quote-exceptions with the reason in note)",
+                )
+            )
     return problems
 
 
@@ -243,8 +363,7 @@ def _date_problem(cell: str) -> str | None:
     if month is not None and day is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            return (f"'{cell}' is not a real date: {calendar.month_name[month]} {year} has days "
-                    f"01 to {last}")
+            return f"'{cell}' is not a real date: {calendar.month_name[month]} {year} has days 01 to {last}"
     return None
 
 
@@ -252,8 +371,11 @@ def date_problems(descriptor: dict[str, Any], texts: dict[str, str]) -> list[Pro
     """Every cell of a date column (a field with ``"x-date": true``) must be a real calendar date."""
     problems = []
     for res in descriptor["resources"]:
-        columns = {f["name"]: f.get("constraints", {}).get("pattern", "")
-                   for f in res.get("schema", {}).get("fields", []) if f.get("x-date")}
+        columns = {
+            f["name"]: f.get("constraints", {}).get("pattern", "")
+            for f in res.get("schema", {}).get("fields", [])
+            if f.get("x-date")
+        }
         if not columns or res.get("name") not in texts:
             continue
         for line, row in csv_rows(texts[res["name"]]):
@@ -284,9 +406,16 @@ def _check_shares(file: str, table: Rows, rule: dict[str, Any]) -> list[Problem]
         tolerance = SHARE_TOLERANCE_PER_ITEM * len(items)
         if abs(total - rule["total"]) > tolerance:
             lines = ", ".join(str(line) for line, _ in items)
-            problems.append(Problem(file, items[0][0], rule["share"], "shares-sum",
-                                    f"shares for {dict(zip(rule['group_by'], key))} (rows {lines}) sum to {total:g}, "
-                                    f"not {rule['total']} within rounding (±{tolerance:g})"))
+            problems.append(
+                Problem(
+                    file,
+                    items[0][0],
+                    rule["share"],
+                    "shares-sum",
+                    f"shares for {dict(zip(rule['group_by'], key))} (rows {lines}) sum to {total:g}, "
+                    f"not {rule['total']} within rounding (±{tolerance:g})",
+                )
+            )
     return problems
 
 

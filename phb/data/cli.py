@@ -17,28 +17,48 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m phb.data",
         description="Check the book's data package (data/: CSV tables described by datapackage.json) "
-                    "and look up the figures the prose quotes.")
+        "and look up the figures the prose quotes.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
-        "validate", help="check a data package and list every problem",
+        "validate",
+        help="check a data package and list every problem",
         description="Check a data package: the descriptor; each file (present, UTF-8, header as "
-                    "declared); types, constraints and keys (frictionless); dates that are real dates; "
-                    "bounds, shares and figures that agree across tables; and every source_id a key of "
-                    "the bibliography. Prints OK and a count, or every problem as 'file: row, column: "
-                    "[rule] message' and exits 1.")
-    check.add_argument("directory", nargs="?", type=Path, default=DATA_DIR, metavar="DIR",
-                       help="the folder holding datapackage.json (default: the book's data/)")
-    check.add_argument("--bibliography", type=Path, metavar="FILE",
-                       help="the BibTeX file whose keys every source_id must be (default: "
-                            f"{BIBLIOGRAPHY} beside DIR; if there is none, citation keys are not "
-                            "checked and a note says so)")
+        "declared); types, constraints and keys (frictionless); dates that are real dates; "
+        "bounds, shares and figures that agree across tables; and every source_id a key of "
+        "the bibliography. Prints OK and a count, or every problem as 'file: row, column: "
+        "[rule] message' and exits 1.",
+    )
+    check.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        default=DATA_DIR,
+        metavar="DIR",
+        help="the folder holding datapackage.json (default: the book's data/)",
+    )
+    check.add_argument(
+        "--bibliography",
+        type=Path,
+        metavar="FILE",
+        help="the BibTeX file whose keys every source_id must be (default: "
+        f"{BIBLIOGRAPHY} beside DIR; if there is none, citation keys are not "
+        "checked and a note says so)",
+    )
     look = commands.add_parser(
-        "figure", help="print one figure as the prose quotes it, with its source",
-        description="Print one figure of figures.csv as the prose quotes it, then its citation key "
-                    "and locator.")
+        "figure",
+        help="print one figure as the prose quotes it, with its source",
+        description="Print one figure of figures.csv as the prose quotes it, then its citation key and locator.",
+    )
     look.add_argument("id", help="the figure's id, e.g. poet2014_qol_improved")
-    look.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR",
-                      help="the folder holding datapackage.json (default: the book's data/)")
+    look.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the folder holding datapackage.json (default: the book's data/)",
+    )
     return parser
 
 
@@ -47,8 +67,11 @@ def _validate_command(directory: Path, bibliography: Path | None) -> int:
     beside = directory.parent / BIBLIOGRAPHY
     check_citations = bibliography is not None or beside.is_file()
     if not check_citations:
-        print(f"note: no {BIBLIOGRAPHY} beside {directory}, so citation keys (source_id) were not "
-              "checked; give --bibliography FILE to check them", file=sys.stderr)
+        print(
+            f"note: no {BIBLIOGRAPHY} beside {directory}, so citation keys (source_id) were not "
+            "checked; give --bibliography FILE to check them",
+            file=sys.stderr,
+        )
     problems = validate(directory, bibliography, check_citations=check_citations)
     if problems:
         for p in problems:
@@ -57,10 +80,14 @@ def _validate_command(directory: Path, bibliography: Path | None) -> int:
         return 1
     descriptor, _ = read_descriptor(directory)
     assert descriptor is not None
-    rows = {r["name"]: sum(1 for _ in csv_rows((directory / r["path"]).read_text(encoding="utf-8")))
-            for r in descriptor["resources"]}
-    print(f"OK: {directory} is valid: {len(rows)} tables, {sum(rows.values())} rows, "
-          f"{rows.get('figures', 0)} figures, {rows.get('sources', 0)} sources")
+    rows = {
+        r["name"]: sum(1 for _ in csv_rows((directory / r["path"]).read_text(encoding="utf-8")))
+        for r in descriptor["resources"]
+    }
+    print(
+        f"OK: {directory} is valid: {len(rows)} tables, {sum(rows.values())} rows, "
+        f"{rows.get('figures', 0)} figures, {rows.get('sources', 0)} sources"
+    )
     return 0
 
 

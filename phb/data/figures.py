@@ -17,9 +17,17 @@ from phb.data.tables import ensure_valid, load
 
 #: How a number is written in each unit with a plain pattern ("{}" is the number as the sources
 #: write it); the units that need more (fractions in words, signed changes, years) are in Figure._fmt.
-UNIT_FORMATS = {"percent": "{}%", "GBP": "£{}", "GBP_million": "£{} million", "GBP_billion": "£{} billion",
-                "million": "{} million", "pages": "{} pages", "times": "{} times", "fold": "{}-fold",
-                "per_1000": "{} per 1,000"}
+UNIT_FORMATS = {
+    "percent": "{}%",
+    "GBP": "£{}",
+    "GBP_million": "£{} million",
+    "GBP_billion": "£{} billion",
+    "million": "{} million",
+    "pages": "{} pages",
+    "times": "{} times",
+    "fold": "{}-fold",
+    "per_1000": "{} per 1,000",
+}
 
 FRACTION_WORDS = {
     0.1: "one in 10",

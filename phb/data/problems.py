@@ -73,7 +73,7 @@ def parse_number(cell: str | None) -> float | None:
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str:
-    """"; did you mean 'x'?" naming up to three close options, or "" when none is close."""
+    """ "; did you mean 'x'?" naming up to three close options, or "" when none is close."""
     close = difflib.get_close_matches(name, list(options), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 

@@ -28,28 +28,40 @@ class Qualifier:
     comparison: Comparison
 
 
-QUALIFIERS: dict[str, Qualifier] = {q.code: q for q in (
-    Qualifier("exact", "", "point", "equal"),
-    Qualifier("approximately", "about ", "point", "equal"),
-    Qualifier("more_than", "more than ", "lower", "above"),
-    Qualifier("over", "over ", "lower", "above"),
-    Qualifier("just_over", "just over ", "lower", "above"),
-    Qualifier("at_least", "at least ", "lower", "at least"),
-    Qualifier("fewer_than", "fewer than ", "upper", "below"),
-    Qualifier("less_than", "less than ", "upper", "below"),
-    Qualifier("under", "under ", "upper", "below"),
-    Qualifier("nearly", "nearly ", "upper", "below"),
-    Qualifier("up_to", "up to ", "upper", "at most"),
-    Qualifier("range", "", "range", "range"),
-)}
+QUALIFIERS: dict[str, Qualifier] = {
+    q.code: q
+    for q in (
+        Qualifier("exact", "", "point", "equal"),
+        Qualifier("approximately", "about ", "point", "equal"),
+        Qualifier("more_than", "more than ", "lower", "above"),
+        Qualifier("over", "over ", "lower", "above"),
+        Qualifier("just_over", "just over ", "lower", "above"),
+        Qualifier("at_least", "at least ", "lower", "at least"),
+        Qualifier("fewer_than", "fewer than ", "upper", "below"),
+        Qualifier("less_than", "less than ", "upper", "below"),
+        Qualifier("under", "under ", "upper", "below"),
+        Qualifier("nearly", "nearly ", "upper", "below"),
+        Qualifier("up_to", "up to ", "upper", "at most"),
+        Qualifier("range", "", "range", "range"),
+    )
+}
 
 #: Other ways a reader may write a qualifier (a widget, a test, a solution cell), each the code it means.
 #: A code may also be written with spaces for underscores, in any case: "More than" is ``more_than``.
 SYNONYMS: dict[str, str] = {
-    "": "exact", "exactly": "exact", "about": "approximately", "around": "approximately",
-    "above": "more_than", "greater than": "more_than", "no fewer than": "at_least",
-    "no less than": "at_least", "below": "under", "almost": "nearly", "at most": "up_to",
-    "no more than": "up_to", "between": "range",
+    "": "exact",
+    "exactly": "exact",
+    "about": "approximately",
+    "around": "approximately",
+    "above": "more_than",
+    "greater than": "more_than",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "below": "under",
+    "almost": "nearly",
+    "at most": "up_to",
+    "no more than": "up_to",
+    "between": "range",
 }
 
 POINT = frozenset(c for c, q in QUALIFIERS.items() if q.bound == "point")
@@ -69,8 +81,9 @@ def qualifier(written: object) -> Qualifier:
         key = SYNONYMS.get(key, key)
         key = SYNONYMS.get(key.replace("_", " "), key.replace(" ", "_"))
     if key not in QUALIFIERS:
-        raise ValueError(f"qualifier must be one of {sorted(QUALIFIERS)} (or their words, e.g. "
-                         f"'more than'); got {written!r}")
+        raise ValueError(
+            f"qualifier must be one of {sorted(QUALIFIERS)} (or their words, e.g. 'more than'); got {written!r}"
+        )
     return QUALIFIERS[key]
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import csv
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from phb.data.problems import files_named
 
@@ -74,8 +74,9 @@ def missing_quotes(rows: Iterable[tuple[int, dict[str, str]]], sources_dir: Path
         absent = [name for name in files if texts[name] is None]
         where = " or ".join(files)
         reason = f"{', '.join(absent)} not in {sources_dir}" if absent else f"not in {where}"
-        problems.append(f"figures.csv row {line}, column quote ({row.get('id', '?')}): "
-                        f"[quote-in-source] {quote!r} {reason}")
+        problems.append(
+            f"figures.csv row {line}, column quote ({row.get('id', '?')}): [quote-in-source] {quote!r} {reason}"
+        )
     return problems
 
 
@@ -88,13 +89,39 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 # --------------------------------------------------------------------------- proposing quotes
 
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-                9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 20: "twenty", 30: "thirty", 40: "forty",
-                50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety"}
-FRACTION_FORMS = {0.1: ["one in 10", "one in ten"], 0.2: ["a fifth", "one in five"], 0.25: ["a quarter"],
-                  0.3333: ["a third", "one third"], 0.5: ["half"], 0.6667: ["two-thirds", "two thirds"],
-                  0.7: ["seven out of 10", "seven in 10"], 0.75: ["three quarters"],
-                  0.8: ["eight out of 10", "eight in 10"]}
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+    20: "twenty",
+    30: "thirty",
+    40: "forty",
+    50: "fifty",
+    60: "sixty",
+    70: "seventy",
+    80: "eighty",
+    90: "ninety",
+}
+FRACTION_FORMS = {
+    0.1: ["one in 10", "one in ten"],
+    0.2: ["a fifth", "one in five"],
+    0.25: ["a quarter"],
+    0.3333: ["a third", "one third"],
+    0.5: ["half"],
+    0.6667: ["two-thirds", "two thirds"],
+    0.7: ["seven out of 10", "seven in 10"],
+    0.75: ["three quarters"],
+    0.8: ["eight out of 10", "eight in 10"],
+}
 
 
 NEAR_CHARACTERS = 3000
@@ -170,8 +197,10 @@ def propose(ids: Sequence[str] = (), repo: Path = REPO, limit: int = 4) -> str:
         if not files or not wanted:
             continue
         text = (sources / files[0]).read_text(encoding="utf-8")
-        out.append(f"{row['id']}  [{row['qualifier']} {row['value'] or ''}{row['lower'] or ''}"
-                   f"{'–' + row['upper'] if row['upper'] else ''} {row['unit']}]  {row['locator']}")
+        out.append(
+            f"{row['id']}  [{row['qualifier']} {row['value'] or ''}{row['lower'] or ''}"
+            f"{'–' + row['upper'] if row['upper'] else ''} {row['unit']}]  {row['locator']}"
+        )
         found = candidates(row, text)
         out += [f"    {'*' if c.near_locator else ' '} ({c.form}) {c.clause[:300]}" for c in found[:limit]]
         if not found:
@@ -195,8 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems = missing_quotes(read_rows(REPO / "data" / "figures.csv"), sources)
     for problem in problems:
         print(problem)
-    print(f"{'FAILED' if problems else 'OK'}: {len(problems)} quote(s) not found in {sources}",
-          file=sys.stderr if problems else sys.stdout)
+    print(
+        f"{'FAILED' if problems else 'OK'}: {len(problems)} quote(s) not found in {sources}",
+        file=sys.stderr if problems else sys.stdout,
+    )
     return 1 if problems else 0
 
 

@@ -46,7 +46,11 @@ def _precheck_file(directory: Path, resource: dict[str, Any]) -> tuple[str | Non
     name = resource["path"]
     path = directory / name
     if not path.is_file():
-        return None, [Problem(name, None, None, "missing-file", f"table '{resource['name']}' is declared but the file does not exist")]
+        return None, [
+            Problem(
+                name, None, None, "missing-file", f"table '{resource['name']}' is declared but the file does not exist"
+            )
+        ]
     raw = path.read_bytes()
     if not raw.strip():
         return None, [Problem(name, None, None, "empty-file", "the file is empty: it needs at least a header row")]
@@ -61,20 +65,37 @@ def _precheck_file(directory: Path, resource: dict[str, Any]) -> tuple[str | Non
             if "\ufffd" in cell:
                 column = header[i] if i < len(header) else f"#{i + 1}"
                 break
-        return None, [Problem(name, line_no, column, "utf-8",
-                              f"byte 0x{raw[exc.start]:02x} at byte offset {exc.start} is not valid UTF-8")]
+        return None, [
+            Problem(
+                name,
+                line_no,
+                column,
+                "utf-8",
+                f"byte 0x{raw[exc.start]:02x} at byte offset {exc.start} is not valid UTF-8",
+            )
+        ]
     if text.startswith("\ufeff"):
-        return None, [Problem(name, 1, None, "utf-8", "the file starts with a byte-order mark; save as UTF-8 without BOM")]
+        return None, [
+            Problem(name, 1, None, "utf-8", "the file starts with a byte-order mark; save as UTF-8 without BOM")
+        ]
     header = next(csv.reader(io.StringIO(text)), [])
     expected = field_names(resource)
-    problems = [Problem(name, 1, col, "missing-column", f"column '{col}' is in the schema but not in the file")
-                for col in expected if col not in header]
-    problems += [Problem(name, 1, col or f"#{i + 1}", "unknown-column", f"column '{col}' is in the file but not in the schema")
-                 for i, col in enumerate(header) if col not in expected]
+    problems = [
+        Problem(name, 1, col, "missing-column", f"column '{col}' is in the schema but not in the file")
+        for col in expected
+        if col not in header
+    ]
+    problems += [
+        Problem(name, 1, col or f"#{i + 1}", "unknown-column", f"column '{col}' is in the file but not in the schema")
+        for i, col in enumerate(header)
+        if col not in expected
+    ]
     dupes = sorted({c for c in header if header.count(c) > 1})
     problems += [Problem(name, 1, col, "duplicate-column", f"column '{col}' appears more than once") for col in dupes]
     if not problems and header != expected:
-        problems.append(Problem(name, 1, None, "column-order", f"columns are {header}; the schema orders them {expected}"))
+        problems.append(
+            Problem(name, 1, None, "column-order", f"columns are {header}; the schema orders them {expected}")
+        )
     return (None if problems else text), problems
 
 
@@ -88,8 +109,9 @@ def _frictionless_problems(directory: Path, descriptor: dict[str, Any], healthy:
             continue
         res = json.loads(json.dumps(res))
         schema = res.get("schema", {})
-        keep = [fk for fk in schema.get("foreignKeys", [])
-                if fk.get("reference", {}).get("resource", "") in healthy | {""}]
+        keep = [
+            fk for fk in schema.get("foreignKeys", []) if fk.get("reference", {}).get("resource", "") in healthy | {""}
+        ]
         if "foreignKeys" in schema:
             schema["foreignKeys"] = keep
         resources.append(res)
@@ -140,8 +162,9 @@ def _from_frictionless(file: str, resource: dict[str, Any], error: Any) -> Probl
     return Problem(file, row, column or None, rule, error.message)
 
 
-def validate(directory: Path | str = DATA_DIR, bibliography: Path | str | None = None,
-             check_citations: bool = True) -> list[Problem]:
+def validate(
+    directory: Path | str = DATA_DIR, bibliography: Path | str | None = None, check_citations: bool = True
+) -> list[Problem]:
     """Every problem in the data package in ``directory`` (an empty list if it is valid).
 
     Checks, in order: the descriptor; each file (present, non-empty, UTF-8, header as
@@ -167,7 +190,9 @@ def validate(directory: Path | str = DATA_DIR, bibliography: Path | str | None =
             texts[res["name"]] = text
     for path in sorted(directory.glob("*.csv")):
         if path.name not in declared:
-            problems.append(Problem(path.name, None, None, "undeclared-file", f"{path.name} is not a resource in {DESCRIPTOR}"))
+            problems.append(
+                Problem(path.name, None, None, "undeclared-file", f"{path.name} is not a resource in {DESCRIPTOR}")
+            )
     problems += _frictionless_problems(directory, descriptor, set(texts))
     # The hand checks parse cells leniently (a cell frictionless rejects is skipped), so they run on
     # every readable table and the report lists every problem at once.

@@ -17,14 +17,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 _VALIDATED: dict[tuple[Any, ...], list[Problem]] = {}
-_FRAMES: dict[tuple[Any, ...], dict[str, "pd.DataFrame"]] = {}
+_FRAMES: dict[tuple[Any, ...], dict[str, pd.DataFrame]] = {}
 
 
 def _signature(directory: Path) -> tuple[Any, ...]:
     """Identity of the package's current state: paths, sizes and modification times."""
     files = sorted(directory.glob("*")) + [directory.parent / BIBLIOGRAPHY]
     return (str(directory.resolve()),) + tuple(
-        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()
+    )
 
 
 def _validated(directory: Path) -> tuple[tuple[Any, ...], list[Problem]]:
@@ -43,7 +44,7 @@ def ensure_valid(directory: Path) -> tuple[Any, ...]:
     return sig
 
 
-def _typed_frame(directory: Path, resource: dict[str, Any]) -> "pd.DataFrame":
+def _typed_frame(directory: Path, resource: dict[str, Any]) -> pd.DataFrame:
     """One CSV file as a DataFrame of pandas nullable dtypes, typed by its schema."""
     import pandas as pd
 
@@ -67,7 +68,7 @@ def _typed_frame(directory: Path, resource: dict[str, Any]) -> "pd.DataFrame":
     return frame
 
 
-def load(name: str, directory: Path | str | None = None) -> "pd.DataFrame":
+def load(name: str, directory: Path | str | None = None) -> pd.DataFrame:
     """One table as a typed DataFrame, after validating the whole package.
 
     Columns use pandas nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``).

@@ -101,12 +101,19 @@ def _count_row(rec: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
     wheel = rec["includes_wheelchair"]
     date = count_date(rec["period"], rec["as_of"])
     return {
-        "period": str(rec["period"]), "date": date, "year": decimal_year(date),
-        "count_basis": str(rec["count_basis"]), "basis": BASIS_LABELS[rec["count_basis"]],
-        "subset": str(rec["subset"]), "people": float(people), "stated": fig.text,
-        "qualifier": str(rec["qualifier"]), "qualified": rec["qualifier"] != "exact",
+        "period": str(rec["period"]),
+        "date": date,
+        "year": decimal_year(date),
+        "count_basis": str(rec["count_basis"]),
+        "basis": BASIS_LABELS[rec["count_basis"]],
+        "subset": str(rec["subset"]),
+        "people": float(people),
+        "stated": fig.text,
+        "qualifier": str(rec["qualifier"]),
+        "qualified": rec["qualifier"] != "exact",
         "wheelchair": "Yes" if wheel is True else "No" if wheel is False else "Not stated",
-        "source": titles.get(rec["source_id"], rec["source_id"]), "source_id": str(rec["source_id"]),
+        "source": titles.get(rec["source_id"], rec["source_id"]),
+        "source_id": str(rec["source_id"]),
         "figure_id": str(rec["figure_id"]),
     }
 
@@ -130,14 +137,25 @@ def _target_row(rec: dict[str, Any]) -> dict[str, Any]:
     is_count = rec["unit"] == "people"
     low = high = None
     if is_count:
-        low, high = {"point": (fig.value, fig.value), "range": (fig.lower, fig.upper),
-                     "upper": (None, fig.upper), "lower": (fig.lower, None)}[bound_of(rec["qualifier"])]
+        low, high = {
+            "point": (fig.value, fig.value),
+            "range": (fig.lower, fig.upper),
+            "upper": (None, fig.upper),
+            "lower": (fig.lower, None),
+        }[bound_of(rec["qualifier"])]
     date = period_end(rec["deadline"])
     return {
-        "target": rec["description"], "set_by": rec["set_by"], "deadline": str(rec["deadline"]),
-        "date": date, "year": decimal_year(date), "stated": fig.text, "unit": str(rec["unit"]),
+        "target": rec["description"],
+        "set_by": rec["set_by"],
+        "deadline": str(rec["deadline"]),
+        "date": date,
+        "year": decimal_year(date),
+        "stated": fig.text,
+        "unit": str(rec["unit"]),
         "value": None if fig.value is None else float(fig.value),
         "counts_holders": is_count and str(rec["description"]).startswith(HOLDER_TARGET),
-        "low": low, "high": high, "figure_id": rec["figure_id"],
+        "low": low,
+        "high": high,
+        "figure_id": rec["figure_id"],
         "label": f"{rec['set_by']}: {fig.text}",
     }

@@ -69,8 +69,9 @@ def _number(name: str, value: Any, low: float, high: float, *, low_open: bool = 
     return number
 
 
-def _array(name: str, values: Any, low: float, high: float, *, low_open: bool = False,
-           size: int | None = None) -> np.ndarray:
+def _array(
+    name: str, values: Any, low: float, high: float, *, low_open: bool = False, size: int | None = None
+) -> np.ndarray:
     """A 1-D float array, every element checked against the range (ValueError names ``name``)."""
     try:
         array = np.asarray(values, dtype=float)
@@ -83,9 +84,8 @@ def _array(name: str, values: Any, low: float, high: float, *, low_open: bool = 
     bad = np.isnan(array) | (array > high) | ((array <= low) if low_open else (array < low))
     if bad.any():
         where = int(np.argmax(bad))
-        rule = (f"above {low:g} and at most {high:g}" if low_open else f"between {low:g} and {high:g}")
-        raise ValueError(f"{name} must be {rule} for every group; got {float(array[where])!r} "
-                         f"for group {where + 1}")
+        rule = f"above {low:g} and at most {high:g}" if low_open else f"between {low:g} and {high:g}"
+        raise ValueError(f"{name} must be {rule} for every group; got {float(array[where])!r} for group {where + 1}")
     return array
 
 
@@ -203,13 +203,15 @@ class Groups:
 
     def table(self) -> pd.DataFrame:
         """The inputs as a readable table, one row per group."""
-        return pd.DataFrame({
-            "Group": self.names,
-            "Population share": self.pop_share,
-            "Relative need per head": self.need,
-            "Propensity to take up": self.propensity,
-            "Relative benefit per holder": self.benefit,
-        })
+        return pd.DataFrame(
+            {
+                "Group": self.names,
+                "Population share": self.pop_share,
+                "Relative need per head": self.need,
+                "Propensity to take up": self.propensity,
+                "Relative benefit per holder": self.benefit,
+            }
+        )
 
 
 def propensity_from(awareness: Any, confidence: Any) -> np.ndarray:
@@ -252,31 +254,31 @@ def evaluate(groups: Groups, advocacy: float = 0.0, reference: int | None = None
     p = advocacy_propensity(groups.propensity, a)
     if reference is None:  # the last of the groups with the highest propensity
         reference = size - 1 - int(np.argmax(p[::-1]))
-    if (isinstance(reference, bool) or not isinstance(reference, (int, np.integer))
-            or not (0 <= reference < size)):
+    if isinstance(reference, bool) or not isinstance(reference, (int, np.integer)) or not (0 <= reference < size):
         raise ValueError(f"reference must be a group index between 0 and {size - 1}; got {reference!r}")
     if p[reference] <= 0:
-        raise ValueError(f"reference must be a group with a propensity above 0; group {reference + 1} "
-                         "has none")
+        raise ValueError(f"reference must be a group with a propensity above 0; group {reference + 1} has none")
     reference = int(reference)
     f, n, b = groups.pop_share, groups.need, groups.benefit
     p0 = groups.propensity
     core = _core(f, n, p, b)
     base = _core(f, n, p0, b)
     per_head = n * p  # budgets per head of each group's population
-    table = pd.DataFrame({
-        "group": groups.names,
-        "order": np.arange(1, size + 1),
-        "pop_share": f,
-        "need": n,
-        "propensity": p,
-        "need_share": core["need_share"],
-        "budget_share": core["budget_share"],
-        "benefit_share": core["benefit_share"],
-        "take_up_per_1000_in_need": 1000 * p,
-        "budgets_per_head_ratio": per_head / per_head[reference],
-        "take_up_ratio": p / p[reference],
-    })
+    table = pd.DataFrame(
+        {
+            "group": groups.names,
+            "order": np.arange(1, size + 1),
+            "pop_share": f,
+            "need": n,
+            "propensity": p,
+            "need_share": core["need_share"],
+            "budget_share": core["budget_share"],
+            "benefit_share": core["benefit_share"],
+            "take_up_per_1000_in_need": 1000 * p,
+            "budgets_per_head_ratio": per_head / per_head[reference],
+            "take_up_ratio": p / p[reference],
+        }
+    )
     hi = float(core["hi_budgets"])
     dissimilarity = float(core["dissimilarity"])
     summary = {
@@ -301,11 +303,14 @@ def gap_curve(groups: Groups, advocacy: Sequence[float] | np.ndarray) -> pd.Data
     levels = np.array([_number("advocacy", x, 0.0, 1.0) for x in np.atleast_1d(advocacy)])
     p = advocacy_propensity(groups.propensity, levels)
     shape = p.shape
-    core = _core(np.broadcast_to(groups.pop_share, shape), np.broadcast_to(groups.need, shape), p,
-                 np.broadcast_to(groups.benefit, shape))
+    core = _core(
+        np.broadcast_to(groups.pop_share, shape),
+        np.broadcast_to(groups.need, shape),
+        p,
+        np.broadcast_to(groups.benefit, shape),
+    )
     out = pd.DataFrame({"advocacy": levels})
-    for key in ("conc_budgets", "conc_benefit", "hi_budgets", "hi_benefit", "dissimilarity",
-                "take_up_per_1000"):
+    for key in ("conc_budgets", "conc_benefit", "hi_budgets", "hi_benefit", "dissimilarity", "take_up_per_1000"):
         out[key] = core[key]
     out["conc_need"] = core["conc_need"]
     out["gap"] = out["hi_budgets"] if groups.ordered else out["dissimilarity"]
@@ -358,8 +363,7 @@ SOURCED: dict[str, tuple[str, str]] = {
 #: Defaults the sources give no number for. Each says so: "Assumption: ...".
 ASSUMPTIONS: dict[str, tuple[float, str]] = {
     "top_propensity": (0.30, "Assumption: take-up in the group most likely to take a budget"),
-    "propensity_ratio": (0.6, "Assumption: the sources give no take-up rate by deprivation or "
-                              "ethnicity"),
+    "propensity_ratio": (0.6, "Assumption: the sources give no take-up rate by deprivation or ethnicity"),
     "need_ratio": (2.0, "Assumption: need per head in the most deprived group relative to the least"),
     "benefit_ratio": (1.0, "Assumption: the same benefit per holder in every group"),
     "minority_share": (0.18, "Assumption: share of the population from minority ethnic groups"),
@@ -404,22 +408,29 @@ def _gradient(first: float, size: int) -> np.ndarray:
     return np.linspace(first, 1.0, size)
 
 
-def _ratios(propensity_ratio: float | None, need_ratio: float | None, benefit_ratio: float | None,
-            top_propensity: float | None) -> tuple[float, float, float, float]:
+def _ratios(
+    propensity_ratio: float | None, need_ratio: float | None, benefit_ratio: float | None, top_propensity: float | None
+) -> tuple[float, float, float, float]:
     """The four ratios a two-sided preset takes, each its default when None, each checked against
     its allowed range (a ValueError names the one that is not)."""
+
     def pick(name: str, value: float | None) -> float:
         return _default(name) if value is None else value
 
-    return (_number("propensity_ratio", pick("propensity_ratio", propensity_ratio), 0.0, 1.0),
-            _number("need_ratio", pick("need_ratio", need_ratio), 1.0, 5.0),
-            _number("benefit_ratio", pick("benefit_ratio", benefit_ratio), 0.2, 5.0),
-            _number("top_propensity", pick("top_propensity", top_propensity), 0.0, 1.0, low_open=True))
+    return (
+        _number("propensity_ratio", pick("propensity_ratio", propensity_ratio), 0.0, 1.0),
+        _number("need_ratio", pick("need_ratio", need_ratio), 1.0, 5.0),
+        _number("benefit_ratio", pick("benefit_ratio", benefit_ratio), 0.2, 5.0),
+        _number("top_propensity", pick("top_propensity", top_propensity), 0.0, 1.0, low_open=True),
+    )
 
 
-def deprivation_quintiles(propensity_ratio: float | None = None, need_ratio: float | None = None,
-                          benefit_ratio: float | None = None,
-                          top_propensity: float | None = None) -> Groups:
+def deprivation_quintiles(
+    propensity_ratio: float | None = None,
+    need_ratio: float | None = None,
+    benefit_ratio: float | None = None,
+    top_propensity: float | None = None,
+) -> Groups:
     """Five equal fifths from most to least deprived (every input an assumption: no source gives
     take-up of budgets by deprivation).
 
@@ -430,27 +441,45 @@ def deprivation_quintiles(propensity_ratio: float | None = None, need_ratio: flo
     r, k, g, top = _ratios(propensity_ratio, need_ratio, benefit_ratio, top_propensity)
     names = ("1 most deprived", "2", "3", "4", "5 least deprived")
     return Groups(
-        names=names, pop_share=np.full(5, 0.2), need=_gradient(k, 5),
-        propensity=top * _gradient(r, 5), benefit=_gradient(g, 5), ordered=True,
+        names=names,
+        pop_share=np.full(5, 0.2),
+        need=_gradient(k, 5),
+        propensity=top * _gradient(r, 5),
+        benefit=_gradient(g, 5),
+        ordered=True,
         order_note="from the most deprived fifth to the least deprived",
-        sources={"pop_share": "Quintiles: a fifth of the population each",
-                 "need": source_of("need_ratio"), "propensity": source_of("propensity_ratio"),
-                 "benefit": source_of("benefit_ratio")},
+        sources={
+            "pop_share": "Quintiles: a fifth of the population each",
+            "need": source_of("need_ratio"),
+            "propensity": source_of("propensity_ratio"),
+            "benefit": source_of("benefit_ratio"),
+        },
     )
 
 
-def ethnicity(propensity_ratio: float | None = None, need_ratio: float | None = None,
-              benefit_ratio: float | None = None, top_propensity: float | None = None) -> Groups:
+def ethnicity(
+    propensity_ratio: float | None = None,
+    need_ratio: float | None = None,
+    benefit_ratio: float | None = None,
+    top_propensity: float | None = None,
+) -> Groups:
     """Minority ethnic groups and the rest (assumptions: the sources give no rates). The ratios are
     those of the minority group relative to the rest, as for the first deprivation quintile."""
     r, k, g, top = _ratios(propensity_ratio, need_ratio, benefit_ratio, top_propensity)
     share = _default("minority_share")
     return Groups(
-        names=("Minority ethnic groups", "Everyone else"), pop_share=np.array([share, 1 - share]),
-        need=np.array([k, 1.0]), propensity=np.array([top * r, top]), benefit=np.array([g, 1.0]), ordered=False,
-        sources={"pop_share": source_of("minority_share"), "need": source_of("need_ratio"),
-                 "propensity": source_of("propensity_ratio"),
-                 "benefit": source_of("benefit_ratio")},
+        names=("Minority ethnic groups", "Everyone else"),
+        pop_share=np.array([share, 1 - share]),
+        need=np.array([k, 1.0]),
+        propensity=np.array([top * r, top]),
+        benefit=np.array([g, 1.0]),
+        ordered=False,
+        sources={
+            "pop_share": source_of("minority_share"),
+            "need": source_of("need_ratio"),
+            "propensity": source_of("propensity_ratio"),
+            "benefit": source_of("benefit_ratio"),
+        },
     )
 
 
@@ -459,51 +488,63 @@ def client_groups(benefit_ratio: float | None = None, **_: Any) -> Groups:
     each group's propensity. Population shares and need are assumptions (equal need among users;
     shares roughly as in long-term support). ``benefit_ratio`` applies to the mental health group
     relative to the others."""
-    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio,
-                0.2, 5.0)
-    keys = ("client_mental_health", "client_learning_disability", "client_physical_disability",
-            "client_older_people")
+    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio, 0.2, 5.0)
+    keys = ("client_mental_health", "client_learning_disability", "client_physical_disability", "client_older_people")
     return Groups(
         names=("Mental health", "Learning disability", "Physical disability", "Older people"),
-        pop_share=np.array([0.15, 0.15, 0.25, 0.45]), need=np.ones(4),
-        propensity=np.array([_default(k) for k in keys]), benefit=np.array([g, 1.0, 1.0, 1.0]),
+        pop_share=np.array([0.15, 0.15, 0.25, 0.45]),
+        need=np.ones(4),
+        propensity=np.array([_default(k) for k in keys]),
+        benefit=np.array([g, 1.0, 1.0, 1.0]),
         ordered=False,
-        sources={"pop_share": "Assumption: shares of social-care users by client group",
-                 "need": "Assumption: every user counted as one unit of need",
-                 "propensity": "Share of users with a personal budget by client group, 2011/12: "
-                 + ", ".join(source_of(k) for k in keys),
-                 "benefit": source_of("benefit_ratio")},
+        sources={
+            "pop_share": "Assumption: shares of social-care users by client group",
+            "need": "Assumption: every user counted as one unit of need",
+            "propensity": "Share of users with a personal budget by client group, 2011/12: "
+            + ", ".join(source_of(k) for k in keys),
+            "benefit": source_of("benefit_ratio"),
+        },
     )
 
 
 def age_bands(benefit_ratio: float | None = None, **_: Any) -> Groups:
     """Users of long-term social care aged 18 to 64 and 65 and over, with the share on direct
     payments in 2023/24 as each band's propensity. Population shares are an assumption."""
-    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio,
-                0.2, 5.0)
+    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio, 0.2, 5.0)
     return Groups(
-        names=("Aged 18 to 64", "Aged 65 and over"), pop_share=np.array([0.35, 0.65]),
-        need=np.ones(2), propensity=np.array([_default("age_18_64"), _default("age_65_plus")]),
-        benefit=np.array([1.0, g]), ordered=False,
-        sources={"pop_share": "Assumption: about a third of long-term support users are aged 18 to 64",
-                 "need": "Assumption: every user counted as one unit of need",
-                 "propensity": "Share of users on direct payments by age, 2023/24: "
-                 + ", ".join(source_of(k) for k in ("age_18_64", "age_65_plus")), "benefit": source_of("benefit_ratio")},
+        names=("Aged 18 to 64", "Aged 65 and over"),
+        pop_share=np.array([0.35, 0.65]),
+        need=np.ones(2),
+        propensity=np.array([_default("age_18_64"), _default("age_65_plus")]),
+        benefit=np.array([1.0, g]),
+        ordered=False,
+        sources={
+            "pop_share": "Assumption: about a third of long-term support users are aged 18 to 64",
+            "need": "Assumption: every user counted as one unit of need",
+            "propensity": "Share of users on direct payments by age, 2023/24: "
+            + ", ".join(source_of(k) for k in ("age_18_64", "age_65_plus")),
+            "benefit": source_of("benefit_ratio"),
+        },
     )
 
 
 def councils(benefit_ratio: float | None = None, **_: Any) -> Groups:
     """The councils with the lowest and highest share of users on a personal budget in 2010/11,
     treated as two equal populations with equal need (assumptions)."""
-    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio,
-                0.2, 5.0)
+    g = _number("benefit_ratio", _default("benefit_ratio") if benefit_ratio is None else benefit_ratio, 0.2, 5.0)
     return Groups(
-        names=("Lowest council", "Highest council"), pop_share=np.array([0.5, 0.5]), need=np.ones(2),
+        names=("Lowest council", "Highest council"),
+        pop_share=np.array([0.5, 0.5]),
+        need=np.ones(2),
         propensity=np.array([_default("council_low"), _default("council_high")]),
-        benefit=np.array([g, 1.0]), ordered=False,
-        sources={"pop_share": "Assumption: two councils of equal size",
-                 "need": "Assumption: equal need in both", "propensity": source_of("council_low"),
-                 "benefit": source_of("benefit_ratio")},
+        benefit=np.array([g, 1.0]),
+        ordered=False,
+        sources={
+            "pop_share": "Assumption: two councils of equal size",
+            "need": "Assumption: equal need in both",
+            "propensity": source_of("council_low"),
+            "benefit": source_of("benefit_ratio"),
+        },
     )
 
 
@@ -534,12 +575,15 @@ def preset(name: str, **settings: float | None) -> Groups:
     return PRESETS[name](**settings)
 
 
-def scenario(preset_name: str = "deprivation quintiles", advocacy: float = 0.0,
-             propensity_ratio: float | None = None, need_ratio: float | None = None,
-             benefit_ratio: float | None = None) -> tuple[Result, Result, Comparison]:
+def scenario(
+    preset_name: str = "deprivation quintiles",
+    advocacy: float = 0.0,
+    propensity_ratio: float | None = None,
+    need_ratio: float | None = None,
+    benefit_ratio: float | None = None,
+) -> tuple[Result, Result, Comparison]:
     """A preset at ``advocacy`` against the stated baseline of the same preset with no advocacy."""
-    groups = preset(preset_name, propensity_ratio=propensity_ratio, need_ratio=need_ratio,
-                    benefit_ratio=benefit_ratio)
+    groups = preset(preset_name, propensity_ratio=propensity_ratio, need_ratio=need_ratio, benefit_ratio=benefit_ratio)
     result = evaluate(groups, advocacy)
     baseline = evaluate(groups, 0.0)
     return result, baseline, compare(result, baseline)
@@ -554,14 +598,16 @@ def twin_row(advocacy: float, uptake: float, need: float) -> pd.DataFrame:
     """
     result, _, comparison = scenario("deprivation quintiles", advocacy, uptake, need)
     t = result.table
-    return pd.DataFrame({
-        "order": t["order"],
-        "need_share": t["need_share"].round(3),
-        "budget_share": t["budget_share"].round(3),
-        "hi_budgets": round(result.summary["hi_budgets"], 4),
-        "baseline_hi": round(comparison.baseline_gap, 4),
-        "take_up_per_1000": round(result.summary["take_up_per_1000_in_need"], 1),
-    })
+    return pd.DataFrame(
+        {
+            "order": t["order"],
+            "need_share": t["need_share"].round(3),
+            "budget_share": t["budget_share"].round(3),
+            "hi_budgets": round(result.summary["hi_budgets"], 4),
+            "baseline_hi": round(comparison.baseline_gap, 4),
+            "take_up_per_1000": round(result.summary["take_up_per_1000_in_need"], 1),
+        }
+    )
 
 
 # ------------------------------------------------------------------------------- cost and prose
@@ -592,9 +638,14 @@ class AdvocacyValue:
         return self.cost / closed if closed > 0 else math.inf
 
 
-def advocacy_value(groups: Groups, advocacy: float, people_in_need: float,
-                   cost_per_extra_holder: float, value_per_holder: float = 0.0,
-                   budget_per_holder: float = 0.0) -> AdvocacyValue:
+def advocacy_value(
+    groups: Groups,
+    advocacy: float,
+    people_in_need: float,
+    cost_per_extra_holder: float,
+    value_per_holder: float = 0.0,
+    budget_per_holder: float = 0.0,
+) -> AdvocacyValue:
     """Cost and value of advocacy for an area with ``people_in_need`` eligible people.
 
     Advocacy is costed per extra budget holder it brings (``cost_per_extra_holder``, pounds); each
@@ -613,9 +664,10 @@ def advocacy_value(groups: Groups, advocacy: float, people_in_need: float,
     in_need = people * weights / weights.sum()
     extra = in_need * (after.table["propensity"].to_numpy() - groups.propensity)
     return AdvocacyValue(
-        extra_holders=float(extra.sum()), cost=float(extra.sum() * cost_each),
+        extra_holders=float(extra.sum()),
+        cost=float(extra.sum() * cost_each),
         value=float((extra * groups.benefit).sum() * value_each),
-        gap_before=before.gap, gap_after=after.gap, budgets=float(extra.sum() * budget_each),
+        gap_before=before.gap,
+        gap_after=after.gap,
+        budgets=float(extra.sum() * budget_each),
     )
-
-

@@ -74,9 +74,9 @@ class Population:
     a change in the result is caused by the change in the setting, not by a fresh random draw.
     """
 
-    engagement: np.ndarray   # each person's engagement, standard normal
+    engagement: np.ndarray  # each person's engagement, standard normal
     outcome_draw: np.ndarray  # uniform draws deciding each person's outcome
-    answer_key: np.ndarray   # exponential draws ordering who answers (weighted sampling keys)
+    answer_key: np.ndarray  # exponential draws ordering who answers (weighted sampling keys)
 
 
 @lru_cache(maxsize=8)
@@ -125,8 +125,9 @@ def _answer_chances(strength: float, response_rate: float, size: int, seed: int)
     return p_answer
 
 
-def _check_settings(strength: float, true_share: float, outcome_link: float,
-                    response_rate: float, survey_size: int, size: int) -> tuple:
+def _check_settings(
+    strength: float, true_share: float, outcome_link: float, response_rate: float, survey_size: int, size: int
+) -> tuple:
     strength = stats._check_real("strength", strength)
     if not 0.0 <= strength <= MAX_STRENGTH:
         raise ValueError(f"strength must be between 0 and {MAX_STRENGTH:g}; got {strength!r}")
@@ -142,9 +143,16 @@ def _check_settings(strength: float, true_share: float, outcome_link: float,
     return strength, true_share, outcome_link, response_rate, survey_size, size
 
 
-def simulate(strength: float, *, true_share: float = TRUE_SHARE, outcome_link: float = OUTCOME_LINK,
-             response_rate: float = RESPONSE_RATE, survey_size: int = SURVEY_SIZE,
-             size: int = POPULATION_SIZE, seed: int = SEED) -> dict[str, float]:
+def simulate(
+    strength: float,
+    *,
+    true_share: float = TRUE_SHARE,
+    outcome_link: float = OUTCOME_LINK,
+    response_rate: float = RESPONSE_RATE,
+    survey_size: int = SURVEY_SIZE,
+    size: int = POPULATION_SIZE,
+    seed: int = SEED,
+) -> dict[str, float]:
     """One self-selected survey at selection ``strength``, against the truth.
 
     Returns a mapping with:
@@ -160,7 +168,8 @@ def simulate(strength: float, *, true_share: float = TRUE_SHARE, outcome_link: f
       least engaged fifth (a readable translation of ``strength``).
     """
     strength, true_share, outcome_link, response_rate, survey_size, size = _check_settings(
-        strength, true_share, outcome_link, response_rate, survey_size, size)
+        strength, true_share, outcome_link, response_rate, survey_size, size
+    )
     pop = population(size, seed)
     e = pop.engagement
     good = _outcomes(true_share, outcome_link, size, seed)
@@ -196,17 +205,25 @@ def bias_curve(strengths: np.ndarray | list[float] | None = None, **settings: fl
     return pd.DataFrame(rows)
 
 
-def coverage(strength: float, *, surveys: int = 200, survey_size: int = SURVEY_SIZE,
-             true_share: float = TRUE_SHARE, outcome_link: float = OUTCOME_LINK,
-             response_rate: float = RESPONSE_RATE, size: int = POPULATION_SIZE,
-             seed: int = SEED) -> float:
+def coverage(
+    strength: float,
+    *,
+    surveys: int = 200,
+    survey_size: int = SURVEY_SIZE,
+    true_share: float = TRUE_SHARE,
+    outcome_link: float = OUTCOME_LINK,
+    response_rate: float = RESPONSE_RATE,
+    size: int = POPULATION_SIZE,
+    seed: int = SEED,
+) -> float:
     """The share of ``surveys`` repeated self-selected surveys whose 95% interval holds the truth.
 
     Each survey is a fresh seeded draw of who answers (the population stays the same). With no
     selection this is close to 95%; as selection strengthens it falls, and faster for larger surveys.
     """
     strength, true_share, outcome_link, response_rate, survey_size, size = _check_settings(
-        strength, true_share, outcome_link, response_rate, survey_size, size)
+        strength, true_share, outcome_link, response_rate, survey_size, size
+    )
     surveys = stats._check_count("surveys", surveys, minimum=1)
     good = _outcomes(true_share, outcome_link, size, seed)
     truth = good.mean()

@@ -75,8 +75,9 @@ def _check_share(name: str, value: object) -> float:
     return number
 
 
-def _check_count(name: str, value: object, minimum: int = 0, maximum: int | None = None,
-                 maximum_name: str | None = None) -> int:
+def _check_count(
+    name: str, value: object, minimum: int = 0, maximum: int | None = None, maximum_name: str | None = None
+) -> int:
     """A whole number of people within [minimum, maximum]."""
     number = _check_real(name, value)
     if math.isinf(number) or number != int(number):
@@ -129,22 +130,26 @@ class Interval:
         return self.upper - self.lower
 
     def as_dict(self) -> dict[str, float | int | str]:
-        return {"successes": self.successes, "n": self.n, "estimate": self.estimate,
-                "lower": self.lower, "upper": self.upper, "method": self.method,
-                "confidence": self.confidence}
+        return {
+            "successes": self.successes,
+            "n": self.n,
+            "estimate": self.estimate,
+            "lower": self.lower,
+            "upper": self.upper,
+            "method": self.method,
+            "confidence": self.confidence,
+        }
 
 
 @lru_cache(maxsize=65_536)
 def _binomial_ci(successes: int, n: int, method: str, confidence: float) -> tuple[float, float]:
     """scipy's interval, cached: grids for the kernel-free twin ask for the same count many times."""
-    ci = _st.binomtest(successes, n).proportion_ci(confidence_level=confidence,
-                                                   method=METHODS[method])
+    ci = _st.binomtest(successes, n).proportion_ci(confidence_level=confidence, method=METHODS[method])
     # Clip rounding noise (scipy can return 1.0000000000000002) so that bounds stay in [0, 1].
     return max(0.0, float(ci.low)), min(1.0, float(ci.high))
 
 
-def proportion_interval(successes: int, n: int, method: Method = "wilson",
-                        confidence: float = CONFIDENCE) -> Interval:
+def proportion_interval(successes: int, n: int, method: Method = "wilson", confidence: float = CONFIDENCE) -> Interval:
     """The confidence interval for a population share, given ``successes`` out of ``n``.
 
     ``method`` is ``"wilson"`` (Wilson's score interval, the default) or ``"clopper-pearson"``
@@ -177,8 +182,7 @@ def count_for_share(share: float, n: int) -> int:
     return int(math.floor(share * n + 0.5))
 
 
-def share_interval(share: float, n: int, method: Method = "wilson",
-                   confidence: float = CONFIDENCE) -> Interval:
+def share_interval(share: float, n: int, method: Method = "wilson", confidence: float = CONFIDENCE) -> Interval:
     """The interval for a reported share of a sample of ``n`` (the count is ``share × n`` rounded).
 
     The returned ``estimate`` is the rounded count over ``n``, which can differ slightly from
@@ -201,9 +205,14 @@ class DifferenceInterval:
     second: tuple[int, int]
 
 
-def difference_interval(successes1: int, n1: int, successes2: int, n2: int,
-                        method: DifferenceMethod = "newcombe",
-                        confidence: float = CONFIDENCE) -> DifferenceInterval:
+def difference_interval(
+    successes1: int,
+    n1: int,
+    successes2: int,
+    n2: int,
+    method: DifferenceMethod = "newcombe",
+    confidence: float = CONFIDENCE,
+) -> DifferenceInterval:
     """An interval for ``successes1/n1 − successes2/n2`` (two independent samples).
 
     ``"newcombe"`` is Newcombe's hybrid score interval (1998b, method 10): it combines the two Wilson
@@ -244,8 +253,9 @@ def margin_of_error(n: int, share: float = 0.5, confidence: float = CONFIDENCE) 
     return _z(_check_confidence(confidence)) * math.sqrt(share * (1 - share) / n)
 
 
-def sample_size(margin: float, share: float = 0.5, confidence: float = CONFIDENCE,
-                population: int | None = None) -> int:
+def sample_size(
+    margin: float, share: float = 0.5, confidence: float = CONFIDENCE, population: int | None = None
+) -> int:
     """The smallest sample whose margin of error is at most ``margin`` (a share, e.g. 0.05).
 
     Uses ``n₀ = z²·p(1−p)/margin²``; with ``population`` (a finite number of people who could
@@ -332,9 +342,16 @@ def _statement(kind: str, value: float | None, upper: float | None) -> str:
     }[kind]()
 
 
-def allowed_counts(n: int, qualifier: str, value: float, upper: float | None = None,
-                   decimals: int | None = None, tolerance: float | None = None,
-                   method: Method = "wilson", confidence: float = CONFIDENCE) -> Allowed:
+def allowed_counts(
+    n: int,
+    qualifier: str,
+    value: float,
+    upper: float | None = None,
+    decimals: int | None = None,
+    tolerance: float | None = None,
+    method: Method = "wilson",
+    confidence: float = CONFIDENCE,
+) -> Allowed:
     """Which counts out of ``n`` fit "``qualifier`` ``value``", and the interval they leave open.
 
     ``value`` (and ``upper``, for a range such as "11.9% to 22%") are shares from 0 to 1.
@@ -385,8 +402,7 @@ def _check_reading(tolerance: object, decimals: object) -> float | None:
         tolerance = _check_real("tolerance", tolerance)
         if not 0.0 <= tolerance <= 0.5:
             raise ValueError(f"tolerance must be between 0 and 0.5; got {tolerance!r}")
-    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)
-                                 or not 0 <= decimals <= 4):
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4):
         raise ValueError(f"decimals must be a whole number from 0 to 4; got {decimals!r}")
     return tolerance
 
@@ -402,8 +418,9 @@ def _rounds_to(shares: np.ndarray, target: float, tolerance: float | None, decim
     return (percents >= centre - half - _EPS) & (percents < centre + half - _EPS)
 
 
-def _fitting(kind: str, shares: np.ndarray, value: float, upper: float | None, tolerance: float | None,
-             decimals: int | None) -> np.ndarray:
+def _fitting(
+    kind: str, shares: np.ndarray, value: float, upper: float | None, tolerance: float | None, decimals: int | None
+) -> np.ndarray:
     """Which of ``shares`` (one per count 0..n) fit the statement; bounds are strict where the words are."""
     if kind == "equal":
         return _rounds_to(shares, value, tolerance, decimals)
@@ -412,10 +429,14 @@ def _fitting(kind: str, shares: np.ndarray, value: float, upper: float | None, t
         high_hits = np.flatnonzero(_rounds_to(shares, upper, tolerance, decimals))
         mask = np.zeros(shares.size, dtype=bool)
         if low_hits.size and high_hits.size:
-            mask[low_hits.min(): high_hits.max() + 1] = True
+            mask[low_hits.min() : high_hits.max() + 1] = True
         return mask
-    return {"above": lambda: shares > value + _EPS, "at least": lambda: shares >= value - _EPS,
-            "below": lambda: shares < value - _EPS, "at most": lambda: shares <= value + _EPS}[kind]()
+    return {
+        "above": lambda: shares > value + _EPS,
+        "at least": lambda: shares >= value - _EPS,
+        "below": lambda: shares < value - _EPS,
+        "at most": lambda: shares <= value + _EPS,
+    }[kind]()
 
 
 def _widest_interval(counts: np.ndarray, n: int, method: str, confidence: float) -> tuple[float, float]:
@@ -423,13 +444,14 @@ def _widest_interval(counts: np.ndarray, n: int, method: str, confidence: float)
     the upper bound at the largest (NaN, NaN when no count fits)."""
     if not counts.size:
         return float("nan"), float("nan")
-    return (_binomial_ci(int(counts.min()), n, method, confidence)[0],
-            _binomial_ci(int(counts.max()), n, method, confidence)[1])
+    return (
+        _binomial_ci(int(counts.min()), n, method, confidence)[0],
+        _binomial_ci(int(counts.max()), n, method, confidence)[1],
+    )
 
 
 # ------------------------------------------------------------------------------------------ tables
-def interval_table(rows: list[dict], method: Method = "wilson",
-                   confidence: float = CONFIDENCE) -> pd.DataFrame:
+def interval_table(rows: list[dict], method: Method = "wilson", confidence: float = CONFIDENCE) -> pd.DataFrame:
     """Intervals for a list of reported figures, one row each, for a chart or a table.
 
     Each row is a mapping with ``label``, ``qualifier``, ``value`` (a share), optionally ``upper``
@@ -448,34 +470,58 @@ def interval_table(rows: list[dict], method: Method = "wilson",
         n = row.get("n")
         kind = _kind(row.get("qualifier") or "")
         statement = row.get("statement") or _statement(kind, row["value"], row.get("upper"))
-        base = {"label": row["label"], "statement": statement, "n": n, "n_known": n is not None,
-                **extra}
+        base = {"label": row["label"], "statement": statement, "n": n, "n_known": n is not None, **extra}
         if n is None:
-            out.append({**base, "share_low": np.nan, "share_high": np.nan, "lower": np.nan,
-                        "upper": np.nan, "possible": None,
-                        "counts": row.get("why") or "sample size not published"})
+            out.append(
+                {
+                    **base,
+                    "share_low": np.nan,
+                    "share_high": np.nan,
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "possible": None,
+                    "counts": row.get("why") or "sample size not published",
+                }
+            )
             continue
-        allowed = allowed_counts(n, row.get("qualifier") or "", row["value"], row.get("upper"),
-                                 tolerance=row.get("tolerance"), method=method,
-                                 confidence=confidence)
+        allowed = allowed_counts(
+            n,
+            row.get("qualifier") or "",
+            row["value"],
+            row.get("upper"),
+            tolerance=row.get("tolerance"),
+            method=method,
+            confidence=confidence,
+        )
         if allowed.possible:
             low, high = int(allowed.counts.min()), int(allowed.counts.max())
             counts = f"{low}" if low == high else f"{low} to {high}"
         else:
             counts = f"no count out of {n} gives this"
-        out.append({**base, "share_low": allowed.share_low, "share_high": allowed.share_high,
-                    "lower": allowed.lower, "upper": allowed.upper, "possible": allowed.possible,
-                    "counts": counts})
-    columns = ["label", "statement", "n", "n_known", "counts", "share_low", "share_high",
-               "lower", "upper", "possible"]
+        out.append(
+            {
+                **base,
+                "share_low": allowed.share_low,
+                "share_high": allowed.share_high,
+                "lower": allowed.lower,
+                "upper": allowed.upper,
+                "possible": allowed.possible,
+                "counts": counts,
+            }
+        )
+    columns = ["label", "statement", "n", "n_known", "counts", "share_low", "share_high", "lower", "upper", "possible"]
     frame = pd.DataFrame(out)
     frame["n"] = frame["n"].astype("Int64")
     return frame[columns + [c for c in frame.columns if c not in columns]]
 
 
-def bases_that_fit(qualifier: str, value: float, upper: float | None = None,
-                   candidates: dict[str, int] | None = None,
-                   tolerance: float | None = None) -> pd.DataFrame:
+def bases_that_fit(
+    qualifier: str,
+    value: float,
+    upper: float | None = None,
+    candidates: dict[str, int] | None = None,
+    tolerance: float | None = None,
+) -> pd.DataFrame:
     """Which candidate sample sizes could have produced a reported share.
 
     A share with one decimal place pins down its base: 11.9% cannot be a whole number of people
@@ -506,7 +552,7 @@ def figure_share(figure: object) -> dict[str, object]:
     ``upper`` (for a range), with percentages divided by 100, plus ``statement`` (the figure's own
     prose text). A figure that is not a share (people, pounds) raises ValueError.
     """
-    unit = getattr(figure, "unit")
+    unit = figure.unit
     if unit not in SHARE_UNITS:
         raise ValueError(f"figure {figure.id!r} is in {unit!r}, not a share (percent or fraction)")
     scale = SHARE_UNITS[unit]
@@ -543,46 +589,120 @@ class Headline:
 
 #: The book's headline survey figures, in the order the chapter shows them.
 HEADLINES: tuple[Headline, ...] = (
-    Headline("study2011_survey_service_users_pct", "Service users among respondents",
-             "2011 survey", "study2011_survey_n"),
-    Headline("study2011_survey_prior_pb_n", "Held a personal budget (methodology)",
-             "2011 survey", "study2011_survey_n", count=True),
-    Headline("study2011_survey_prior_pb_n_findings", "Used a personal budget (findings)",
-             "2011 survey", "study2011_survey_n", count=True),
-    Headline("study2011_focus_group_prior_pb_n", "Held a personal budget (focus groups)",
-             "2011 focus groups", "study2011_focus_group_n", count=True),
-    Headline("study2011_would_not_consider", "Would not consider a budget",
-             "2011 focus groups", None, why="an impression from discussion, not a count"),
-    Headline("poet2013_views_in_support_plan", "Views taken into account in the plan",
-             "POET 2013 (holders)", "poet2013_holders_n"),
-    Headline("poet2014_qol_improved_s1", "Quality of life improved (publisher)",
-             "POET 2014 (holders)", "poet2014_holders_n"),
-    Headline("poet2014_qol_improved", "Quality of life improved (IPC)",
-             "POET 2014 (holders)", "poet2014_holders_n"),
-    Headline("poet2014_independence_holders", "Greater independence",
-             "POET 2014 (holders)", "poet2014_holders_n", tolerance=0.025),
-    Headline("poet2014_control_holders", "Greater control of their life",
-             "POET 2014 (holders)", "poet2014_holders_n", tolerance=0.05),
-    Headline("poet2014_direct_payment", "Budget taken as a direct payment",
-             "POET 2014 (holders)", "poet2014_holders_n"),
-    Headline("poet2014_qol_improved_carers_blog", "Quality of life improved (carers)",
-             "POET 2014 (carers)", "poet2014_carers_n"),
-    Headline("poet2014_negative_s1", "Negative impact, by domain",
-             "POET 2014 (holders and carers)", None, why="base not stated (respondents, by domain)"),
-    Headline("poet2014_process_difficult", "Found a step of the process difficult",
-             "POET 2014 (holders and carers)", None, why="base not stated (respondents, by step)"),
-    Headline("poet2015_quality_of_life_positive", "Quality of life positive (2015)",
-             "POET 2015 (holders)", "poet2015_holders_n"),
-    Headline("poet2015_mental_health_positive", "Mental health positive (2015)",
-             "POET 2015 (holders)", "poet2015_holders_n"),
-    Headline("poet2015_managed_direct_payment_pct", "Budget managed as a direct payment",
-             "POET 2015 (holders)", "poet2015_holders_n"),
-    Headline("nateval_restrictive_pct", "Restrictive implementation (PHB arm)",
-             "Evaluation", None, why="arm size not published (just over 1,000)"),
-    Headline("nateval_mortality_phb_pct", "Died during the study (PHB arm)",
-             "Evaluation", None, why="arm size not published (just over 1,000)"),
-    Headline("nateval_mortality_control_pct", "Died during the study (control arm)",
-             "Evaluation", None, why="arm size not published (just over 1,000)"),
+    Headline(
+        "study2011_survey_service_users_pct", "Service users among respondents", "2011 survey", "study2011_survey_n"
+    ),
+    Headline(
+        "study2011_survey_prior_pb_n",
+        "Held a personal budget (methodology)",
+        "2011 survey",
+        "study2011_survey_n",
+        count=True,
+    ),
+    Headline(
+        "study2011_survey_prior_pb_n_findings",
+        "Used a personal budget (findings)",
+        "2011 survey",
+        "study2011_survey_n",
+        count=True,
+    ),
+    Headline(
+        "study2011_focus_group_prior_pb_n",
+        "Held a personal budget (focus groups)",
+        "2011 focus groups",
+        "study2011_focus_group_n",
+        count=True,
+    ),
+    Headline(
+        "study2011_would_not_consider",
+        "Would not consider a budget",
+        "2011 focus groups",
+        None,
+        why="an impression from discussion, not a count",
+    ),
+    Headline(
+        "poet2013_views_in_support_plan",
+        "Views taken into account in the plan",
+        "POET 2013 (holders)",
+        "poet2013_holders_n",
+    ),
+    Headline(
+        "poet2014_qol_improved_s1", "Quality of life improved (publisher)", "POET 2014 (holders)", "poet2014_holders_n"
+    ),
+    Headline("poet2014_qol_improved", "Quality of life improved (IPC)", "POET 2014 (holders)", "poet2014_holders_n"),
+    Headline(
+        "poet2014_independence_holders",
+        "Greater independence",
+        "POET 2014 (holders)",
+        "poet2014_holders_n",
+        tolerance=0.025,
+    ),
+    Headline(
+        "poet2014_control_holders",
+        "Greater control of their life",
+        "POET 2014 (holders)",
+        "poet2014_holders_n",
+        tolerance=0.05,
+    ),
+    Headline(
+        "poet2014_direct_payment", "Budget taken as a direct payment", "POET 2014 (holders)", "poet2014_holders_n"
+    ),
+    Headline(
+        "poet2014_qol_improved_carers_blog",
+        "Quality of life improved (carers)",
+        "POET 2014 (carers)",
+        "poet2014_carers_n",
+    ),
+    Headline(
+        "poet2014_negative_s1",
+        "Negative impact, by domain",
+        "POET 2014 (holders and carers)",
+        None,
+        why="base not stated (respondents, by domain)",
+    ),
+    Headline(
+        "poet2014_process_difficult",
+        "Found a step of the process difficult",
+        "POET 2014 (holders and carers)",
+        None,
+        why="base not stated (respondents, by step)",
+    ),
+    Headline(
+        "poet2015_quality_of_life_positive",
+        "Quality of life positive (2015)",
+        "POET 2015 (holders)",
+        "poet2015_holders_n",
+    ),
+    Headline(
+        "poet2015_mental_health_positive", "Mental health positive (2015)", "POET 2015 (holders)", "poet2015_holders_n"
+    ),
+    Headline(
+        "poet2015_managed_direct_payment_pct",
+        "Budget managed as a direct payment",
+        "POET 2015 (holders)",
+        "poet2015_holders_n",
+    ),
+    Headline(
+        "nateval_restrictive_pct",
+        "Restrictive implementation (PHB arm)",
+        "Evaluation",
+        None,
+        why="arm size not published (just over 1,000)",
+    ),
+    Headline(
+        "nateval_mortality_phb_pct",
+        "Died during the study (PHB arm)",
+        "Evaluation",
+        None,
+        why="arm size not published (just over 1,000)",
+    ),
+    Headline(
+        "nateval_mortality_control_pct",
+        "Died during the study (control arm)",
+        "Evaluation",
+        None,
+        why="arm size not published (just over 1,000)",
+    ),
 )
 
 
@@ -600,9 +720,18 @@ def headline_rows(headlines: tuple[Headline, ...] = HEADLINES) -> list[dict]:
             row = {"qualifier": "exact", "value": fig.value / n, "statement": f"{fig.text} people"}
         else:
             row = figure_share(fig)
-        rows.append({**row, "label": h.label, "survey": h.survey, "n": n,
-                     "tolerance": h.tolerance, "why": h.why, "figure_id": h.figure_id,
-                     "source_id": fig.source_id})
+        rows.append(
+            {
+                **row,
+                "label": h.label,
+                "survey": h.survey,
+                "n": n,
+                "tolerance": h.tolerance,
+                "why": h.why,
+                "figure_id": h.figure_id,
+                "source_id": fig.source_id,
+            }
+        )
     return rows
 
 
@@ -620,14 +749,24 @@ def interval_scenario(n: int, share: float, confidence: float = CONFIDENCE) -> p
     rows = []
     for method in METHODS:
         ci = share_interval(share, n, method, confidence)  # type: ignore[arg-type]
-        rows.append({"method": method, "label": METHOD_LABELS[method], "successes": ci.successes,
-                     "n": ci.n, "estimate": ci.estimate, "lower": ci.lower, "upper": ci.upper,
-                     "width": ci.width})
+        rows.append(
+            {
+                "method": method,
+                "label": METHOD_LABELS[method],
+                "successes": ci.successes,
+                "n": ci.n,
+                "estimate": ci.estimate,
+                "lower": ci.lower,
+                "upper": ci.upper,
+                "width": ci.width,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def width_by_n(ns: np.ndarray | list[int], share: float = 0.5, method: Method = "wilson",
-               confidence: float = CONFIDENCE) -> pd.DataFrame:
+def width_by_n(
+    ns: np.ndarray | list[int], share: float = 0.5, method: Method = "wilson", confidence: float = CONFIDENCE
+) -> pd.DataFrame:
     """The interval at each sample size in ``ns`` for a fixed observed ``share``."""
     rows = [share_interval(share, int(n), method, confidence).as_dict() for n in ns]
     frame = pd.DataFrame(rows)

@@ -88,51 +88,175 @@ _FROM_DATA_TEXT = "read from data/ by parameters()"
 _BASE: dict[str, Parameter] = {
     p.name: p
     for p in [
-        Parameter("population", "Eligible population in the area", 0, MAX_POPULATION, 2_000,
-                  "Assumption: a round number of people eligible in one area; the sources give no "
-                  "count of people eligible", 500, 5_000,
-                  "Assumption: a quarter to two and a half times the default", unit="people",
-                  step=100, reader_max=20_000),
-        Parameter("share_aware", "Share aware of budgets (offered one)", 0, 1, 0.5,
-                  "Assumption: the 2011 study found very little was known about personal health "
-                  "budgets but gives no share", 0.2, 0.8, "Assumption"),
-        Parameter("share_consider", "Share who would consider a budget", 0, 1, _FROM_DATA,
-                  _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, _FROM_DATA_TEXT),
-        Parameter("support", "Support offered (0 none, 1 full)", 0, 1,
-                  0.5, "Assumption: a middle level of support; the sources say support matters but "
-                  "do not measure it", 0.0, 1.0, "the whole scale"),
-        Parameter("completion_no_support", "Completion with no support", 0, 1, 0.6,
-                  "Assumption: the sources give no completion rate", 0.4, 0.8, "Assumption"),
-        Parameter("completion_full_support", "Completion with full support", 0, 1, 0.9,
-                  "Assumption: the sources give no completion rate", 0.8, 1.0, "Assumption"),
-        Parameter("share_agreed", "Share of completed plans agreed", 0, 1, 0.9,
-                  "Assumption: the 2011 study mentions refused applications but gives no rate",
-                  0.75, 1.0, "Assumption"),
-        Parameter("share_direct_payment", "Share of holders on a direct payment", 0, 1, _FROM_DATA,
-                  _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, _FROM_DATA_TEXT),
-        Parameter("share_third_party", "Share of holders with a third-party budget", 0, 1,
-                  _FROM_DATA, _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, _FROM_DATA_TEXT),
-        Parameter("mean_budget", "Mean budget per holder per year (£)", 0, MAX_POUNDS, _FROM_DATA,
-                  _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA,
-                  "Assumption: half to one and a half times the mean", unit="£", step=100,
-                  reader_max=20_000),
-        Parameter("implementation_cost", "One-off implementation cost per new holder (£)", 0, MAX_POUNDS,
-                  _FROM_DATA, _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, _FROM_DATA_TEXT, unit="£",
-                  step=100, reader_max=5_000),
-        Parameter("double_running_share", "Double running (share of budgets)", 0, 1, 0.25,
-                  "Assumption: the sources name the fear but give no share",
-                  0.0, 0.5, "Assumption"),
-        Parameter("fixed_cost", "Area set-up cost per year (£)", 0, MAX_POUNDS, _FROM_DATA,
-                  _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA,
-                  "Assumption: half to twice the yearly figure", unit="£", step=1_000,
-                  reader_max=500_000),
+        Parameter(
+            "population",
+            "Eligible population in the area",
+            0,
+            MAX_POPULATION,
+            2_000,
+            "Assumption: a round number of people eligible in one area; the sources give no count of people eligible",
+            500,
+            5_000,
+            "Assumption: a quarter to two and a half times the default",
+            unit="people",
+            step=100,
+            reader_max=20_000,
+        ),
+        Parameter(
+            "share_aware",
+            "Share aware of budgets (offered one)",
+            0,
+            1,
+            0.5,
+            "Assumption: the 2011 study found very little was known about personal health budgets but gives no share",
+            0.2,
+            0.8,
+            "Assumption",
+        ),
+        Parameter(
+            "share_consider",
+            "Share who would consider a budget",
+            0,
+            1,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+            _FROM_DATA,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+        ),
+        Parameter(
+            "support",
+            "Support offered (0 none, 1 full)",
+            0,
+            1,
+            0.5,
+            "Assumption: a middle level of support; the sources say support matters but do not measure it",
+            0.0,
+            1.0,
+            "the whole scale",
+        ),
+        Parameter(
+            "completion_no_support",
+            "Completion with no support",
+            0,
+            1,
+            0.6,
+            "Assumption: the sources give no completion rate",
+            0.4,
+            0.8,
+            "Assumption",
+        ),
+        Parameter(
+            "completion_full_support",
+            "Completion with full support",
+            0,
+            1,
+            0.9,
+            "Assumption: the sources give no completion rate",
+            0.8,
+            1.0,
+            "Assumption",
+        ),
+        Parameter(
+            "share_agreed",
+            "Share of completed plans agreed",
+            0,
+            1,
+            0.9,
+            "Assumption: the 2011 study mentions refused applications but gives no rate",
+            0.75,
+            1.0,
+            "Assumption",
+        ),
+        Parameter(
+            "share_direct_payment",
+            "Share of holders on a direct payment",
+            0,
+            1,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+            _FROM_DATA,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+        ),
+        Parameter(
+            "share_third_party",
+            "Share of holders with a third-party budget",
+            0,
+            1,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+            _FROM_DATA,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+        ),
+        Parameter(
+            "mean_budget",
+            "Mean budget per holder per year (£)",
+            0,
+            MAX_POUNDS,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+            _FROM_DATA,
+            _FROM_DATA,
+            "Assumption: half to one and a half times the mean",
+            unit="£",
+            step=100,
+            reader_max=20_000,
+        ),
+        Parameter(
+            "implementation_cost",
+            "One-off implementation cost per new holder (£)",
+            0,
+            MAX_POUNDS,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+            _FROM_DATA,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+            unit="£",
+            step=100,
+            reader_max=5_000,
+        ),
+        Parameter(
+            "double_running_share",
+            "Double running (share of budgets)",
+            0,
+            1,
+            0.25,
+            "Assumption: the sources name the fear but give no share",
+            0.0,
+            0.5,
+            "Assumption",
+        ),
+        Parameter(
+            "fixed_cost",
+            "Area set-up cost per year (£)",
+            0,
+            MAX_POUNDS,
+            _FROM_DATA,
+            _FROM_DATA_TEXT,
+            _FROM_DATA,
+            _FROM_DATA,
+            "Assumption: half to twice the yearly figure",
+            unit="£",
+            step=1_000,
+            reader_max=500_000,
+        ),
     ]
 }
 
 #: Names of the funnel parameters (in funnel order) and of the cost parameters. The behaviour
 #: parameters are the funnel's shares: what decides uptake as a share of the eligible.
-FUNNEL_PARAMETERS = ("population", "share_aware", "share_consider", "support",
-                     "completion_no_support", "completion_full_support", "share_agreed")
+FUNNEL_PARAMETERS = (
+    "population",
+    "share_aware",
+    "share_consider",
+    "support",
+    "completion_no_support",
+    "completion_full_support",
+    "share_agreed",
+)
 BEHAVIOUR_PARAMETERS = FUNNEL_PARAMETERS[1:]
 MIX_PARAMETERS = ("share_direct_payment", "share_third_party")
 COST_PARAMETERS = ("mean_budget", "implementation_cost", "double_running_share", "fixed_cost")
@@ -174,50 +298,80 @@ def _sourced() -> dict[str, Parameter]:
     not_consider, minority = figure("study2011_would_not_consider"), figure("study2011_would_consider_minority")
     ceiling = float(minority.upper)
     spec["share_consider"] = replace(
-        spec["share_consider"], default=round((CONSIDER_FLOOR + ceiling) / 2, 4), low=CONSIDER_FLOOR,
-        high=ceiling, citation=minority.citation,
-        source=(f"NHS Confederation 2011, read from words, not a count: those who would consider a "
-                f"budget are 'a minority', 'by no means a majority' ({minority.text}), 'so few', yet "
-                f"the body says {not_consider.text} of the focus groups would not consider one. "
-                f"The default is the middle of the range the words allow"),
-        range_source=(f"{minority.text} (the report's words); at least {CONSIDER_FLOOR:.0%} is our "
-                      "reading of 'significant'"))
+        spec["share_consider"],
+        default=round((CONSIDER_FLOOR + ceiling) / 2, 4),
+        low=CONSIDER_FLOOR,
+        high=ceiling,
+        citation=minority.citation,
+        source=(
+            f"NHS Confederation 2011, read from words, not a count: those who would consider a "
+            f"budget are 'a minority', 'by no means a majority' ({minority.text}), 'so few', yet "
+            f"the body says {not_consider.text} of the focus groups would not consider one. "
+            f"The default is the middle of the range the words allow"
+        ),
+        range_source=(
+            f"{minority.text} (the report's words); at least {CONSIDER_FLOOR:.0%} is our reading of 'significant'"
+        ),
+    )
     dp, tp = figure("uptake_2023_24_q4_direct_payment_pct"), figure("uptake_2023_24_q4_third_party_pct")
     poet_dp, tp_earlier = figure("poet2014_direct_payment"), figure("uptake_2022_23_q4_third_party_pct")
     spec["share_direct_payment"] = replace(
-        spec["share_direct_payment"], default=dp.value / 100, low=dp.value / 100,
-        high=poet_dp.lower / 100, citation=dp.citation,
+        spec["share_direct_payment"],
+        default=dp.value / 100,
+        low=dp.value / 100,
+        high=poet_dp.lower / 100,
+        citation=dp.citation,
         source=f"NHS Digital, year to date 2023/24 Q4: {dp.text} of budgets were direct payments",
-        range_source=(f"NHS Digital 2023/24 ({dp.text}) to the 2014 POET survey's holders "
-                      f"({poet_dp.text})"))
+        range_source=(f"NHS Digital 2023/24 ({dp.text}) to the 2014 POET survey's holders ({poet_dp.text})"),
+    )
     spec["share_third_party"] = replace(
-        spec["share_third_party"], default=tp.value / 100,
-        low=min(tp.value, tp_earlier.value) / 100, high=max(tp.value, tp_earlier.value) / 100,
+        spec["share_third_party"],
+        default=tp.value / 100,
+        low=min(tp.value, tp_earlier.value) / 100,
+        high=max(tp.value, tp_earlier.value) / 100,
         citation=tp.citation,
         source=f"NHS Digital, year to date 2023/24 Q4: {tp.text} of budgets were held by a third party",
-        range_source="NHS Digital 2022/23 and 2023/24")
+        range_source="NHS Digital 2022/23 and 2023/24",
+    )
     budget = figure("nateval_mh_mean_budget")
     spec["mean_budget"] = replace(
-        spec["mean_budget"], default=budget.value, low=budget.value / 2, high=budget.value * 1.5,
+        spec["mean_budget"],
+        default=budget.value,
+        low=budget.value / 2,
+        high=budget.value * 1.5,
         citation=budget.citation,
-        source=f"National evaluation, mental health subgroup: a mean budget of {budget.text} a year")
+        source=f"National evaluation, mental health subgroup: a mean budget of {budget.text} a year",
+    )
     audit = figure("audit_commission_dp_cost_per_user")
     spec["implementation_cost"] = replace(
-        spec["implementation_cost"], default=(IMPLEMENTATION_FLOOR + audit.upper) / 2,
-        low=IMPLEMENTATION_FLOOR, high=audit.upper, citation=audit.citation,
-        source=(f"Audit Commission (social care direct payments, 2000s prices, not uprated): a "
-                f"one-off {audit.text} per user, charged once per new holder. The area set-up cost "
-                "may already pay for part of it, so the default is the midpoint of £0 (all of it "
-                "paid by the set-up) and the Commission's top; our choice"),
-        range_source=(f"£0 (all of it already in the area set-up: our assumption) to the Audit "
-                      f"Commission's top ({audit.text})"))
+        spec["implementation_cost"],
+        default=(IMPLEMENTATION_FLOOR + audit.upper) / 2,
+        low=IMPLEMENTATION_FLOOR,
+        high=audit.upper,
+        citation=audit.citation,
+        source=(
+            f"Audit Commission (social care direct payments, 2000s prices, not uprated): a "
+            f"one-off {audit.text} per user, charged once per new holder. The area set-up cost "
+            "may already pay for part of it, so the default is the midpoint of £0 (all of it "
+            "paid by the set-up) and the Commission's top; our choice"
+        ),
+        range_source=(
+            f"£0 (all of it already in the area set-up: our assumption) to the Audit Commission's top ({audit.text})"
+        ),
+    )
     setup, years = figure("nateval_infrastructure_cost"), figure("nateval_infrastructure_years")
     per_year = setup.value / years.value
     spec["fixed_cost"] = replace(
-        spec["fixed_cost"], default=per_year, low=per_year / 2, high=per_year * 2,
+        spec["fixed_cost"],
+        default=per_year,
+        low=per_year / 2,
+        high=per_year * 2,
         citation=setup.citation,
-        source=(f"National evaluation: infrastructure cost {setup.text} per CCG over the first "
-                f"{years.text}, spread evenly over them"))
+        source=(
+            f"National evaluation: infrastructure cost {setup.text} per CCG over the first "
+            f"{years.text}, spread evenly over them"
+        ),
+    )
     return spec
 
 
@@ -258,13 +412,11 @@ def check(name: str, value: Any, minimum: float, maximum: float) -> ArrayLike:
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number between {minimum:g} and {maximum:g}; "
-                         f"got {value!r}") from None
+        raise ValueError(f"{name} must be a number between {minimum:g} and {maximum:g}; got {value!r}") from None
     ok = (array >= minimum) & (array <= maximum)
     if not np.all(ok):
         bad = array[~ok] if array.ndim else array
-        raise ValueError(f"{name} must be between {minimum:g} and {maximum:g}; "
-                         f"got {float(np.ravel(bad)[0])!r}")
+        raise ValueError(f"{name} must be between {minimum:g} and {maximum:g}; got {float(np.ravel(bad)[0])!r}")
     return float(array) if array.ndim == 0 else array
 
 
@@ -275,9 +427,13 @@ def _whole(name: str, value: Any, minimum: int, maximum: int | None, why: str = 
     """
     span = f"from {minimum:,} to {maximum:,}" if maximum is not None else f"of at least {minimum:,}"
     reason = f" ({why})" if why else ""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not (
-            math.isfinite(value) and value == int(value)
-            and minimum <= value and (maximum is None or value <= maximum)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not (
+            math.isfinite(value) and value == int(value) and minimum <= value and (maximum is None or value <= maximum)
+        )
+    ):
         raise ValueError(f"{name} must be a whole number {span}{reason}; got {value!r}")
     return int(value)
 
@@ -296,8 +452,9 @@ def _check_all(values: Mapping[str, Any]) -> dict[str, ArrayLike]:
 # --------------------------------------------------------------------------------------------------
 
 
-def completion_rate(support: ArrayLike, completion_no_support: ArrayLike,
-                    completion_full_support: ArrayLike) -> ArrayLike:
+def completion_rate(
+    support: ArrayLike, completion_no_support: ArrayLike, completion_full_support: ArrayLike
+) -> ArrayLike:
     """Share of people who start assessment and support planning and finish it.
 
     A straight line from ``completion_no_support`` (support 0) to ``completion_full_support``
@@ -309,15 +466,23 @@ def completion_rate(support: ArrayLike, completion_no_support: ArrayLike,
     c0 = check("completion_no_support", completion_no_support, 0, 1)
     c1 = check("completion_full_support", completion_full_support, 0, 1)
     if np.any(np.asarray(c1) < np.asarray(c0)):
-        raise ValueError("completion_full_support must be at least completion_no_support "
-                         "(support cannot lower completion); got "
-                         f"{float(np.ravel(c1)[0])!r} < {float(np.ravel(c0)[0])!r}")
+        raise ValueError(
+            "completion_full_support must be at least completion_no_support "
+            "(support cannot lower completion); got "
+            f"{float(np.ravel(c1)[0])!r} < {float(np.ravel(c0)[0])!r}"
+        )
     return c0 + (c1 - c0) * support
 
 
-def funnel(population: ArrayLike, share_aware: ArrayLike, share_consider: ArrayLike,
-           support: ArrayLike, completion_no_support: ArrayLike,
-           completion_full_support: ArrayLike, share_agreed: ArrayLike) -> dict[str, ArrayLike]:
+def funnel(
+    population: ArrayLike,
+    share_aware: ArrayLike,
+    share_consider: ArrayLike,
+    support: ArrayLike,
+    completion_no_support: ArrayLike,
+    completion_full_support: ArrayLike,
+    share_agreed: ArrayLike,
+) -> dict[str, ArrayLike]:
     """People at each step from eligible to holding a budget (expected numbers, not whole people).
 
     Each step keeps a share of the one before, so holders can never exceed the eligible population.
@@ -328,28 +493,39 @@ def funnel(population: ArrayLike, share_aware: ArrayLike, share_consider: ArrayL
     consider = aware * check("share_consider", share_consider, 0, 1)
     complete = consider * completion_rate(support, completion_no_support, completion_full_support)
     holders = complete * check("share_agreed", share_agreed, 0, 1)
-    uptake = np.divide(holders, population, out=np.zeros_like(np.asarray(holders, dtype=float)),
-                       where=np.asarray(population) > 0)
-    return {"eligible": population, "aware": aware, "consider": consider,
-            "complete": complete, "holders": holders,
-            "uptake": float(uptake) if np.ndim(uptake) == 0 else uptake}
+    uptake = np.divide(
+        holders, population, out=np.zeros_like(np.asarray(holders, dtype=float)), where=np.asarray(population) > 0
+    )
+    return {
+        "eligible": population,
+        "aware": aware,
+        "consider": consider,
+        "complete": complete,
+        "holders": holders,
+        "uptake": float(uptake) if np.ndim(uptake) == 0 else uptake,
+    }
 
 
-def mix(holders: ArrayLike, share_direct_payment: ArrayLike,
-        share_third_party: ArrayLike) -> dict[str, ArrayLike]:
+def mix(holders: ArrayLike, share_direct_payment: ArrayLike, share_third_party: ArrayLike) -> dict[str, ArrayLike]:
     """Split holders into notional, third-party and direct-payment budgets (notional is the rest)."""
     dp = check("share_direct_payment", share_direct_payment, 0, 1)
     tp = check("share_third_party", share_third_party, 0, 1)
     if np.any(np.asarray(dp) + np.asarray(tp) > 1 + 1e-12):
-        raise ValueError("share_direct_payment + share_third_party must be between 0 and 1; got "
-                         f"{float(np.ravel(np.asarray(dp) + np.asarray(tp))[0])!r}")
+        raise ValueError(
+            "share_direct_payment + share_third_party must be between 0 and 1; got "
+            f"{float(np.ravel(np.asarray(dp) + np.asarray(tp))[0])!r}"
+        )
     notional_share = np.maximum(1 - dp - tp, 0.0)
-    return {"notional": holders * notional_share, "third_party": holders * tp,
-            "direct_payment": holders * dp}
+    return {"notional": holders * notional_share, "third_party": holders * tp, "direct_payment": holders * dp}
 
 
-def costs(holders: ArrayLike, mean_budget: ArrayLike, implementation_cost: ArrayLike,
-          double_running_share: ArrayLike, fixed_cost: ArrayLike) -> dict[str, ArrayLike]:
+def costs(
+    holders: ArrayLike,
+    mean_budget: ArrayLike,
+    implementation_cost: ArrayLike,
+    double_running_share: ArrayLike,
+    fixed_cost: ArrayLike,
+) -> dict[str, ArrayLike]:
     """The costs to the area of the scheme's first year, in pounds.
 
     The year modelled is the first: every holder is new in it, the area set-up cost falls in it, and
@@ -377,9 +553,16 @@ def costs(holders: ArrayLike, mean_budget: ArrayLike, implementation_cost: Array
     extra = implementation + double_running + fixed
     total = budgets + extra
     divisor = np.maximum(holders, 1.0)
-    return {"budgets": budgets, "implementation": implementation, "double_running": double_running,
-            "fixed": fixed, "extra": extra, "total": total, "per_holder": total / divisor,
-            "extra_per_holder": extra / divisor}
+    return {
+        "budgets": budgets,
+        "implementation": implementation,
+        "double_running": double_running,
+        "fixed": fixed,
+        "extra": extra,
+        "total": total,
+        "per_holder": total / divisor,
+        "extra_per_holder": extra / divisor,
+    }
 
 
 def evaluate(**params: ArrayLike) -> dict[str, ArrayLike]:
@@ -457,8 +640,9 @@ class MonteCarlo:
     outputs: dict[str, np.ndarray]
     distributions: dict[str, str] = field(default_factory=dict)
 
-    def summary(self, names: Sequence[str] = ("holders", "total", "extra", "per_holder"),
-                level: float = 0.95) -> pd.DataFrame:
+    def summary(
+        self, names: Sequence[str] = ("holders", "total", "extra", "per_holder"), level: float = 0.95
+    ) -> pd.DataFrame:
         """Median and central interval of each output."""
         lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
         rows = []
@@ -469,9 +653,9 @@ class MonteCarlo:
         return pd.DataFrame(rows)
 
 
-def monte_carlo(draws: int = 100_000, seed: int = 2011,
-                concentration: float = ASSUMPTION_CONCENTRATION,
-                **params: float) -> MonteCarlo:
+def monte_carlo(
+    draws: int = 100_000, seed: int = 2011, concentration: float = ASSUMPTION_CONCENTRATION, **params: float
+) -> MonteCarlo:
     """Evaluate the model for ``draws`` random settings of the uncertain inputs, in one array pass.
 
     Uncertain inputs and their distributions:
@@ -498,22 +682,19 @@ def monte_carlo(draws: int = 100_000, seed: int = 2011,
     dists = {
         "share_consider": consider_range(p["share_consider"]),
         "share_aware": beta_around(p["share_aware"], concentration, "share_aware"),
-        "completion_no_support": beta_around(p["completion_no_support"], concentration,
-                                             "completion_no_support"),
+        "completion_no_support": beta_around(p["completion_no_support"], concentration, "completion_no_support"),
         "share_agreed": beta_around(p["share_agreed"], concentration, "share_agreed"),
         "implementation_cost": stats.uniform(spec.low, spec.high - spec.low),
-        "double_running_share": beta_around(p["double_running_share"], concentration,
-                                            "double_running_share"),
-        "mean_budget": stats.uniform(BUDGET_SPREAD[0] * p["mean_budget"],
-                                     max((BUDGET_SPREAD[1] - BUDGET_SPREAD[0]) * p["mean_budget"], 1e-9)),
+        "double_running_share": beta_around(p["double_running_share"], concentration, "double_running_share"),
+        "mean_budget": stats.uniform(
+            BUDGET_SPREAD[0] * p["mean_budget"], max((BUDGET_SPREAD[1] - BUDGET_SPREAD[0]) * p["mean_budget"], 1e-9)
+        ),
     }
     inputs = {name: d.rvs(size=draws, random_state=rng) for name, d in dists.items()}
     # A drawn no-support completion above the full-support rate would let support lower completion.
-    inputs["completion_no_support"] = np.minimum(inputs["completion_no_support"],
-                                                 p["completion_full_support"])
+    inputs["completion_no_support"] = np.minimum(inputs["completion_no_support"], p["completion_full_support"])
     outputs = evaluate(**{**p, **inputs})
-    described = {name: f"{d.dist.name}{tuple(round(float(a), 3) for a in d.args)}"
-                 for name, d in dists.items()}
+    described = {name: f"{d.dist.name}{tuple(round(float(a), 3) for a in d.args)}" for name, d in dists.items()}
     return MonteCarlo(inputs, outputs, described)
 
 
@@ -522,9 +703,12 @@ def monte_carlo(draws: int = 100_000, seed: int = 2011,
 # --------------------------------------------------------------------------------------------------
 
 
-def sensitivity(output: str = "holders", names: Sequence[str] | None = None,
-                ranges: Mapping[str, tuple[float, float]] | None = None,
-                **params: float) -> pd.DataFrame:
+def sensitivity(
+    output: str = "holders",
+    names: Sequence[str] | None = None,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    **params: float,
+) -> pd.DataFrame:
     """Move one parameter at a time from its plausible low to its plausible high, others held at
     ``params`` (or their defaults), and record ``output`` at each end: the data of a tornado chart.
 
@@ -546,16 +730,21 @@ def sensitivity(output: str = "holders", names: Sequence[str] | None = None,
         columns[name][2 * i] = low
         columns[name][2 * i + 1] = high
     # Keep support from lowering completion when the no-support end passes the full-support end.
-    columns["completion_full_support"] = np.maximum(columns["completion_full_support"],
-                                                    columns["completion_no_support"])
+    columns["completion_full_support"] = np.maximum(
+        columns["completion_full_support"], columns["completion_no_support"]
+    )
     values = evaluate(**columns)[output]
-    frame = pd.DataFrame({
-        "parameter": names,
-        "label": [spec[n].label for n in names],
-        "low": lows, "high": highs,
-        "at_low": values[0::2], "at_high": values[1::2],
-        "range_source": [spec[n].range_source for n in names],
-    })
+    frame = pd.DataFrame(
+        {
+            "parameter": names,
+            "label": [spec[n].label for n in names],
+            "low": lows,
+            "high": highs,
+            "at_low": values[0::2],
+            "at_high": values[1::2],
+            "range_source": [spec[n].range_source for n in names],
+        }
+    )
     frame["base"] = float(result_base[output])
     frame["swing"] = (frame["at_high"] - frame["at_low"]).abs()
     return frame.sort_values("swing", ascending=False, ignore_index=True)
@@ -592,8 +781,9 @@ class GrowthFit:
         """Fitted count at each (decimal) year."""
         return np.exp(CURVES[self.curve](np.asarray(years, dtype=float), *self.params))
 
-    def band(self, years: ArrayLike, level: float = 0.95, draws: int = 2_000,
-             seed: int = 2011) -> tuple[np.ndarray, np.ndarray]:
+    def band(
+        self, years: ArrayLike, level: float = 0.95, draws: int = 2_000, seed: int = 2011
+    ) -> tuple[np.ndarray, np.ndarray]:
         """A central interval of the fitted curve: parameter sets drawn from the fit's covariance.
 
         This is uncertainty in the curve given its shape and these points only; it says nothing
@@ -628,8 +818,7 @@ class GrowthFit:
 CEILING_BOUND = 10_000_000
 
 
-def fit_growth(years: ArrayLike, counts: ArrayLike, curve: str = "logistic",
-               label: str = "") -> GrowthFit:
+def fit_growth(years: ArrayLike, counts: ArrayLike, curve: str = "logistic", label: str = "") -> GrowthFit:
     """Fit ``curve`` ("logistic" or "exponential") to counts by least squares on the log scale."""
     if curve not in CURVES:
         raise ValueError(f"curve must be one of {sorted(CURVES)}; got {curve!r}")
@@ -646,13 +835,11 @@ def fit_growth(years: ArrayLike, counts: ArrayLike, curve: str = "logistic",
     else:
         p0 = [math.log(y.min()), 0.5]
         bounds = ([0.0, -5.0], [math.log(MAX_POPULATION), 5.0])
-    params, cov = optimize.curve_fit(CURVES[curve], t, np.log(y), p0=p0, bounds=bounds,
-                                     maxfev=20_000)
+    params, cov = optimize.curve_fit(CURVES[curve], t, np.log(y), p0=p0, bounds=bounds, maxfev=20_000)
     return GrowthFit(curve, params, cov, t, y, label or curve)
 
 
-def fit_series(series: pd.DataFrame, count_basis: Sequence[str], curve: str,
-               label: str) -> GrowthFit:
+def fit_series(series: pd.DataFrame, count_basis: Sequence[str], curve: str, label: str) -> GrowthFit:
     """Fit a curve to the rows of a national series whose ``count_basis`` is in ``count_basis``.
 
     ``series`` needs columns ``year`` (decimal), ``people`` and ``count_basis``.
@@ -691,11 +878,18 @@ def growth_targets(latest: float | None = None, latest_period: str = "") -> pd.D
         label, point = f"{r['set_by']}, {r['deadline']}", {"year": r["year"], "deadline": r["deadline"]}
         if r["unit"] == "times":
             if latest is not None:
-                out.append({"target": f"{label}: {r['value']:g} × the {latest_period} count "
-                                      "(our reading of the base)", "people": r["value"] * latest, **point})
+                out.append(
+                    {
+                        "target": f"{label}: {r['value']:g} × the {latest_period} count (our reading of the base)",
+                        "people": r["value"] * latest,
+                        **point,
+                    }
+                )
         elif r["counts_holders"] and pd.notna(r["low"]) and r["low"] != r["high"]:
-            out += [{"target": f"{label} (low end)", "people": float(r["low"]), **point},
-                    {"target": f"{label} (high end)", "people": float(r["high"]), **point}]
+            out += [
+                {"target": f"{label} (low end)", "people": float(r["low"]), **point},
+                {"target": f"{label} (high end)", "people": float(r["high"]), **point},
+            ]
         elif r["counts_holders"]:
             out.append({"target": label, "people": float(r["high"]), **point})
     return pd.DataFrame(out, columns=["target", "year", "people", "deadline"])
@@ -707,8 +901,7 @@ def growth_table(fits: Sequence[GrowthFit], years: ArrayLike, level: float = 0.9
     frames = []
     for f in fits:
         lo, hi = f.band(t, level=level)
-        frames.append(pd.DataFrame({"fit": f.label, "year": t, "fitted": f.predict(t),
-                                    "lower": lo, "upper": hi}))
+        frames.append(pd.DataFrame({"fit": f.label, "year": t, "fitted": f.predict(t), "lower": lo, "upper": hi}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -717,17 +910,25 @@ def growth_table(fits: Sequence[GrowthFit], years: ArrayLike, level: float = 0.9
 # --------------------------------------------------------------------------------------------------
 
 #: Readable names of the funnel steps, in order.
-STEP_LABELS = {"eligible": "Eligible", "aware": "Aware of budgets", "consider": "Would consider one",
-               "complete": "Completes assessment and planning", "holders": "Holds a budget"}
+STEP_LABELS = {
+    "eligible": "Eligible",
+    "aware": "Aware of budgets",
+    "consider": "Would consider one",
+    "complete": "Completes assessment and planning",
+    "holders": "Holds a budget",
+}
 #: Readable names of the cost parts.
-COST_LABELS = {"budgets": "Budgets held", "implementation": "Implementation",
-               "double_running": "Double running", "fixed": "Area set-up"}
+COST_LABELS = {
+    "budgets": "Budgets held",
+    "implementation": "Implementation",
+    "double_running": "Double running",
+    "fixed": "Area set-up",
+}
 #: Readable names of the budget types.
 MIX_LABELS = {"notional": "Notional", "third_party": "Third party", "direct_payment": "Direct payment"}
 
 
-def summary_table(result: Mapping[str, ArrayLike],
-                  parts: Sequence[str] = ("funnel", "mix", "costs")) -> pd.DataFrame:
+def summary_table(result: Mapping[str, ArrayLike], parts: Sequence[str] = ("funnel", "mix", "costs")) -> pd.DataFrame:
     """One model result as a readable table (what the widget and the chapter show).
 
     ``parts`` picks the rows: the funnel steps, the mix of budget types, the costs.
@@ -736,17 +937,18 @@ def summary_table(result: Mapping[str, ArrayLike],
     if "funnel" in parts:
         rows += [(STEP_LABELS[k], result[k], "people") for k in STEP_LABELS]
     if "mix" in parts:
-        rows += [(f"Holders with a {MIX_LABELS[k].lower()} budget", result[k], "people")
-                 for k in MIX_LABELS]
+        rows += [(f"Holders with a {MIX_LABELS[k].lower()} budget", result[k], "people") for k in MIX_LABELS]
     if "costs" in parts:
         rows += [(COST_LABELS[k], result[k], "£, first year") for k in COST_LABELS]
-        rows += [("Total cost", result["total"], "£, first year"),
-                 ("Cost of the change (all but the budgets)", result["extra"], "£, first year"),
-                 ("Total cost per holder", result["per_holder"], "£, first year"),
-                 ("Cost of the change per holder", result["extra_per_holder"], "£, first year")]
-    return pd.DataFrame({"measure": [r[0] for r in rows],
-                         "value": [round(float(r[1])) for r in rows],
-                         "unit": [r[2] for r in rows]})
+        rows += [
+            ("Total cost", result["total"], "£, first year"),
+            ("Cost of the change (all but the budgets)", result["extra"], "£, first year"),
+            ("Total cost per holder", result["per_holder"], "£, first year"),
+            ("Cost of the change per holder", result["extra_per_holder"], "£, first year"),
+        ]
+    return pd.DataFrame(
+        {"measure": [r[0] for r in rows], "value": [round(float(r[1])) for r in rows], "unit": [r[2] for r in rows]}
+    )
 
 
 def scenario(**values: float | None) -> dict[str, float]:
@@ -759,6 +961,7 @@ def parameter_table(chosen: Mapping[str, float]) -> pd.DataFrame:
     """Every assumption: the value used, the sourced default, where it comes from, the range the
     sensitivity analysis tries. What the chapter shows so a reader can see what is data and what is
     not."""
+
     def fmt(p: Parameter, v: float) -> str:
         if p.unit == "£":
             return f"£{v:,.0f}"
@@ -768,10 +971,15 @@ def parameter_table(chosen: Mapping[str, float]) -> pd.DataFrame:
 
     rows = []
     for name, p in parameters().items():
-        rows.append({"Assumption": p.label, "Used here": fmt(p, chosen[name]),
-                     "Default": fmt(p, p.default),
-                     "Where the default comes from": p.source,
-                     "Range tried": f"{fmt(p, p.low)} to {fmt(p, p.high)}"})
+        rows.append(
+            {
+                "Assumption": p.label,
+                "Used here": fmt(p, chosen[name]),
+                "Default": fmt(p, p.default),
+                "Where the default comes from": p.source,
+                "Range tried": f"{fmt(p, p.low)} to {fmt(p, p.high)}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -780,12 +988,13 @@ class GrowthAnalysis:
     """The national series and three fits: what the chapter's growth section shows."""
 
     series: pd.DataFrame
-    totals: GrowthFit           # exponential, point-in-time totals only (comparable points)
+    totals: GrowthFit  # exponential, point-in-time totals only (comparable points)
     totals_logistic: GrowthFit  # logistic on the same points: shows whether a ceiling is visible
-    mixed: GrowthFit            # logistic on totals and year-to-date counts together
+    mixed: GrowthFit  # logistic on totals and year-to-date counts together
 
-    def table(self, start: float = 2014.5, stop: float = 2030.0, step: float = 0.5,
-              cap: float = 1_000_000) -> pd.DataFrame:
+    def table(
+        self, start: float = 2014.5, stop: float = 2030.0, step: float = 0.5, cap: float = 1_000_000
+    ) -> pd.DataFrame:
         """Both plotted fits over ``start``..``stop``, dropping points beyond ``cap`` people (an
         exponential left to run leaves any sensible axis). Counts are rounded to three significant
         figures: enough to draw a smooth curve, and more than the fits can support (the prose quotes
@@ -805,8 +1014,7 @@ def growth_analysis(series: pd.DataFrame | None = None) -> GrowthAnalysis:
         series,
         fit_series(series, ["total"], "exponential", "Totals only (exponential)"),
         fit_series(series, ["total"], "logistic", "Totals only (logistic)"),
-        fit_series(series, ["total", "year_to_date"], "logistic",
-                   "Totals and year-to-date together (logistic)"),
+        fit_series(series, ["total", "year_to_date"], "logistic", "Totals and year-to-date together (logistic)"),
     )
 
 
@@ -824,12 +1032,37 @@ def with_defaults(**params: float) -> dict[str, float]:
 
 
 __all__ = [
-    "GrowthAnalysis", "growth_analysis", "growth_series", "growth_targets", "parameter_table",
+    "GrowthAnalysis",
+    "growth_analysis",
+    "growth_series",
+    "growth_targets",
+    "parameter_table",
     "scenario",
-    "ALL_PARAMETERS", "COST_LABELS", "CURVES", "GrowthFit", "MIX_LABELS", "MonteCarlo",
-    "Parameter", "STEP_LABELS", "beta_around", "check", "completion_rate", "consider_beta",
-    "consider_range", "round_to_figures",
-    "costs", "defaults", "evaluate", "fit_growth", "fit_series", "funnel",
-    "growth_table", "mix", "monte_carlo", "parameters", "sensitivity", "summary_table",
+    "ALL_PARAMETERS",
+    "COST_LABELS",
+    "CURVES",
+    "GrowthFit",
+    "MIX_LABELS",
+    "MonteCarlo",
+    "Parameter",
+    "STEP_LABELS",
+    "beta_around",
+    "check",
+    "completion_rate",
+    "consider_beta",
+    "consider_range",
+    "round_to_figures",
+    "costs",
+    "defaults",
+    "evaluate",
+    "fit_growth",
+    "fit_series",
+    "funnel",
+    "growth_table",
+    "mix",
+    "monte_carlo",
+    "parameters",
+    "sensitivity",
+    "summary_table",
     "with_defaults",
 ]

@@ -11,4 +11,3 @@ from bookkit.toc import toc_pages  # noqa: F401 (the book tests import it from h
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from book_pages import toc_pages
 
 pytestmark = pytest.mark.browser
@@ -31,21 +30,23 @@ NOTE_SHOWN = """(fig) => {
 
 
 def open_chapter(browser, url: str, width: int = 1280, dark: bool = False):
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  color_scheme="dark" if dark else "light")
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
     # The theme's own switch keeps the reader's choice in localStorage (the default is "auto").
     context.add_init_script(f"localStorage.setItem('mode', '{'dark' if dark else 'light'}')")
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
     page.wait_for_function(  # charts drawn: the page no longer moves under the mouse
-        "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))",
-        timeout=15_000)
-    page.wait_for_function("(mode) => document.documentElement.dataset.theme === mode",
-                           arg="dark" if dark else "light", timeout=15_000)
+        "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))", timeout=15_000
+    )
+    page.wait_for_function(
+        "(mode) => document.documentElement.dataset.theme === mode", arg="dark" if dark else "light", timeout=15_000
+    )
     # Figures in solutions and data tables count too: unfold every dropdown and details element.
-    page.evaluate("() => { document.querySelectorAll('.toggle-hidden')"
-                  ".forEach(e => e.classList.remove('toggle-hidden'));"
-                  " document.querySelectorAll('details').forEach(d => d.open = true); }")
+    page.evaluate(
+        "() => { document.querySelectorAll('.toggle-hidden')"
+        ".forEach(e => e.classList.remove('toggle-hidden'));"
+        " document.querySelectorAll('details').forEach(d => d.open = true); }"
+    )
     return context, page
 
 
@@ -102,8 +103,7 @@ def test_figures_are_reached_with_the_tab_key(browser, book_url: str, path: str)
     context, page = open_chapter(browser, f"{book_url}/{path}")
     try:
         # Start where a reader lands after the skip link: the main content, then Tab through it.
-        page.evaluate("() => { const main = document.querySelector('main');"
-                      " main.tabIndex = -1; main.focus(); }")
+        page.evaluate("() => { const main = document.querySelector('main'); main.tabIndex = -1; main.focus(); }")
         for _ in range(300):
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement.classList.contains('phb-fig')"):
@@ -149,8 +149,10 @@ def test_source_notes_are_readable_in_light_and_dark_mode(browser, book_url: str
     try:
         fig = page.locator(".phb-fig").first
         fig.focus()
-        colours = fig.evaluate("(e) => { const s = getComputedStyle(document.getElementById("
-                               "e.getAttribute('aria-describedby'))); return [s.color, s.backgroundColor]; }")
+        colours = fig.evaluate(
+            "(e) => { const s = getComputedStyle(document.getElementById("
+            "e.getAttribute('aria-describedby'))); return [s.color, s.backgroundColor]; }"
+        )
         assert contrast(*colours) >= 7, f"note colours {colours} (dark={dark}) contrast under 7:1"
     finally:
         context.close()

@@ -49,8 +49,9 @@ def test_every_internal_link_and_anchor_resolves(built_book: Path) -> None:
                 continue
             # Links from the site's root (the 404 page's, built with PHB_SITE_PATH=/) start at the book.
             absolute = href.startswith("/") and not href.startswith("//")
-            target, fragment = urldefrag(urljoin("file://" + str(built_book) + "/", href.lstrip("/"))
-                                         if absolute else urljoin(base, href))
+            target, fragment = urldefrag(
+                urljoin("file://" + str(built_book) + "/", href.lstrip("/")) if absolute else urljoin(base, href)
+            )
             path = Path(unquote(urlparse(target).path))
             if path.is_dir():
                 path = path / "index.html"
@@ -69,8 +70,14 @@ def test_every_citation_and_term_resolves(built_book: Path) -> None:
     problems = []
     for page in book_pages(built_book):
         text = page.read_text(encoding="utf-8")
-        for pattern in (r"\{cite[:\w]*\}`", r"\{term\}`", r"\{glue[:\w]*\}`", r"\{doc\}`",
-                        r'class="xref std std-term"><span', r"\?\?\?"):
+        for pattern in (
+            r"\{cite[:\w]*\}`",
+            r"\{term\}`",
+            r"\{glue[:\w]*\}`",
+            r"\{doc\}`",
+            r'class="xref std std-term"><span',
+            r"\?\?\?",
+        ):
             if re.search(pattern, text):
                 problems.append(f"{page.relative_to(built_book)}: unresolved {pattern}")
     assert not problems, "\n".join(problems)

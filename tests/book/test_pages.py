@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
-
 from book_pages import ROOT, toc_pages
+
 from phb.charts import theme
 
 pytestmark = pytest.mark.browser
@@ -164,16 +164,21 @@ def _move_every_slider(page) -> list[str]:
             slider.evaluate(
                 "(el) => { const min = +el.min, max = +el.max, v = +el.value;"
                 " el.value = (v - min) > (max - v) ? min : max;"
-                " el.dispatchEvent(new Event('input', {bubbles: true})); }")
+                " el.dispatchEvent(new Event('input', {bubbles: true})); }"
+            )
             try:
                 chart.locator("svg").first.evaluate(
                     "(svg, before) => new Promise(resolve => { if (svg.innerHTML !== before) return resolve();"
                     " new MutationObserver((_, o) => { o.disconnect(); resolve(); })"
                     ".observe(svg, {subtree: true, childList: true, attributes: true, characterData: true}); })",
-                    before, timeout=5_000)
+                    before,
+                    timeout=5_000,
+                )
             except Exception:  # noqa: BLE001 - a timeout is the finding
-                stuck.append(f"chart {chart_index}: " + slider.evaluate(
-                    "(el) => (el.closest('label') || el.parentElement).innerText.trim()"))
+                stuck.append(
+                    f"chart {chart_index}: "
+                    + slider.evaluate("(el) => (el.closest('label') || el.parentElement).innerText.trim()")
+                )
     return stuck
 
 
@@ -232,8 +237,7 @@ def seen(request, browser, book_url: str) -> tuple[str, str, Visit]:
 def test_page_is_offline_and_clean(seen, book_url: str) -> None:
     path, mode, found = seen
     local = urlparse(book_url).netloc
-    elsewhere = [u for u in found.requests
-                 if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != local]
+    elsewhere = [u for u in found.requests if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != local]
     assert not elsewhere, f"{path} ({mode}) requested other hosts: {elsewhere}"
     assert not found.failures, f"{path} ({mode}): resources that did not answer 2xx: {found.failures}"
     assert not found.console_errors, f"{path} ({mode}): console errors: {found.console_errors}"
@@ -255,8 +259,10 @@ def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
                 problems.append(f"{width}: {chart['id']} not drawn")
                 continue
             if chart["smallest"] < MIN_FONT_PX:
-                problems.append(f"{width}: {chart['id']} has text drawn at {chart['smallest']:.1f} px "
-                                f"(SVG scaled by {chart['scale']:.2f}); the least is {MIN_FONT_PX} px")
+                problems.append(
+                    f"{width}: {chart['id']} has text drawn at {chart['smallest']:.1f} px "
+                    f"(SVG scaled by {chart['scale']:.2f}); the least is {MIN_FONT_PX} px"
+                )
             if _rgb(chart["background"]) != _rgb(expected):
                 problems.append(f"{width}: {chart['id']} background {chart['background']} in {mode} mode")
             for fill, behind in chart["pairs"]:
@@ -276,8 +282,11 @@ def test_nothing_scrolls_sideways(seen) -> None:
 
 def test_no_wcag_violations(seen) -> None:
     path, mode, found = seen
-    problems = [f"{state}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
-                for state, violations in found.violations.items() for v in violations]
+    problems = [
+        f"{state}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+        for state, violations in found.violations.items()
+        for v in violations
+    ]
     assert not problems, f"{path} ({mode}): " + "; ".join(problems)
 
 
@@ -296,7 +305,8 @@ def test_structure_is_readable(seen) -> None:
 def test_every_slider_redraws_its_chart(seen) -> None:
     path, mode, found = seen
     assert not found.sliders_that_did_nothing, (
-        f"{path}: moving these sliders did not change their chart: {found.sliders_that_did_nothing}")
+        f"{path}: moving these sliders did not change their chart: {found.sliders_that_did_nothing}"
+    )
 
 
 # ---------------------------------------------------------------- the colour-mode switch, live
@@ -312,8 +322,9 @@ def test_charts_follow_the_colour_mode_switch_live_and_keep_slider_settings(brow
         page.goto(f"{book_url}/{LIVE_PAGE}", wait_until="networkidle")
         _wait_for_charts(page)
         slider = page.locator(".phb-chart input[type=range]").first
-        moved = slider.evaluate("(el) => { el.value = el.min;"
-                                " el.dispatchEvent(new Event('input', {bubbles: true})); return el.value; }")
+        moved = slider.evaluate(
+            "(el) => { el.value = el.min; el.dispatchEvent(new Event('input', {bubbles: true})); return el.value; }"
+        )
         switch = page.locator(".theme-switch-button:visible").first
         for _ in range(3):  # the switch cycles light -> dark -> auto
             if page.evaluate("() => document.documentElement.dataset.theme") == "dark":
@@ -337,8 +348,8 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     if colour == "white":
         return (255, 255, 255)
     if colour.startswith("#"):
-        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
-    parts = colour[colour.index("(") + 1:colour.index(")")].replace("/", ",").split(",")
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+    parts = colour[colour.index("(") + 1 : colour.index(")")].replace("/", ",").split(",")
     return tuple(round(float(p)) for p in parts[:3])  # type: ignore[return-value]
 
 
@@ -346,6 +357,7 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
     def channel(value: int) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(v) for v in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 

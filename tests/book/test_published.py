@@ -9,10 +9,10 @@ import subprocess
 from urllib.parse import urljoin, urlparse
 
 import pytest
-
 from book_pages import ROOT, toc_pages
-from bookkit.edition import current_edition
 from test_pages import run_axe
+
+from bookkit.edition import current_edition
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +30,15 @@ def source_of(path: str) -> str:
 
 def last_commit_date(source: str) -> dt.date | None:
     """The UTC date of the last commit that changed ``source``, or None if git does not know it."""
-    result = subprocess.run(["git", "log", "-1", "--format=%ct", "--", source], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "log", "-1", "--format=%ct", "--", source], cwd=ROOT, capture_output=True, text=True
+    )
     stamp = result.stdout.strip()
-    return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date() if stamp else None
+    return dt.datetime.fromtimestamp(int(stamp), dt.UTC).date() if stamp else None
 
 
 def is_shallow() -> bool:
-    result = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True)
     return result.stdout.strip() == "true"
 
 
@@ -65,15 +65,18 @@ def test_every_page_shows_its_edition_and_when_it_last_changed(context, book_url
     assert current_edition().label in footer, f"{path}: no '{current_edition().label}' in {footer!r}"
     shown = LAST_UPDATED.search(footer)
     if not shown and is_shallow():
-        pytest.skip("a shallow clone: git cannot date every page (the build still passes); "
-                    "run the tests in a full clone to check the dates")
+        pytest.skip(
+            "a shallow clone: git cannot date every page (the build still passes); "
+            "run the tests in a full clone to check the dates"
+        )
     assert shown, f"{path}: no 'Last updated on <date>.' in the footer {footer!r} (is it committed?)"
     date = dt.datetime.strptime(shown.group(1), "%d %B %Y").date()
     committed = last_commit_date(source_of(path))
     assert committed is not None, f"{source_of(path)} is not committed, yet the page shows a date"
     # The page's date is its source's last commit, or later if a file it includes changed since.
-    assert committed <= date <= dt.datetime.now(dt.timezone.utc).date(), (
-        f"{path}: shows {date}, its source last changed on {committed}")
+    assert committed <= date <= dt.datetime.now(dt.UTC).date(), (
+        f"{path}: shows {date}, its source last changed on {committed}"
+    )
 
 
 # ---------------------------------------------------------------- the 404 page
@@ -83,8 +86,9 @@ def visit_missing(context, url: str):
     seen: dict[str, list[str]] = {"requests": [], "failures": [], "console": [], "errors": []}
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.on("requestfailed", lambda r: seen["failures"].append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and r.url != url
-            and seen["failures"].append(f"{r.url} -> {r.status}"))
+    page.on(
+        "response", lambda r: r.status >= 400 and r.url != url and seen["failures"].append(f"{r.url} -> {r.status}")
+    )
     page.on("console", lambda m: m.type == "error" and seen["console"].append(m.text))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     response = page.goto(url, wait_until="networkidle")
@@ -96,16 +100,16 @@ def test_the_404_page_is_in_the_built_site(built_book) -> None:
 
 
 @pytest.mark.parametrize("missing", MISSING)
-def test_a_missing_address_draws_the_404_page_offline_and_cleanly(context, book_url: str,
-                                                                  missing: str) -> None:
+def test_a_missing_address_draws_the_404_page_offline_and_cleanly(context, book_url: str, missing: str) -> None:
     url = f"{book_url}/{missing}"
     page, response, seen = visit_missing(context, url)
     try:
         assert response.status == 404
         assert page.locator("article h1").inner_text() == "Page not found"
         local = urlparse(book_url).netloc
-        elsewhere = [u for u in seen["requests"]
-                     if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != local]
+        elsewhere = [
+            u for u in seen["requests"] if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != local
+        ]
         assert not elsewhere, f"{missing}: requested other hosts: {elsewhere}"
         assert not seen["failures"], f"{missing}: resources that did not answer: {seen['failures']}"
         # Chromium reports the page's own 404 status in the console; nothing else may appear there.
@@ -127,8 +131,7 @@ def test_the_404_page_leads_to_the_contents_search_and_every_page(context, book_
         assert {PAGES[0], "search.html"} <= targets, f"no link to the first page or search: {targets}"
         assert set(PAGES[1:]) <= targets, f"pages the 404 page does not list: {set(PAGES[1:]) - targets}"
         everywhere = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-        local = {urljoin(url, h).split("#")[0] for h in everywhere
-                 if urlparse(h).netloc == urlparse(book_url).netloc}
+        local = {urljoin(url, h).split("#")[0] for h in everywhere if urlparse(h).netloc == urlparse(book_url).netloc}
         local.discard(url)  # the skip link to #main-content stays on this (missing) address
         broken = [h for h in sorted(local) if page.request.get(h).status != 200]
         assert not broken, f"links on the 404 page that do not answer 200: {broken}"
@@ -140,7 +143,6 @@ def test_the_404_page_has_no_wcag_violations(context, book_url: str) -> None:
     page, _, _ = visit_missing(context, f"{book_url}/{MISSING[1]}")
     try:
         violations = run_axe(page)
-        assert not violations, "; ".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in violations)
+        assert not violations, "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in violations)
     finally:
         page.close()

@@ -5,11 +5,10 @@ reason) for the right one; axe finds nothing on an answered page (in dark mode, 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import ROOT
-from test_pages import open_page, run_axe
+from playwright.sync_api import expect
 from test_figure_sources import open_chapter
+from test_pages import open_page, run_axe
 
 pytestmark = pytest.mark.browser
 

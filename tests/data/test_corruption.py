@@ -103,7 +103,7 @@ def test_missing_column(copy: Path) -> None:
     path = copy / "focus_groups.csv"
     table = rows(path)
     i = table[0].index("place")
-    write_rows(path, [r[:i] + r[i + 1:] for r in table])
+    write_rows(path, [r[:i] + r[i + 1 :] for r in table])
     assert_broken(copy, "focus_groups.csv", 1, "place", "missing-column")
 
 
@@ -295,7 +295,12 @@ def test_descriptor_is_the_schema(copy: Path) -> None:
     ("fid", "quote", "rule", "said"),
     [
         # a derived figure is arithmetic, not the source's words: it says how it was derived instead
-        ("study2011_focus_group_carers_n", "with an equal number of service users and carers", "quote-on-derived", "derived"),
+        (
+            "study2011_focus_group_carers_n",
+            "with an equal number of service users and carers",
+            "quote-on-derived",
+            "derived",
+        ),
         # a figure from a primary file needs that file's words
         ("study2011_survey_n", "  ", "quote-required", "002_bb97cba178633bec.txt"),
     ],

@@ -124,8 +124,18 @@ def test_text_never_invents_a_point() -> None:
 
 def test_figure_text_rendering_rules() -> None:
     def make(**kw: object) -> Figure:
-        base = dict(id="x", value=None, unit="count", qualifier="exact", lower=None, upper=None,
-                    denominator="", source_id="s", locator="l", note="")
+        base = dict(
+            id="x",
+            value=None,
+            unit="count",
+            qualifier="exact",
+            lower=None,
+            upper=None,
+            denominator="",
+            source_id="s",
+            locator="l",
+            note="",
+        )
         base.update(kw)
         return Figure(**base)  # type: ignore[arg-type]
 
@@ -141,9 +151,13 @@ def test_structured_tables_agree_with_figures() -> None:
     """Every number in a structured table equals the figures row it names."""
     figs = data.load("figures").set_index("id")
     checked = 0
-    descriptor_columns = {"frontline_survey": "percent", "in_control_outcomes": "percent_improved",
-                          "nao_study": "count", "phb_budget_type_mix": "share_pct",
-                          "social_care_by_client_group": "percent_with_personal_budget"}
+    descriptor_columns = {
+        "frontline_survey": "percent",
+        "in_control_outcomes": "percent_improved",
+        "nao_study": "count",
+        "phb_budget_type_mix": "share_pct",
+        "social_care_by_client_group": "percent_with_personal_budget",
+    }
     for name in data.table_names():
         if name in ("figures", "sources"):
             continue
@@ -221,7 +235,11 @@ def test_every_number_in_figures_md_is_recorded() -> None:
             continue
         cells = line.split("|")[1:-1]
         body = " ".join(cells[1:])  # the first cell names the figure
-        body = re.sub(r"\b(19|20)\d\d(/\d\d)?\b|\bQ\d\b|\bS\d+\b|\b\d{4}-\d\d\b|GHQ-12|EQ-5D|FEV1|HbA1c|18\(2\)|P<0\.001", " ", body)
+        body = re.sub(
+            r"\b(19|20)\d\d(/\d\d)?\b|\bQ\d\b|\bS\d+\b|\b\d{4}-\d\d\b|GHQ-12|EQ-5D|FEV1|HbA1c|18\(2\)|P<0\.001",
+            " ",
+            body,
+        )
         for num in re.findall(r"\d[\d,]*\.?\d*", body):
             v = float(num.replace(",", "").rstrip("."))
             if round(v, 4) not in known:
@@ -253,8 +271,7 @@ def test_cli_figure(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_import_is_side_effect_free_and_light() -> None:
-    code = ("import sys, phb.data; "
-            "print('pandas' in sys.modules, 'frictionless' in sys.modules)")
+    code = "import sys, phb.data; print('pandas' in sys.modules, 'frictionless' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
@@ -284,7 +301,9 @@ def test_contradictions_are_linked_with_one_preferred() -> None:
     for fid, rec in linked.iterrows():
         for other in rec["conflicts_with"].split(";"):
             assert fid in figs.loc[other, "conflicts_with"].split(";")
-    assert figs.loc["study2011_focus_group_n", "preferred"] and not figs.loc["study2011_focus_group_n_exec", "preferred"]
+    assert (
+        figs.loc["study2011_focus_group_n", "preferred"] and not figs.loc["study2011_focus_group_n_exec", "preferred"]
+    )
     assert figs.loc["study2011_survey_prior_pb_n", "preferred"]
     assert figs.loc["poet2014_organisations_n", "preferred"]
     assert figs.loc["poet2014_negative_s1", "preferred"]

@@ -72,8 +72,21 @@ def test_derived_figures_explain_themselves_instead() -> None:
 def test_figure_exposes_its_quote() -> None:
     assert data.figure("study2011_survey_n").quote == "A total of 104 people responded"
     assert data.figure("study2011_focus_group_carers_n").quote == ""
-    assert data.Figure(id="x", value=1, unit="count", qualifier="exact", lower=None, upper=None,
-                       denominator="", source_id="s", locator="l", note="").quote == ""
+    assert (
+        data.Figure(
+            id="x",
+            value=1,
+            unit="count",
+            qualifier="exact",
+            lower=None,
+            upper=None,
+            denominator="",
+            source_id="s",
+            locator="l",
+            note="",
+        ).quote
+        == ""
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,7 +137,12 @@ def test_files_named_in_locators() -> None:
 def test_propose_finds_the_stated_figure() -> None:
     """The helper's candidates for a row include the clause that states it, near the locator first."""
     text = need(SOURCES / "002_bb97cba178633bec.txt").read_text(encoding="utf-8")
-    row = {"value": "104", "lower": "", "upper": "", "unit": "people",
-           "locator": "002_bb97cba178633bec.txt › Methodology (p. 7) › The survey"}
+    row = {
+        "value": "104",
+        "lower": "",
+        "upper": "",
+        "unit": "people",
+        "locator": "002_bb97cba178633bec.txt › Methodology (p. 7) › The survey",
+    }
     found = quotes.candidates(row, text)
     assert found[0].near_locator and "A total of 104 people responded" in found[0].clause

@@ -9,10 +9,19 @@ from phb.data import figure
 from phb.data.uptake import BASIS_LABELS, decimal_year, national_series, period_end, targets
 
 
-@pytest.mark.parametrize("period,expected", [
-    ("2019-10-31", "2019-10-31"), ("2016-10", "2016-10-31"), ("2021-03", "2021-03-31"),
-    ("2015", "2015-12-31"), ("2014/15", "2015-03-31"), ("2023/24 Q4", "2024-03-31"),
-    ("2021/22 Q3", "2021-12-31"), ("2021/22 Q1", "2021-06-30")])
+@pytest.mark.parametrize(
+    "period,expected",
+    [
+        ("2019-10-31", "2019-10-31"),
+        ("2016-10", "2016-10-31"),
+        ("2021-03", "2021-03-31"),
+        ("2015", "2015-12-31"),
+        ("2014/15", "2015-03-31"),
+        ("2023/24 Q4", "2024-03-31"),
+        ("2021/22 Q3", "2021-12-31"),
+        ("2021/22 Q1", "2021-06-30"),
+    ],
+)
 def test_a_period_stands_for_its_last_day(period, expected):
     assert period_end(period) == pd.Timestamp(expected)
 
@@ -52,8 +61,10 @@ def test_the_series_keeps_each_count_basis_with_its_words():
 def test_targets_give_the_interval_their_words_allow():
     goals = targets().set_index("figure_id")
     mandate = figure("phb_target_2021_03")
-    assert (goals.loc["phb_target_2021_03", "low"], goals.loc["phb_target_2021_03", "high"]) == \
-        (mandate.lower, mandate.upper)
+    assert (goals.loc["phb_target_2021_03", "low"], goals.loc["phb_target_2021_03", "high"]) == (
+        mandate.lower,
+        mandate.upper,
+    )
     ambition = goals.loc["phb_ltp_ambition_2023_24"]
     assert pd.isna(ambition["low"]) and ambition["high"] == figure("phb_ltp_ambition_2023_24").upper
     assert ambition["date"] == pd.Timestamp("2024-03-31")

@@ -27,8 +27,7 @@ def page(browser: object) -> Iterator[object]:
         opened.close()
 
 
-def test_a_participant_logs_in_and_runs_a_chapter_in_jupyterlab(
-        room: rooms.Room, password: str, page: object) -> None:
+def test_a_participant_logs_in_and_runs_a_chapter_in_jupyterlab(room: rooms.Room, password: str, page: object) -> None:
     page.goto(f"{room.local_url}/hub/login")
     page.fill("input[name=username]", "hana")
     page.fill("input[name=password]", password)
@@ -40,12 +39,10 @@ def test_a_participant_logs_in_and_runs_a_chapter_in_jupyterlab(
 
     page.goto(f"{room.local_url}/user/hana/lab/tree/{NOTEBOOK}")
     # Loaded (more than the placeholder cell) and its kernel started (started without asking).
-    page.wait_for_function("document.querySelectorAll('.jp-Notebook .jp-Cell').length > 1",
-                           timeout=WAIT_MS)
+    page.wait_for_function("document.querySelectorAll('.jp-Notebook .jp-Cell').length > 1", timeout=WAIT_MS)
     page.wait_for_selector("text=Python 3 (phb) | Idle", timeout=WAIT_MS)
     page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=WAIT_MS)  # the Run menu
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=WAIT_MS)
     # Run All stops at the first error, so a drawn chart (student copies store no outputs) means every
     # cell before it ran. JupyterLab draws the stored Vega-Lite spec itself, on a canvas.
-    page.wait_for_selector(".jp-RenderedVegaLite canvas.marks, .jp-RenderedVegaLite svg.marks",
-                           timeout=WAIT_MS)
+    page.wait_for_selector(".jp-RenderedVegaLite canvas.marks, .jp-RenderedVegaLite svg.marks", timeout=WAIT_MS)

@@ -29,8 +29,11 @@ def kernel_process(system_user: str, kernel_id: str) -> psutil.Process:
     """The process of a kernel, found by its owner and the connection file named after its id."""
     uid = pwd.getpwnam(system_user).pw_uid
     for proc in psutil.process_iter(["uids", "cmdline"]):
-        if proc.info["uids"] and proc.info["uids"].real == uid and \
-                any(kernel_id in part for part in proc.info["cmdline"] or []):
+        if (
+            proc.info["uids"]
+            and proc.info["uids"].real == uid
+            and any(kernel_id in part for part in proc.info["cmdline"] or [])
+        ):
             return proc
     raise LookupError(f"no kernel {kernel_id} of {system_user}")
 
@@ -73,7 +76,8 @@ def test_a_name_that_is_not_allowed_is_refused(room: rooms.Room, password: str) 
 
 
 def test_participants_cannot_read_or_change_each_others_files(
-        room: rooms.Room, alice_and_bob: tuple[Participant, Participant]) -> None:
+    room: rooms.Room, alice_and_bob: tuple[Participant, Participant]
+) -> None:
     alice, bob = alice_and_bob
     assert alice.write_file("notes.txt", "alice's notes").ok
     alice_home = pwd.getpwnam(room.prefix + "alice").pw_dir
@@ -99,13 +103,15 @@ def test_participants_cannot_read_or_change_each_others_files(
     # Bob's own server will not serve Alice's files either, nor Alice's token reach Bob's server.
     outside = f"contents/../{room.prefix}alice/notes.txt"
     assert bob.server_api("GET", outside).status_code >= 400
-    response = alice.http.get(f"{room.local_url}/user/bob/api/contents", headers=alice.auth,
-                              allow_redirects=False, timeout=60)
+    response = alice.http.get(
+        f"{room.local_url}/user/bob/api/contents", headers=alice.auth, allow_redirects=False, timeout=60
+    )
     assert response.status_code in (302, 403, 404)
 
 
-def only_alices_kernel_restarts(room: rooms.Room, alice: Participant, bob: Participant,
-                                fault: Callable[[Kernel, psutil.Process], None]) -> None:
+def only_alices_kernel_restarts(
+    room: rooms.Room, alice: Participant, bob: Participant, fault: Callable[[Kernel, psutil.Process], None]
+) -> None:
     """Apply ``fault`` to Alice's kernel while Bob's holds state; Alice's must come back as a new,
     working kernel of hers, and Bob's must be the same process with its state, still answering."""
     alice_id, alice_kernel = alice.open_kernel(NOTEBOOK)
@@ -133,7 +139,8 @@ def only_alices_kernel_restarts(room: rooms.Room, alice: Participant, bob: Parti
 
 
 def test_a_killed_kernel_restarts_without_touching_another(
-        room: rooms.Room, alice_and_bob: tuple[Participant, Participant]) -> None:
+    room: rooms.Room, alice_and_bob: tuple[Participant, Participant]
+) -> None:
     def kill_mid_run(kernel: Kernel, process: psutil.Process) -> None:
         kernel.submit("import threading\nthreading.Event().wait()")  # a cell that never ends
         process.kill()
@@ -143,7 +150,8 @@ def test_a_killed_kernel_restarts_without_touching_another(
 
 @pytest.mark.skipif(not cgroup.available(), reason="no writable memory cgroup: limits not enforced here")
 def test_memory_beyond_the_limit_stops_only_that_kernel(
-        room: rooms.Room, alice_and_bob: tuple[Participant, Participant]) -> None:
+    room: rooms.Room, alice_and_bob: tuple[Participant, Participant]
+) -> None:
     def run_away(kernel: Kernel, process: psutil.Process) -> None:
         # 1.5 GiB touched page by page, above the room's 1 GiB limit: the kernel is OOM-killed.
         kernel.submit("b = bytearray(1536 * 2**20)\nb[::4096] = b'1' * len(b[::4096])")
@@ -152,12 +160,14 @@ def test_memory_beyond_the_limit_stops_only_that_kernel(
 
 
 def test_restarting_the_hub_keeps_saved_work(
-        room: rooms.Room, password: str, alice_and_bob: tuple[Participant, Participant]) -> None:
+    room: rooms.Room, password: str, alice_and_bob: tuple[Participant, Participant]
+) -> None:
     gina = alice_and_bob[0]
     notebook = gina.read_notebook(NOTEBOOK)
     notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "Gina's answer"})
-    saved = gina.server_api("PUT", f"contents/{NOTEBOOK}",
-                            json={"type": "notebook", "format": "json", "content": notebook})
+    saved = gina.server_api(
+        "PUT", f"contents/{NOTEBOOK}", json={"type": "notebook", "format": "json", "content": notebook}
+    )
     assert saved.ok
     assert gina.write_file("answers.txt", "three concerns").ok
 

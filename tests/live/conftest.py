@@ -16,8 +16,8 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: JupyterLab's user settings for the tests: no news or update checks (they would go online).
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False,
+        "fetchNews": "false",
+        "checkForUpdates": False,
     },
     # Render every cell, not only those scrolled into view, so that every chart can be checked.
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -76,8 +77,7 @@ def _wait_until_serving(process: subprocess.Popen, log: Path, port: int) -> None
             threading.Thread(target=_drain, args=(process.stdout, log, lines), daemon=True).start()
             return
     log.write_text("".join(lines))
-    pytest.fail(f"JupyterLab did not start within {STARTUP_TIMEOUT_S} s:\n{''.join(lines)[-4000:]}",
-                pytrace=False)
+    pytest.fail(f"JupyterLab did not start within {STARTUP_TIMEOUT_S} s:\n{''.join(lines)[-4000:]}", pytrace=False)
 
 
 def _drain(stream: object, log: Path, lines: list[str]) -> None:
@@ -91,13 +91,14 @@ def _drain(stream: object, log: Path, lines: list[str]) -> None:
 
 def _copy_served_tree(target: Path) -> None:
     """The notebooks a trainer opens: every chapter, and one workshop student copy."""
-    shutil.copytree(ROOT / "chapters", target / "chapters",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "chapters", target / "chapters", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     (target / "workshop").mkdir()
     from bookkit.workshop import make_student_copy
 
-    make_student_copy(ROOT / "chapters" / "07_how_many_would_take_a_budget.ipynb",
-                 target / "workshop" / "07_how_many_would_take_a_budget.ipynb")
+    make_student_copy(
+        ROOT / "chapters" / "07_how_many_would_take_a_budget.ipynb",
+        target / "workshop" / "07_how_many_would_take_a_budget.ipynb",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -114,12 +115,21 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     log = root / "lab.log"
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_PLATFORM_DIRS="1")
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--expose-app-in-browser", "--JupyterNotebookApp.expose_app_in_browser=True", "--allow-root", "--LabApp.news_url=", "--ServerApp.allow_remote_access=False",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--expose-app-in-browser",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+        "--allow-root",
+        "--LabApp.news_url=",
+        "--ServerApp.allow_remote_access=False",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=root,
-                               env=env, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=root, env=env, text=True)
     try:
         _wait_until_serving(process, log, port)
         yield Lab(f"http://127.0.0.1:{port}", token, root)

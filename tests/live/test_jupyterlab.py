@@ -24,9 +24,11 @@ RAW_MARKUP = re.compile(r"\{(glue|term|cite|doc|ref|numref)(:[a-z]+)?\}`|:::\{|`
 
 pytestmark = pytest.mark.live
 
-APP_READY = "() => window.jupyterapp && window.jupyterapp.shell.currentWidget" \
-            " && window.jupyterapp.shell.currentWidget.context" \
-            " && window.jupyterapp.shell.currentWidget.context.isReady"
+APP_READY = (
+    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+    " && window.jupyterapp.shell.currentWidget.context"
+    " && window.jupyterapp.shell.currentWidget.context.isReady"
+)
 KERNEL_IDLE = """() => {
   const w = window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
@@ -85,21 +87,24 @@ def _stored_charts(relative: str, lab) -> int:
     from phb.charts.theme import LIVE_MIME
 
     notebook = nbformat.read(lab.root / relative, as_version=4)
-    return sum(LIVE_MIME in output.get("data", {})
-               for cell in notebook.cells for output in cell.get("outputs", []))
+    return sum(LIVE_MIME in output.get("data", {}) for cell in notebook.cells for output in cell.get("outputs", []))
 
 
 def _widget_faults(page) -> list[str]:
     """What a trainer would see instead of a widget: an error box or a widget's text repr."""
     text = page.inner_text(".jp-Notebook")
-    return [marker for marker in ("Error displaying widget", "model not found", "VBox(children=",
-                                  "HBox(children=") if marker in text]
+    return [
+        marker
+        for marker in ("Error displaying widget", "model not found", "VBox(children=", "HBox(children=")
+        if marker in text
+    ]
 
 
 def _error_outputs(page) -> list[str]:
-    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-                        " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
-                        ).all_inner_texts()
+    return page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+        " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+    ).all_inner_texts()
 
 
 @pytest.mark.parametrize("relative", OPENED)
@@ -108,8 +113,7 @@ def test_notebook_opens_runs_and_reads_well(lab, browser, relative, tmp_path):
     page, console_errors = _open(lab, browser, relative)
     stored = _stored_charts(relative, lab)
     # Before running: the stored charts draw, and no widget error or text repr is shown.
-    page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}",
-                           timeout=60_000)
+    page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}", timeout=60_000)
     assert _chart_outputs(page) == {"charts": stored, "drawn": stored}
     assert not _widget_faults(page), f"{relative} as stored shows {_widget_faults(page)}"
     assert not _raw_names(_prose(page)), f"{relative}: raw names in the prose: {_raw_names(_prose(page))}"
@@ -130,14 +134,17 @@ def test_notebook_opens_runs_and_reads_well(lab, browser, relative, tmp_path):
 #: The chapters with live explorers (the workshop copy of chapter 7 has one too).
 EXPLORER_CHAPTERS = {"07_how_many_would_take_a_budget.ipynb", "08_who_benefits.ipynb", "09_how_sure.ipynb"}
 #: Every explorer: the widget tree that holds a reset button.
-_ROOTS = ("[...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]"
-          ".filter(b => [...b.querySelectorAll('.widget-button')].some(x => /reset/i.test(x.textContent))"
-          " && !b.parentElement.closest('.widget-vbox'))")
+_ROOTS = (
+    "[...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]"
+    ".filter(b => [...b.querySelectorAll('.widget-button')].some(x => /reset/i.test(x.textContent))"
+    " && !b.parentElement.closest('.widget-vbox'))"
+)
 CHART_DRAWN = f"(i) => !!{_ROOTS}[i].querySelector('{MARKS}')"
 #: A picture of the chart: SVG markup, or the canvas's pixels (JupyterLab draws on a canvas).
 _PICTURE = "(m => !m ? '' : (m.toDataURL ? m.toDataURL() : m.outerHTML))"
-CHART_CHANGED = (f"([i, before]) => {{ const p = {_PICTURE}({_ROOTS}[i].querySelector('{MARKS}'));"
-                 " return !!p && p !== before; }")
+CHART_CHANGED = (
+    f"([i, before]) => {{ const p = {_PICTURE}({_ROOTS}[i].querySelector('{MARKS}')); return !!p && p !== before; }}"
+)
 
 
 def _explorer_chart(page, index: int) -> str:
@@ -169,8 +176,12 @@ def _check_explorers(page, relative: str) -> int:
         # Move it one step away from whichever end it may rest at (aria-valuenow/-max: noUiSlider's).
         at_top = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
         handle.press("ArrowLeft" if at_top else "ArrowRight")
-        _wait(page, CHART_CHANGED, [index, before],
-              f"{relative}: explorer {index}'s chart did not redraw after its first slider moved by keyboard")
+        _wait(
+            page,
+            CHART_CHANGED,
+            [index, before],
+            f"{relative}: explorer {index}'s chart did not redraw after its first slider moved by keyboard",
+        )
         box = root.locator("input[type=number]").first
         box.fill("-1000000000000")
         box.press("Enter")
@@ -192,8 +203,7 @@ def test_notebook_7_draws_and_runs_a_chapter(lab, browser):
     relative = "chapters/06_uptake_since_2014.ipynb"
     page, _ = _open(lab, browser, relative, interface="notebook")
     stored = _stored_charts(relative, lab)
-    page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}",
-                           timeout=60_000)
+    page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}", timeout=60_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_RUN, timeout=RUN_TIMEOUT_MS, polling=500)
     assert not _error_outputs(page), _error_outputs(page)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from test_jupyterlab import _open
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +33,9 @@ def test_questions_are_closed_until_opened(lab, browser) -> None:
         summary = fold.locator("summary")
         summary.scroll_into_view_if_needed()
         assert summary.is_visible() and not fold.evaluate("d => d.open"), "the question shows, closed"
-        answer = fold.locator("strong", has_text=re.compile(re.escape(right[:20])))  # before any quote mark (rendered curly)
+        answer = fold.locator(
+            "strong", has_text=re.compile(re.escape(right[:20]))
+        )  # before any quote mark (rendered curly)
         assert not answer.is_visible(), "the right answer is hidden until the question is opened"
         page.screenshot(path=str(ROOT / "_build" / "self-check-jupyterlab-closed.png"))
         summary.click()

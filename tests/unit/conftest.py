@@ -19,8 +19,7 @@ def papermill_shell(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess
     pytest.importorskip("papermill")
 
     def run(notebook: str, *args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "papermill", notebook, str(tmp_path / "out.ipynb"),
-                   "--no-progress-bar", *args]
+        command = [sys.executable, "-m", "papermill", notebook, str(tmp_path / "out.ipynb"), "--no-progress-bar", *args]
         return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
     return run
@@ -33,18 +32,28 @@ def papermill_at_once() -> Callable[..., dict[str, subprocess.CompletedProcess[s
     return run_papermill_at_once
 
 
-def run_papermill_at_once(notebook: str, runs: dict[str, list[str]],
-                          directory: Path) -> dict[str, subprocess.CompletedProcess[str]]:
+def run_papermill_at_once(
+    notebook: str, runs: dict[str, list[str]], directory: Path
+) -> dict[str, subprocess.CompletedProcess[str]]:
     """Run ``papermill NOTEBOOK DIRECTORY/NAME.ipynb ARGS...`` from the shell for every ``NAME: ARGS``
     of ``runs``, all started at once (each its own process and kernel: a run that fails at its
     parameters mostly waits for its kernel to start, so together they take about as long as one),
     and return each finished process with its stdout and stderr."""
     started = {}
     for name, args in runs.items():
-        command = [sys.executable, "-m", "papermill", notebook, str(directory / f"{name}.ipynb"),
-                   "--no-progress-bar", *args]
-        started[name] = (command, subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
-                                                   stderr=subprocess.PIPE, text=True))
+        command = [
+            sys.executable,
+            "-m",
+            "papermill",
+            notebook,
+            str(directory / f"{name}.ipynb"),
+            "--no-progress-bar",
+            *args,
+        ]
+        started[name] = (
+            command,
+            subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        )
     finished = {}
     for name, (command, process) in started.items():
         stdout, stderr = process.communicate(timeout=600)

@@ -13,8 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_preload_declares_exactly_the_versions_altair_requests():
     text = (ROOT / "book_assets" / "vega-preload.js").read_text()
     declared = dict(re.findall(r'(\w+_version): "([^"]+)"', text))
-    assert declared == {"vega_version": VEGA_VERSION, "vegalite_version": VEGALITE_VERSION,
-                        "vegaembed_version": VEGAEMBED_VERSION}
+    assert declared == {
+        "vega_version": VEGA_VERSION,
+        "vegalite_version": VEGALITE_VERSION,
+        "vegaembed_version": VEGAEMBED_VERSION,
+    }
 
 
 def test_npm_pins_match_altairs_vega_lite_schema():
@@ -30,4 +33,4 @@ def test_npm_pins_match_altairs_vega_lite_schema():
 def test_requirements_are_all_pinned():
     lines = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     packages = [line for line in lines if line and not line.startswith(("#", "-e"))]
-    assert packages and all("==" in line for line in packages), [l for l in packages if "==" not in l]
+    assert packages and all("==" in line for line in packages), [p for p in packages if "==" not in p]

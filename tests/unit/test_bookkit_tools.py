@@ -17,7 +17,8 @@ def test_the_toc_lists_every_document_in_book_order(tmp_path: Path) -> None:
         "format: jb-book\nroot: intro\nparts:\n"
         "  - caption: One\n    chapters:\n      - file: chapters/01_a.ipynb\n"
         "        sections:\n          - file: chapters/01b\n"
-        "  - caption: Two\n    chapters:\n      - file: appendices/glossary.md\n")
+        "  - caption: Two\n    chapters:\n      - file: appendices/glossary.md\n"
+    )
     assert toc_documents(tmp_path) == ["intro", "chapters/01_a", "chapters/01b", "appendices/glossary"]
     assert toc_pages(tmp_path)[1] == "chapters/01_a.html"
 

@@ -127,7 +127,7 @@ def test_dark_theme_is_the_theme_with_every_light_colour_swapped():
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -154,8 +154,13 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
         "config": theme.theme()["config"],
         "mark": {"type": "bar", "color": theme.INK},
         "data": {"values": [{"group": "White", "colour": "white"}]},
-        "encoding": {"color": {"field": "group", "type": "nominal",
-                               "scale": {"domain": ["White", "Black"], "range": ["#000000", "white"]}}},
+        "encoding": {
+            "color": {
+                "field": "group",
+                "type": "nominal",
+                "scale": {"domain": ["White", "Black"], "range": ["#000000", "white"]},
+            }
+        },
     }
     script = tmp_path / "run.js"
     script.write_text(
@@ -166,7 +171,8 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
         f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
         f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
         "const el = {clientWidth: 800, dataset: {}, classList: {add() {}}, querySelector: () => null};"
-        f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(JSON.stringify(drawn)));")
+        f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(JSON.stringify(drawn)));"
+    )
     result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
     drawn = json.loads(result.stdout)
     assert drawn["mark"]["color"] == theme.DARK_INK

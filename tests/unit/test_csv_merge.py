@@ -14,8 +14,7 @@ def test_added_column_merges_with_edited_and_added_rows() -> None:
     theirs = "id,value,note,quote\na,1,first,words a\nb,2,second,words b\nc,3,third,\n"
     text, conflicts = csv_merge.merge(BASE, ours, theirs)
     assert conflicts == []
-    assert text == ("id,value,note,quote\na,1,first edited,words a\nb,2,second,words b\nc,3,third,\n"
-                    "d,4,new,\n")
+    assert text == ("id,value,note,quote\na,1,first edited,words a\nb,2,second,words b\nc,3,third,\nd,4,new,\n")
 
 
 def test_deleted_and_inserted_rows_keep_their_place() -> None:

@@ -21,9 +21,14 @@ from bookkit.edition import ReleaseError, check_release, current_edition, releas
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ("CITATION.cff", "CHANGELOG.md", "pyproject.toml")
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 # ---------------------------------------------------------------- the real repository agrees
@@ -32,7 +37,8 @@ def test_the_edition_comes_from_citation_and_everything_agrees() -> None:
     assert edition.pyproject_version(ROOT) == current.version, "pyproject.toml and CITATION.cff differ"
     sections = edition.changelog_sections(ROOT)
     assert sections.get(current.version) == current.released, (
-        f"CHANGELOG.md needs '## [{current.version}] - {current.released}' to match CITATION.cff")
+        f"CHANGELOG.md needs '## [{current.version}] - {current.released}' to match CITATION.cff"
+    )
     assert "Unreleased" in sections, "CHANGELOG.md keeps an [Unreleased] section for what comes next"
 
 
@@ -42,8 +48,9 @@ def test_label_names_the_edition_and_its_date() -> None:
 
 # ---------------------------------------------------------------- make release, on a copy
 def git(folder: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
-                            env={**os.environ, **GIT_ENV}, check=True)
+    result = subprocess.run(
+        ["git", *args], cwd=folder, capture_output=True, text=True, env={**os.environ, **GIT_ENV}, check=True
+    )
     return result.stdout
 
 
@@ -65,7 +72,7 @@ def book(tmp_path: Path) -> Path:
     edit(tmp_path / "pyproject.toml", f'version = "{current.version}"', 'version = "9.8"')
     changelog = tmp_path / "CHANGELOG.md"
     head, unreleased = changelog.read_text(encoding="utf-8").split("## [Unreleased]\n", 1)
-    older = unreleased[unreleased.index("\n## ["):]  # the notes not yet released belong to no edition here
+    older = unreleased[unreleased.index("\n## [") :]  # the notes not yet released belong to no edition here
     changelog.write_text(f"{head}## [Unreleased]\n\n## [9.8] - 2030-01-02\n{older}", encoding="utf-8")
     git(tmp_path, "init", "--quiet")
     git(tmp_path, "add", ".")
@@ -98,15 +105,28 @@ def test_refuses_without_a_changelog_section(book: Path) -> None:
 #: A committed edit of one file that makes the release of a version refuse: (file, old text, new
 #: text, version asked for, what the refusal says).
 MISMATCHES = {
-    "undated changelog section": ("CHANGELOG.md", "## [9.8] - 2030-01-02", "## [9.8]", "9.8",
-                                  "has no date"),
-    "citation names another version": ("CHANGELOG.md", "## [9.8] - 2030-01-02",
-                                       "## [9.9] - 2030-01-02", "9.9",
-                                       "CITATION.cff says version 9.8, not 9.9"),
-    "dates differ": ("CITATION.cff", "date-released: 2030-01-02", "date-released: 2030-01-03", "9.8",
-                     "date-released 2030-01-03 differs"),
-    "pyproject disagrees": ("pyproject.toml", 'version = "9.8"', 'version = "9.7"', "9.8",
-                            "pyproject.toml says version 9.7, not 9.8"),
+    "undated changelog section": ("CHANGELOG.md", "## [9.8] - 2030-01-02", "## [9.8]", "9.8", "has no date"),
+    "citation names another version": (
+        "CHANGELOG.md",
+        "## [9.8] - 2030-01-02",
+        "## [9.9] - 2030-01-02",
+        "9.9",
+        "CITATION.cff says version 9.8, not 9.9",
+    ),
+    "dates differ": (
+        "CITATION.cff",
+        "date-released: 2030-01-02",
+        "date-released: 2030-01-03",
+        "9.8",
+        "date-released 2030-01-03 differs",
+    ),
+    "pyproject disagrees": (
+        "pyproject.toml",
+        'version = "9.8"',
+        'version = "9.7"',
+        "9.8",
+        "pyproject.toml says version 9.7, not 9.8",
+    ),
     # YAML reads 9.10 unquoted as the number 9.1: the version must be quoted text.
     "unquoted version": ("CITATION.cff", 'version: "9.8"', "version: 9.8", "9.8", "quoted major.minor"),
 }
@@ -137,11 +157,14 @@ def test_the_command_refuses_in_one_line(book: Path) -> None:
     """`make release` runs ``python -m bookkit.edition release``: one line on stderr, exit status 1."""
     edit(book / "pyproject.toml", 'version = "9.8"', 'version = "9.7"')
     commit_all(book)
-    result = subprocess.run([sys.executable, "-m", "bookkit.edition", "--root", str(book), "release", "9.8"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bookkit.edition", "--root", str(book), "release", "9.8"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        "release refused: pyproject.toml says version 9.7, not 9.8"]
+    assert result.stderr.strip().splitlines() == ["release refused: pyproject.toml says version 9.7, not 9.8"]
     assert git(book, "tag", "--list") == ""
 
 

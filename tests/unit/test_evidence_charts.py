@@ -8,11 +8,22 @@ import pandas as pd
 import pytest
 
 from phb.charts import theme
-from phb.charts.confederation import (confederation_reports_table, five_tests_table,
-    frontline_survey_chart, frontline_survey_frame)
-from phb.charts.social_care import (audit_commission_table, council_variation_chart,
-    council_variation_frame, direct_payments_chart, direct_payments_frame, in_control_outcomes_chart,
-    in_control_outcomes_frame, nao_study_table)
+from phb.charts.confederation import (
+    confederation_reports_table,
+    five_tests_table,
+    frontline_survey_chart,
+    frontline_survey_frame,
+)
+from phb.charts.social_care import (
+    audit_commission_table,
+    council_variation_chart,
+    council_variation_frame,
+    direct_payments_chart,
+    direct_payments_frame,
+    in_control_outcomes_chart,
+    in_control_outcomes_frame,
+    nao_study_table,
+)
 from phb.charts.timeline import KEY_EVENTS, budget_types_table, timeline_chart, timeline_events
 from phb.data import figure, load
 from phb.data.uptake import national_series
@@ -228,8 +239,7 @@ def test_every_chart_description_is_long_enough_and_json_clean():
         timeline_chart(timeline_events(load("timeline"))),
         in_control_outcomes_chart(load("in_control_outcomes")),
         direct_payments_chart(load("social_care_direct_payments")),
-        council_variation_chart(council_variation_frame(load("council_variation"),
-                                                              load("social_care_uptake")), 30),
+        council_variation_chart(council_variation_frame(load("council_variation"), load("social_care_uptake")), 30),
         frontline_survey_chart(load("frontline_survey")),
     ]
     for chart in built:

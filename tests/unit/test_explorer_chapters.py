@@ -28,8 +28,7 @@ EXPLORERS = {
 
 def chapter_parameters(notebook: Path) -> set[str]:
     """The names the notebook's cell tagged ``parameters`` assigns (what papermill can set)."""
-    cells = [c for c in nbformat.read(notebook, as_version=4).cells
-             if "parameters" in c.metadata.get("tags", [])]
+    cells = [c for c in nbformat.read(notebook, as_version=4).cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1, f"{notebook}: expected one cell tagged parameters"
     names = set()
     for node in ast.parse(cells[0].source).body:

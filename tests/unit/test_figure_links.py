@@ -18,7 +18,8 @@ FIGURE = "study2011_total_n"
 def glue_output(name: str, text: str) -> nbformat.NotebookNode:
     """A stored myst-nb glue output, as a run notebook carries it."""
     return nbformat.v4.new_output(
-        "display_data", data={"text/plain": text}, metadata={"scrapbook": {"name": name, "mime_prefix": ""}})
+        "display_data", data={"text/plain": text}, metadata={"scrapbook": {"name": name, "mime_prefix": ""}}
+    )
 
 
 def old_style_notebook(path: Path) -> Path:
@@ -26,9 +27,9 @@ def old_style_notebook(path: Path) -> Path:
     setup = nbformat.v4.new_code_cell(
         "from phb.book import glue_figures, glue_value\n\n"
         f'glued = glue_figures([\n    "{FIGURE}",\n])\nglue_value("ch_holders", 273)\n',
-        outputs=[glue_output("ch_holders", "273")])
-    prose = nbformat.v4.new_markdown_cell(
-        f"Of {{glue}}`{FIGURE}` people, {{glue}}`ch_holders` would take a budget.")
+        outputs=[glue_output("ch_holders", "273")],
+    )
+    prose = nbformat.v4.new_markdown_cell(f"Of {{glue}}`{FIGURE}` people, {{glue}}`ch_holders` would take a budget.")
     nbformat.write(nbformat.v4.new_notebook(cells=[setup, prose]), path)
     return path
 
@@ -39,7 +40,8 @@ def test_convert_names_each_figure_once_and_keeps_computed_glue(tmp_path: Path) 
     notebook = nbformat.read(path, as_version=4)
     text = figure(FIGURE).text
     assert notebook.cells[1].source == (
-        f"Of [{text}](fig:{FIGURE}) people, [273](glue:ch_holders) would take a budget.")
+        f"Of [{text}](fig:{FIGURE}) people, [273](glue:ch_holders) would take a budget."
+    )
     assert notebook.cells[0].source == 'from phb.book import glue_value\n\nglue_value("ch_holders", 273)\n'
     before = path.read_bytes()
     assert fl.main(["convert", str(path)]) == 0
@@ -49,7 +51,8 @@ def test_convert_names_each_figure_once_and_keeps_computed_glue(tmp_path: Path) 
 def test_convert_keeps_glue_figures_of_ids_that_are_not_figures() -> None:
     code = 'from phb.book import glue_figures\n_ = glue_figures(["not_a_figure", "study2011_total_n"])\n'
     assert fl.drop_figure_glue(code, fl.figure_texts()) == (
-        "from phb.book import glue_figures\n_ = glue_figures(['not_a_figure'])\n")
+        "from phb.book import glue_figures\n_ = glue_figures(['not_a_figure'])\n"
+    )
 
 
 def test_convert_refuses_a_name_neither_in_data_nor_glued(tmp_path: Path, capsys) -> None:
@@ -62,10 +65,11 @@ def test_convert_refuses_a_name_neither_in_data_nor_glued(tmp_path: Path, capsys
 
 def test_check_lists_unknown_ids_and_stale_texts_and_sync_mends_what_it_can(tmp_path: Path, capsys) -> None:
     path = tmp_path / "ch.ipynb"
-    prose = (f"[999](fig:{FIGURE}) and [272](glue:ch_holders), [1](fig:no_such_figure), "
-             "[2](glue:no_such_value).")
-    cells = [nbformat.v4.new_code_cell("", outputs=[glue_output("ch_holders", "273")]),
-             nbformat.v4.new_markdown_cell(prose)]
+    prose = f"[999](fig:{FIGURE}) and [272](glue:ch_holders), [1](fig:no_such_figure), [2](glue:no_such_value)."
+    cells = [
+        nbformat.v4.new_code_cell("", outputs=[glue_output("ch_holders", "273")]),
+        nbformat.v4.new_markdown_cell(prose),
+    ]
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
     assert fl.main(["check", str(path)]) == 1
     err = capsys.readouterr().err
@@ -90,8 +94,11 @@ def test_source_note_quotes_the_source_or_says_how_the_figure_was_derived() -> N
     fig = figure(FIGURE)
     note = fl.source_note(fig)
     assert fl.citation_label(fig.source_id) in note and fig.locator in note
-    quoted = type("Quoted", (), {**{k: getattr(fig, k) for k in ("source_id", "locator", "note", "derived")},
-                                 "quote": "162 people"})()
+    quoted = type(
+        "Quoted",
+        (),
+        {**{k: getattr(fig, k) for k in ("source_id", "locator", "note", "derived")}, "quote": "162 people"},
+    )()
     assert fl.source_note(quoted).startswith("“162 people” — ")
     derived = [f for f in map(figure, fl.figure_texts()) if f.derived]
     assert derived and fl.source_note(derived[0]).startswith("derived: ")

@@ -52,22 +52,26 @@ class Spans(HTMLParser):
 def write_book(src: Path) -> None:
     fig = figure(FIGURE)
     (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "bookkit.sphinx_ext"]\nnb_execution_mode = "off"\n'
-        'exclude_patterns = ["_build"]\n', encoding="utf-8")
-    (src / "index.md").write_text(
-        "# Book\n\n```{toctree}\ngood\nbad\nmodel\nfigures\n```\n", encoding="utf-8")
-    (src / "good.md").write_text(f"# Good\n\nThe study heard [{fig.text}](fig:{FIGURE}) people.\n",
-                                 encoding="utf-8")
+        'extensions = ["myst_nb", "bookkit.sphinx_ext"]\nnb_execution_mode = "off"\nexclude_patterns = ["_build"]\n',
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text("# Book\n\n```{toctree}\ngood\nbad\nmodel\nfigures\n```\n", encoding="utf-8")
+    (src / "good.md").write_text(f"# Good\n\nThe study heard [{fig.text}](fig:{FIGURE}) people.\n", encoding="utf-8")
     (src / "bad.md").write_text(
         "# Bad\n\nFirst line.\n\nNo such [12](fig:study2011_totl_n); a stale [999](fig:study2011_total_n).\n",
-        encoding="utf-8")
-    glued = nbformat.v4.new_output("display_data", data={"text/plain": "273"},
-                                   metadata={"scrapbook": {"name": "holders", "mime_prefix": ""}})
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Model"),
-        nbformat.v4.new_code_cell("glue_value('holders', 273)", outputs=[glued]),
-        nbformat.v4.new_markdown_cell("It gives [273](glue:holders) holders, not [274](glue:holders)."),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+        encoding="utf-8",
+    )
+    glued = nbformat.v4.new_output(
+        "display_data", data={"text/plain": "273"}, metadata={"scrapbook": {"name": "holders", "mime_prefix": ""}}
+    )
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Model"),
+            nbformat.v4.new_code_cell("glue_value('holders', 273)", outputs=[glued]),
+            nbformat.v4.new_markdown_cell("It gives [273](glue:holders) holders, not [274](glue:holders)."),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     nbformat.write(notebook, src / "model.ipynb")
     (src / "figures.md").write_text("# Figures\n\n```{figures-index}\n```\n", encoding="utf-8")
 
@@ -80,8 +84,16 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     src = tmp_path_factory.mktemp("book")
     write_book(src)
     warnings = io.StringIO()
-    app = Sphinx(str(src), str(src), str(src / "_build" / "html"), str(src / "_build" / "doctrees"), "html",
-                 status=None, warning=warnings, freshenv=True)
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(src / "_build" / "html"),
+        str(src / "_build" / "doctrees"),
+        "html",
+        status=None,
+        warning=warnings,
+        freshenv=True,
+    )
     app.build()
     return src / "_build" / "html", warnings.getvalue()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hub import load, room as rooms
+from hub import load
+from hub import room as rooms
 
 
 def test_percentile_interpolates_between_ranks_and_ignores_missing() -> None:
@@ -20,8 +21,10 @@ def test_percentile_interpolates_between_ranks_and_ignores_missing() -> None:
 
 def test_the_section_replaces_its_old_self_and_sits_before_goals(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
-    results.write_text("# Benchmark results\n\n## Book build\n\nbuild table\n\n"
-                       f"{load.HEADING}\n\nold table\n\n## Goals missed\n\nNone.\n")
+    results.write_text(
+        "# Benchmark results\n\n## Book build\n\nbuild table\n\n"
+        f"{load.HEADING}\n\nold table\n\n## Goals missed\n\nNone.\n"
+    )
     load.write_section(results, [load.HEADING, "", "new table"])
     text = results.read_text()
     assert "old table" not in text and "new table" in text and "build table" in text
@@ -30,8 +33,9 @@ def test_the_section_replaces_its_old_self_and_sits_before_goals(tmp_path: Path)
 
 
 def test_a_round_with_a_failure_reports_it_and_gives_no_capacity() -> None:
-    failed = load.Round(2, [load.Outcome("a", 1.0, 2.0, 3.0, 0.1, 400.0, 9.0),
-                            load.Outcome("b", error="TimeoutError: no server")])
+    failed = load.Round(
+        2, [load.Outcome("a", 1.0, 2.0, 3.0, 0.1, 400.0, 9.0), load.Outcome("b", error="TimeoutError: no server")]
+    )
     lines = load.section([failed], "make hub-load", shared=False)
     row = next(line for line in lines if line.startswith("| 2 |"))
     assert row.split("|")[2].strip() == "1"
@@ -41,8 +45,11 @@ def test_a_round_with_a_failure_reports_it_and_gives_no_capacity() -> None:
 
 def test_capacity_follows_memory_per_participant() -> None:
     ok = load.Round(5, [load.Outcome(f"s{i}", 1, 2, 3, 0.1, 512.0, 10.0) for i in range(5)])
-    rows = {r.split("|")[1].strip(): r.split("|")[2].strip()
-            for r in load.capacity_rows([ok]) if r.startswith("| ") and "GiB," in r}
+    rows = {
+        r.split("|")[1].strip(): r.split("|")[2].strip()
+        for r in load.capacity_rows([ok])
+        if r.startswith("| ") and "GiB," in r
+    }
     assert rows["8 GiB, 4 cores"] == str(int((8 - load.RESERVE_GIB) / 0.5))
 
 

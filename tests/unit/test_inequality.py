@@ -65,8 +65,11 @@ def test_concentration_index_worked_example():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 40), st.floats(0.0, 50.0)), min_size=2, max_size=7)
-       .filter(lambda rows: sum(c * m for c, m in rows) > 1e-6))
+@given(
+    st.lists(st.tuples(st.integers(1, 40), st.floats(0.0, 50.0)), min_size=2, max_size=7).filter(
+        lambda rows: sum(c * m for c, m in rows) > 1e-6
+    )
+)
 def test_grouped_formula_equals_covariance_formula_on_expanded_data(rows):
     counts = np.array([c for c, _ in rows], dtype=float)
     means = np.array([m for _, m in rows])
@@ -99,8 +102,11 @@ def groups(draw, ordered=None):
         propensity[draw(st.integers(0, size - 1))] = draw(st.floats(1e-3, 1.0))
     benefit = draw(st.lists(st.floats(0.01, 100.0), min_size=size, max_size=size))
     return q.Groups(
-        names=tuple(f"g{i}" for i in range(size)), pop_share=counts / counts.sum(), need=need,
-        propensity=propensity, benefit=benefit,
+        names=tuple(f"g{i}" for i in range(size)),
+        pop_share=counts / counts.sum(),
+        need=need,
+        propensity=propensity,
+        benefit=benefit,
         ordered=draw(st.booleans()) if ordered is None else ordered,
     )
 
@@ -217,8 +223,9 @@ def test_sourced_presets_use_the_figures_in_data():
     clients = q.preset("client groups 2011/12")
     assert clients.propensity[0] == pytest.approx(figure("social_care_pb_mental_health_2011_12_pct").value / 100)
     ages = q.preset("age bands 2023/24")
-    assert ages.propensity == pytest.approx([figure("social_care_dp_age_18_64_pct").value / 100,
-                                             figure("social_care_dp_age_65_plus_pct").value / 100])
+    assert ages.propensity == pytest.approx(
+        [figure("social_care_dp_age_18_64_pct").value / 100, figure("social_care_dp_age_65_plus_pct").value / 100]
+    )
     council = figure("social_care_pb_council_range_2010_11")
     assert q.preset("councils 2010/11").propensity == pytest.approx([council.lower / 100, council.upper / 100])
     for key in q.ASSUMPTIONS:
@@ -235,43 +242,54 @@ def test_propensity_from_awareness_and_confidence():
 BASE = dict(names=("a", "b"), pop_share=[0.5, 0.5], need=[1, 1], propensity=[0.2, 0.4], benefit=[1, 1])
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"pop_share": [0.5, 0.6]}, "pop_share must sum to 1 across groups; got 1.1"),
-    ({"pop_share": [1.2, -0.2]}, "pop_share must be above 0 and at most 1 for every group; got 1.2"),
-    ({"need": [0, 1]}, "need must be above 0 and at most 100 for every group; got 0.0 for group 1"),
-    ({"need": [1, float("nan")]}, "need must be above 0 and at most 100 for every group; got nan"),
-    ({"propensity": [0.2, 1.2]}, "propensity must be between 0 and 1 for every group; got 1.2 for group 2"),
-    ({"propensity": [0, 0]}, "propensity must be above 0 for at least one group"),
-    ({"benefit": [1, -1]}, "benefit must be above 0 and at most 100 for every group; got -1.0"),
-    ({"need": [1, 1, 1]}, "need must have one value per group (2); got 3"),
-    ({"names": ("a",), "pop_share": [1], "need": [1], "propensity": [1], "benefit": [1]},
-     "names must list at least 2 groups"),
-    ({"names": ("a", "a")}, "names must be unique"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"pop_share": [0.5, 0.6]}, "pop_share must sum to 1 across groups; got 1.1"),
+        ({"pop_share": [1.2, -0.2]}, "pop_share must be above 0 and at most 1 for every group; got 1.2"),
+        ({"need": [0, 1]}, "need must be above 0 and at most 100 for every group; got 0.0 for group 1"),
+        ({"need": [1, float("nan")]}, "need must be above 0 and at most 100 for every group; got nan"),
+        ({"propensity": [0.2, 1.2]}, "propensity must be between 0 and 1 for every group; got 1.2 for group 2"),
+        ({"propensity": [0, 0]}, "propensity must be above 0 for at least one group"),
+        ({"benefit": [1, -1]}, "benefit must be above 0 and at most 100 for every group; got -1.0"),
+        ({"need": [1, 1, 1]}, "need must have one value per group (2); got 3"),
+        (
+            {"names": ("a",), "pop_share": [1], "need": [1], "propensity": [1], "benefit": [1]},
+            "names must list at least 2 groups",
+        ),
+        ({"names": ("a", "a")}, "names must be unique"),
+    ],
+)
 def test_impossible_groups_are_refused_with_a_message(change, message):
     with pytest.raises(ValueError) as error:
         q.Groups(**{**BASE, **change})
     assert message in str(error.value)
 
 
-@pytest.mark.parametrize("value, message", [
-    (1.2, "advocacy must be between 0 and 1; got 1.2"),
-    (-0.1, "advocacy must be between 0 and 1; got -0.1"),
-    (float("nan"), "advocacy must be between 0 and 1; got nan"),
-    ("lots", "advocacy must be a number; got 'lots'"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (1.2, "advocacy must be between 0 and 1; got 1.2"),
+        (-0.1, "advocacy must be between 0 and 1; got -0.1"),
+        (float("nan"), "advocacy must be between 0 and 1; got nan"),
+        ("lots", "advocacy must be a number; got 'lots'"),
+    ],
+)
 def test_impossible_advocacy_is_refused(value, message):
     with pytest.raises(ValueError) as error:
         q.evaluate(q.Groups(**BASE), value)
     assert message in str(error.value)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"propensity_ratio": 1.5}, "propensity_ratio must be between 0 and 1; got 1.5"),
-    ({"need_ratio": 0.5}, "need_ratio must be between 1 and 5; got 0.5"),
-    ({"benefit_ratio": 9}, "benefit_ratio must be between 0.2 and 5; got 9"),
-    ({"top_propensity": 0}, "top_propensity must be above 0 and at most 1; got 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"propensity_ratio": 1.5}, "propensity_ratio must be between 0 and 1; got 1.5"),
+        ({"need_ratio": 0.5}, "need_ratio must be between 1 and 5; got 0.5"),
+        ({"benefit_ratio": 9}, "benefit_ratio must be between 0.2 and 5; got 9"),
+        ({"top_propensity": 0}, "top_propensity must be above 0 and at most 1; got 0"),
+    ],
+)
 def test_impossible_preset_settings_are_refused(kwargs, message):
     with pytest.raises(ValueError) as error:
         q.deprivation_quintiles(**kwargs)
@@ -305,8 +323,7 @@ def test_advocacy_value_counts_extra_holders_cost_and_value():
 def test_advocacy_value_counts_the_extra_holders_budgets_against_their_saving():
     g = q.Groups(("a", "b"), [0.5, 0.5], [1, 1], [0.1, 0.3], [1, 1])
     # 50 extra holders, each saving 3,050 in other services but paid a budget of 3,602
-    v = q.advocacy_value(g, 0.5, 1000, cost_per_extra_holder=200, value_per_holder=3050,
-                         budget_per_holder=3602)
+    v = q.advocacy_value(g, 0.5, 1000, cost_per_extra_holder=200, value_per_holder=3050, budget_per_holder=3602)
     assert v.budgets == pytest.approx(50 * 3602)
     assert v.net == pytest.approx(50 * (3050 - 3602 - 200))  # the saving alone does not pay
     assert v.cost == pytest.approx(50 * 200)  # the advocacy's own cost stays apart

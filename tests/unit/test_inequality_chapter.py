@@ -28,10 +28,21 @@ def test_chapter_reruns_with_other_parameters(tmp_path):
     from phb.prose import inequality_texts
 
     out = tmp_path / "who_benefits.ipynb"
-    parameters = {"advocacy": 0.2, "propensity_ratio": 0.4, "need_ratio": 3.0, "benefit_ratio": 1.5,
-                  "preset": "age bands 2023/24"}
-    papermill.execute_notebook(str(CHAPTER), str(out), parameters=parameters, cwd=str(CHAPTER.parent),
-                               kernel_name="python3", progress_bar=False)
+    parameters = {
+        "advocacy": 0.2,
+        "propensity_ratio": 0.4,
+        "need_ratio": 3.0,
+        "benefit_ratio": 1.5,
+        "preset": "age bands 2023/24",
+    }
+    papermill.execute_notebook(
+        str(CHAPTER),
+        str(out),
+        parameters=parameters,
+        cwd=str(CHAPTER.parent),
+        kernel_name="python3",
+        progress_bar=False,
+    )
     values = glued(out)
     result, _, comparison = inequality.scenario("deprivation quintiles", 0.2, 0.4, 3.0, 1.5)
     texts = inequality_texts(result, comparison, "dep")

@@ -9,8 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phb import twin
-from phb.charts.inequality import (TWIN_SLIDERS, concentration_curve_chart, gap_chart, readable_table,
-    shares_chart, twin_chart, twin_grid)
+from phb.charts.inequality import (
+    TWIN_SLIDERS,
+    concentration_curve_chart,
+    gap_chart,
+    readable_table,
+    shares_chart,
+    twin_chart,
+    twin_grid,
+)
 from phb.models import inequality as q
 from widgets import inequality as widget
 
@@ -18,18 +25,26 @@ from widgets import inequality as widget
 # ----------------------------------------------------------------------------------- the widget
 def test_defaults_are_sourced_or_labelled_assumptions():
     ex = widget.inequality_explorer()
-    assert ex.parameters == {"preset": "deprivation quintiles", "advocacy": 0.0, "propensity_ratio": 0.6,
-                             "need_ratio": 2.0, "benefit_ratio": 1.0}
+    assert ex.parameters == {
+        "preset": "deprivation quintiles",
+        "advocacy": 0.0,
+        "propensity_ratio": 0.6,
+        "need_ratio": 2.0,
+        "benefit_ratio": 1.0,
+    }
     for control in widget.controls()[1:]:
         assert control.source.startswith("Assumption:")
 
 
-@pytest.mark.parametrize("change, fragment", [
-    ({"advocacy": 1.5}, "Advocacy: share of the take-up gap closed must be between 0 and 1"),
-    ({"need_ratio": float("nan")}, "must be between 1 and 5"),
-    ({"benefit_ratio": "lots"}, "is not a number"),
-    ({"preset": "postcodes"}, "Groups must be one of"),
-])
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        ({"advocacy": 1.5}, "Advocacy: share of the take-up gap closed must be between 0 and 1"),
+        ({"need_ratio": float("nan")}, "must be between 1 and 5"),
+        ({"benefit_ratio": "lots"}, "is not a number"),
+        ({"preset": "postcodes"}, "Groups must be one of"),
+    ],
+)
 def test_impossible_values_are_refused_with_a_message(change, fragment):
     ex = widget.inequality_explorer()
     message = ex.set(**change)
@@ -39,8 +54,7 @@ def test_impossible_values_are_refused_with_a_message(change, fragment):
 
 @pytest.mark.parametrize("preset", sorted(q.PRESETS))
 def test_every_preset_renders_a_described_chart_and_a_table(preset):
-    chart, table = widget.render({**widget.inequality_explorer().parameters, "preset": preset,
-                                  "advocacy": 0.3})
+    chart, table = widget.render({**widget.inequality_explorer().parameters, "preset": preset, "advocacy": 0.3})
     spec = chart.to_dict()
     assert spec["description"] and spec["title"]
     shares = table.frame["Share of budgets"]
@@ -55,8 +69,9 @@ def test_reset_export_and_start_from_chapter_parameters():
     ex = widget.inequality_explorer({"advocacy": 0.4, "preset": "age bands 2023/24"})
     assert ex.parameters["advocacy"] == 0.4
     assert "This chapter's scenario: Groups age bands 2023/24" in ex.scenario_text()
-    assert ("papermill chapters/08_who_benefits.ipynb out.ipynb -p preset 'age bands 2023/24' "
-            "-p advocacy 0.4 ") in ex.export_parameters()
+    assert (
+        "papermill chapters/08_who_benefits.ipynb out.ipynb -p preset 'age bands 2023/24' -p advocacy 0.4 "
+    ) in ex.export_parameters()
     ex.reset()
     assert ex.parameters["advocacy"] == 0.0 and ex.parameters["preset"] == "deprivation quintiles"
     with pytest.raises(ValueError, match="must be between 0 and 1"):
@@ -97,8 +112,11 @@ def test_twin_grid_is_small_and_its_page_data_is_too():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from(list(SLIDERS[0].values())), st.sampled_from(list(SLIDERS[1].values())),
-       st.sampled_from(list(SLIDERS[2].values())))
+@given(
+    st.sampled_from(list(SLIDERS[0].values())),
+    st.sampled_from(list(SLIDERS[1].values())),
+    st.sampled_from(list(SLIDERS[2].values())),
+)
 def test_twin_equals_the_model_at_sampled_settings(advocacy, uptake, need):
     rows = twin.select(GRID, SLIDERS, advocacy=advocacy, uptake=uptake, need=need)
     result = q.evaluate(q.deprivation_quintiles(propensity_ratio=uptake, need_ratio=need), advocacy)

@@ -3,21 +3,42 @@ visible, disagreements are shown, and every chart is described."""
 
 import json
 
-import pandas as pd
 import pytest
 
 from phb.charts.common import where
 from phb.charts.confederation import five_tests_table
 from phb.charts.conflicts import conflicts, conflicts_chart
-from phb.charts.outcomes import (BASE_NOT_PUBLISHED, POET_CONFLICTS, arms_chart, evaluation_arms,
-    evaluation_findings, poet_bounds_chart, poet_readable, poet_results, poet_samples)
-from phb.charts.study2011 import (STUDY_CONFLICTS, focus_groups, focus_groups_chart, samples_chart,
-    seven_concerns, study_phases, study_samples)
-from phb.charts.uptake import (budget_mix, budget_mix_chart, comparison_chart, social_care_comparison,
-    targets_vs_counts, uptake_chart)
-from phb.data.uptake import national_series, targets
+from phb.charts.outcomes import (
+    BASE_NOT_PUBLISHED,
+    POET_CONFLICTS,
+    arms_chart,
+    evaluation_arms,
+    evaluation_findings,
+    poet_bounds_chart,
+    poet_readable,
+    poet_results,
+    poet_samples,
+)
+from phb.charts.study2011 import (
+    STUDY_CONFLICTS,
+    focus_groups,
+    focus_groups_chart,
+    samples_chart,
+    seven_concerns,
+    study_phases,
+    study_samples,
+)
+from phb.charts.uptake import (
+    budget_mix,
+    budget_mix_chart,
+    comparison_chart,
+    social_care_comparison,
+    targets_vs_counts,
+    uptake_chart,
+)
 from phb.data import figure, load
 from phb.data.qualifiers import bound_of
+from phb.data.uptake import national_series, targets
 
 
 def _spec(chart) -> dict:
@@ -45,10 +66,19 @@ def _all_marks(spec: dict) -> list[dict]:
 # ------------------------------------------------------------------------------- helpers
 
 
-@pytest.mark.parametrize("qualifier,kind", [("exact", "point"), ("approximately", "point"),
-                                            ("more_than", "lower"), ("over", "lower"),
-                                            ("fewer_than", "upper"), ("under", "upper"),
-                                            ("nearly", "upper"), ("range", "range")])
+@pytest.mark.parametrize(
+    "qualifier,kind",
+    [
+        ("exact", "point"),
+        ("approximately", "point"),
+        ("more_than", "lower"),
+        ("over", "lower"),
+        ("fewer_than", "upper"),
+        ("under", "upper"),
+        ("nearly", "upper"),
+        ("range", "range"),
+    ],
+)
 def test_kind_of_reads_every_qualifier(qualifier, kind):
     assert bound_of(qualifier) == kind
 
@@ -60,8 +90,10 @@ def test_kind_of_refuses_an_unknown_qualifier():
 
 def test_where_drops_the_file_and_second_locator():
     assert where("002_x.txt › Executive summary (p. 4)") == "Executive summary (p. 4)"
-    assert where("002_x.txt › Methodology (p. 7) › The survey; also 002_x.txt › Intro") == \
-        "Methodology (p. 7) › The survey"
+    assert (
+        where("002_x.txt › Methodology (p. 7) › The survey; also 002_x.txt › Intro")
+        == "Methodology (p. 7) › The survey"
+    )
 
 
 # ------------------------------------------------------------------------------- chapter 4
@@ -156,8 +188,10 @@ def test_evaluation_findings_flag_secondary_sources():
 def test_evaluation_arms_match_the_figures():
     arms = evaluation_arms()
     ascot = arms[arms["measure"].str.contains("ASCOT")]
-    assert list(ascot["value"]) == [figure("nateval_ascot_change_phb").value,
-                                    figure("nateval_ascot_change_control").value]
+    assert list(ascot["value"]) == [
+        figure("nateval_ascot_change_phb").value,
+        figure("nateval_ascot_change_control").value,
+    ]
     assert ascot["significance"].iloc[0] == "p less than 0.001"
     assert arms[arms["measure"].str.startswith("Mortality")]["significance"].iloc[0] == "p = 0.109"
     spec = _spec(arms_chart(arms))
@@ -208,8 +242,9 @@ def test_poet_chart_refuses_no_results():
 
 def test_poet_samples_list_every_survey():
     samples = poet_samples()
-    assert {"PHB POET 2013", "PHB POET 2014", "PHB POET 2015", "Social care POET 2013",
-            "Social care POET 2014"} == set(samples["Survey"])
+    assert {"PHB POET 2013", "PHB POET 2014", "PHB POET 2015", "Social care POET 2013", "Social care POET 2014"} == set(
+        samples["Survey"]
+    )
     assert samples["Survey"].value_counts()["PHB POET 2014"] == 2
 
 
@@ -281,8 +316,11 @@ def test_a_negative_bars_label_sits_beyond_its_end_not_on_the_bar():
     right-aligned left of its end, and the scale leaves it room."""
     table = evaluation_arms()
     spec = arms_chart(table).to_dict()
-    negative = [p for p, m in zip(spec["vconcat"], dict.fromkeys(table["measure"]))
-                if (table.loc[table["measure"] == m, "value"] < 0).any()]
+    negative = [
+        p
+        for p, m in zip(spec["vconcat"], dict.fromkeys(table["measure"]))
+        if (table.loc[table["measure"] == m, "value"] < 0).any()
+    ]
     assert negative, "the data has a negative change (mental health costs)"
     for panel in negative:
         texts = [layer for layer in panel["layer"] if layer["mark"]["type"] == "text"]

@@ -14,8 +14,7 @@ import pytest
 
 from phb import parameters
 from phb.models import inequality, uptake
-from phb.parameters import how_sure_defaults
-from phb.parameters import HOW_SURE, INEQUALITY, UPTAKE, ParameterError
+from phb.parameters import HOW_SURE, INEQUALITY, UPTAKE, ParameterError, how_sure_defaults
 
 papermill_cli = pytest.importorskip("papermill.cli")
 from papermill.translators import PythonTranslator, translate_parameters  # noqa: E402
@@ -57,7 +56,8 @@ def refusal(chapter: parameters.Chapter, **cli: str) -> str:
 def test_the_parameters_cell_is_the_spec_and_the_next_cell_checks_it(chapter):
     cell, after = cells(chapter)
     assert cell.source == chapter.cell_source(), (
-        f"{chapter.notebook}: write its parameters cell from phb.parameters (Chapter.cell_source)")
+        f"{chapter.notebook}: write its parameters cell from phb.parameters (Chapter.cell_source)"
+    )
     constant = next(name for name, value in vars(parameters).items() if value is chapter)
     assert f"parameters.check(parameters.{constant}, globals())" in after.source
     # nothing between them defines names: the check cell comes straight after
@@ -78,7 +78,7 @@ def test_help_notebook_shows_type_default_and_range_of_every_parameter(chapter):
 
 
 def test_ranges_are_the_models_own():
-    for spec in UPTAKE.parameters[:len(uptake.ALL_PARAMETERS)]:
+    for spec in UPTAKE.parameters[: len(uptake.ALL_PARAMETERS)]:
         model = uptake.parameters()[spec.name]
         assert (spec.minimum, spec.maximum) == (model.minimum, model.maximum)
     for name, (low, high) in inequality.RATIO_RANGES.items():
@@ -90,42 +90,50 @@ def test_ranges_are_the_models_own():
 
 
 # ---------------------------------------------------------------- refusals, one line each
-@pytest.mark.parametrize("chapter, cli, named", [
-    (UPTAKE, {"support_share": "0.8"}, "'support_share' (did you mean 'support'?)"),
-    (UPTAKE, {"shar_aware": "0.8"}, "'shar_aware' (did you mean 'share_aware'?)"),
-    (HOW_SURE, {"true_share": "0.5", "outcome_link": "1"}, "'true_share' (did you mean 'share'?), 'outcome_link'"),
-    (INEQUALITY, {"advocacy": "0.2", "uptake": "3"}, "'uptake'"),
-])
+@pytest.mark.parametrize(
+    "chapter, cli, named",
+    [
+        (UPTAKE, {"support_share": "0.8"}, "'support_share' (did you mean 'support'?)"),
+        (UPTAKE, {"shar_aware": "0.8"}, "'shar_aware' (did you mean 'share_aware'?)"),
+        (HOW_SURE, {"true_share": "0.5", "outcome_link": "1"}, "'true_share' (did you mean 'share'?), 'outcome_link'"),
+        (INEQUALITY, {"advocacy": "0.2", "uptake": "3"}, "'uptake'"),
+    ],
+)
 def test_an_unknown_name_is_refused_naming_it_and_listing_the_valid_ones(chapter, cli, named):
     line = refusal(chapter, **cli)
     assert line.startswith("ParameterError: unknown parameter") and named in line
     assert line.endswith("this chapter takes " + ", ".join(chapter.names))
 
 
-@pytest.mark.parametrize("chapter, name, text, allowed", [
-    (UPTAKE, "seed", "abc", "a whole number, at least 0"),
-    (UPTAKE, "seed", "-1", "a whole number, at least 0"),
-    (UPTAKE, "seed", "True", "a whole number, at least 0"),
-    (UPTAKE, "draws", "2.5", "a whole number from 1,000 to 10,000,000"),
-    (UPTAKE, "draws", "1", "a whole number from 1,000 to 10,000,000"),
-    (UPTAKE, "population", "60000001", "a whole number from 0 to 60,000,000"),
-    (UPTAKE, "share_aware", "1.2", "a number from 0 to 1"),
-    (UPTAKE, "mean_budget", "lots", "a number from 0 to 1,000,000,000"),
-    (UPTAKE, "support", "nan", "a number from 0 to 1"),
-    (HOW_SURE, "n", "abc", "a whole number, at least 1"),
-    (HOW_SURE, "n", "129.7", "a whole number, at least 1"),
-    (HOW_SURE, "n", "0", "a whole number, at least 1"),
-    (HOW_SURE, "survey_size", "20001", "a whole number from 1 to 20,000"),
-    (HOW_SURE, "strength", "3.5", "a number from 0 to 3"),
-    (INEQUALITY, "need_ratio", "0.5", "a number from 1 to 5"),
-    (INEQUALITY, "advocacy", "None", "a number from 0 to 1"),
-    (INEQUALITY, "preset", "everyone", "one of 'deprivation quintiles'"),
-])
+@pytest.mark.parametrize(
+    "chapter, name, text, allowed",
+    [
+        (UPTAKE, "seed", "abc", "a whole number, at least 0"),
+        (UPTAKE, "seed", "-1", "a whole number, at least 0"),
+        (UPTAKE, "seed", "True", "a whole number, at least 0"),
+        (UPTAKE, "draws", "2.5", "a whole number from 1,000 to 10,000,000"),
+        (UPTAKE, "draws", "1", "a whole number from 1,000 to 10,000,000"),
+        (UPTAKE, "population", "60000001", "a whole number from 0 to 60,000,000"),
+        (UPTAKE, "share_aware", "1.2", "a number from 0 to 1"),
+        (UPTAKE, "mean_budget", "lots", "a number from 0 to 1,000,000,000"),
+        (UPTAKE, "support", "nan", "a number from 0 to 1"),
+        (HOW_SURE, "n", "abc", "a whole number, at least 1"),
+        (HOW_SURE, "n", "129.7", "a whole number, at least 1"),
+        (HOW_SURE, "n", "0", "a whole number, at least 1"),
+        (HOW_SURE, "survey_size", "20001", "a whole number from 1 to 20,000"),
+        (HOW_SURE, "strength", "3.5", "a number from 0 to 3"),
+        (INEQUALITY, "need_ratio", "0.5", "a number from 1 to 5"),
+        (INEQUALITY, "advocacy", "None", "a number from 0 to 1"),
+        (INEQUALITY, "preset", "everyone", "one of 'deprivation quintiles'"),
+    ],
+)
 def test_a_bad_value_is_refused_naming_the_parameter_and_its_range(chapter, name, text, allowed):
     line = refusal(chapter, **{name: text})
     assert line.startswith(f"ParameterError: {name} must be {allowed}")
-    assert line.endswith(f"; got {papermill_cli._resolve_type(text)!r}" + (
-        " (text)" if isinstance(papermill_cli._resolve_type(text), str) and name != "preset" else ""))
+    assert line.endswith(
+        f"; got {papermill_cli._resolve_type(text)!r}"
+        + (" (text)" if isinstance(papermill_cli._resolve_type(text), str) and name != "preset" else "")
+    )
 
 
 def test_a_combination_the_model_forbids_is_one_line_too():
@@ -146,9 +154,13 @@ def test_values_papermill_passes_are_used_and_none_becomes_the_sourced_default()
 
     namespace = papermill_namespace(INEQUALITY, need_ratio="3", preset="age bands 2023/24")
     used = parameters.check(INEQUALITY, namespace)
-    assert used == {"advocacy": 0.5, "propensity_ratio": inequality.ASSUMPTIONS["propensity_ratio"][0],
-                    "need_ratio": 3.0, "benefit_ratio": inequality.ASSUMPTIONS["benefit_ratio"][0],
-                    "preset": "age bands 2023/24"}
+    assert used == {
+        "advocacy": 0.5,
+        "propensity_ratio": inequality.ASSUMPTIONS["propensity_ratio"][0],
+        "need_ratio": 3.0,
+        "benefit_ratio": inequality.ASSUMPTIONS["benefit_ratio"][0],
+        "preset": "age bands 2023/24",
+    }
 
     namespace = papermill_namespace(HOW_SURE, n="400", share="0.5")
     assert parameters.check(HOW_SURE, namespace) == {**how_sure_defaults(), "n": 400, "share": 0.5}

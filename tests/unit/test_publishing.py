@@ -52,8 +52,8 @@ def test_workflow_builds_and_tests_with_exactly_the_readme_commands() -> None:
     makes = [run for run in runs if re.match(r"make\b", run)]
     assert all("\n" not in run for run in makes), f"a make step runs more than one command: {makes}"
     two = readme_two_commands()
-    assert makes[:len(two)] == two, f"the workflow runs {makes}, the README says {two} first"
-    extra = set(makes[len(two):])
+    assert makes[: len(two)] == two, f"the workflow runs {makes}, the README says {two} first"
+    extra = set(makes[len(two) :])
     assert extra <= readme_other_make_commands(), f"not in README's Other commands: {extra}"
     assert {"make pdf", "make workshop"} <= extra
     mentions = [run for run in runs if "make" in run.split() and run not in makes]
@@ -69,8 +69,14 @@ def test_workflow_runs_as_ci_and_publishes_with_its_own_repository_url() -> None
 
 def test_workflow_deploys_pages_and_attaches_downloads() -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
-    for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages",
-                   "actions/upload-artifact", "actions/setup-node", "actions/cache"):
+    for action in (
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+        "actions/upload-artifact",
+        "actions/setup-node",
+        "actions/cache",
+    ):
         assert f"uses: {action}@" in text, f"{action} is not used"
     jobs = workflow()["jobs"]
     assert jobs["deploy"]["if"] == "github.ref == 'refs/heads/main'"
@@ -85,11 +91,13 @@ def test_workflow_deploys_pages_and_attaches_downloads() -> None:
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_version_named() -> None:
-    lines = [line.strip() for line in WORKFLOW.read_text(encoding="utf-8").splitlines()
-             if re.match(r"\s*(- )?uses:", line)]
+    lines = [
+        line.strip() for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if re.match(r"\s*(- )?uses:", line)
+    ]
     assert lines
-    unpinned = [line for line in lines
-                if not re.fullmatch(r"(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line)]
+    unpinned = [
+        line for line in lines if not re.fullmatch(r"(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line)
+    ]
     assert not unpinned, f"actions not pinned to a full SHA with '# vX.Y.Z': {unpinned}"
 
 
@@ -112,13 +120,16 @@ def test_without_publishing_the_placeholder_builds() -> None:
     assert repository_url(PLACEHOLDER_URL, {}) == PLACEHOLDER_URL
 
 
-@pytest.mark.parametrize("configured, environ", [
-    (PLACEHOLDER_URL, {"PHB_PUBLISH": "1"}),
-    (PLACEHOLDER_URL + "/", {"PHB_PUBLISH": "1"}),
-    ("", {"PHB_PUBLISH": "1"}),
-    (None, {"PHB_PUBLISH": "1", "PHB_REPOSITORY_URL": ""}),
-    ("https://github.com/nhs/phb", {"PHB_PUBLISH": "1", "PHB_REPOSITORY_URL": PLACEHOLDER_URL}),
-])
+@pytest.mark.parametrize(
+    "configured, environ",
+    [
+        (PLACEHOLDER_URL, {"PHB_PUBLISH": "1"}),
+        (PLACEHOLDER_URL + "/", {"PHB_PUBLISH": "1"}),
+        ("", {"PHB_PUBLISH": "1"}),
+        (None, {"PHB_PUBLISH": "1", "PHB_REPOSITORY_URL": ""}),
+        ("https://github.com/nhs/phb", {"PHB_PUBLISH": "1", "PHB_REPOSITORY_URL": PLACEHOLDER_URL}),
+    ],
+)
 def test_publishing_refuses_a_placeholder_or_missing_url(configured: str | None, environ: dict) -> None:
     with pytest.raises(ConfigError, match="PHB_PUBLISH=1 but the repository URL is"):
         repository_url(configured, environ)
@@ -129,10 +140,17 @@ def test_publishing_accepts_a_real_url() -> None:
     assert repository_url(PLACEHOLDER_URL, environ) == "https://github.com/nhs/phb"
 
 
-@pytest.mark.parametrize("given, expected", [
-    (None, "/"), ("", "/"), ("/", "/"), ("/phb-book", "/phb-book/"), ("phb-book/", "/phb-book/"),
-    ("/a/b/", "/a/b/"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        (None, "/"),
+        ("", "/"),
+        ("/", "/"),
+        ("/phb-book", "/phb-book/"),
+        ("phb-book/", "/phb-book/"),
+        ("/a/b/", "/a/b/"),
+    ],
+)
 def test_site_path_has_a_slash_at_each_end(given: str | None, expected: str) -> None:
     environ = {} if given is None else {"PHB_SITE_PATH": given}
     assert site_path(environ) == expected

@@ -25,7 +25,8 @@ def test_outputs_are_from_one_clean_in_order_run(path: Path) -> None:
     counts = [c.execution_count for c in notebook.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1)), (
         f"{path.name}: execution counts {counts} are not 1..N: re-run it cleanly with "
-        f"`make execute NOTEBOOKS={path.relative_to(ROOT)}`")
+        f"`make execute NOTEBOOKS={path.relative_to(ROOT)}`"
+    )
     for index, cell in enumerate(notebook.cells):
         assert "execution" not in cell.metadata, f"{path.name} cell {index}: timing metadata stored"
         for output in cell.get("outputs", []):
@@ -36,13 +37,20 @@ def test_outputs_are_from_one_clean_in_order_run(path: Path) -> None:
 
 def test_installed_environment_is_exactly_the_pinned_set() -> None:
     """What `make` installed from requirements.txt is the same set, at the same versions."""
+
     def normalise(lines):
-        return {line.strip().lower().replace("_", "-") for line in lines
-                if line.strip() and not line.startswith(("#", "-e"))}
+        return {
+            line.strip().lower().replace("_", "-")
+            for line in lines
+            if line.strip() and not line.startswith(("#", "-e"))
+        }
 
     pinned = normalise((ROOT / "requirements.txt").read_text().splitlines())
-    frozen = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    frozen = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     installed = {line for line in normalise(frozen) if not line.startswith("phb-book")}
-    assert installed == pinned, (f"installed but not pinned: {sorted(installed - pinned)}; "
-                                 f"pinned but not installed: {sorted(pinned - installed)}")
+    assert installed == pinned, (
+        f"installed but not pinned: {sorted(installed - pinned)}; "
+        f"pinned but not installed: {sorted(pinned - installed)}"
+    )

@@ -28,17 +28,31 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     src = tmp_path_factory.mktemp("book")
     # myst_nb, as in the book (a Sphinx app built earlier in the same session with myst_nb leaves
     # ".md" mapped to its parser, so a myst_parser-only app would not find it).
-    (src / "conf.py").write_text('extensions = ["myst_nb", "bookkit.self_check"]\nnb_execution_mode = "off"\n'
-                                 'myst_enable_extensions = ["colon_fence"]\nexclude_patterns = ["_build"]\n')
+    (src / "conf.py").write_text(
+        'extensions = ["myst_nb", "bookkit.self_check"]\nnb_execution_mode = "off"\n'
+        'myst_enable_extensions = ["colon_fence"]\nexclude_patterns = ["_build"]\n'
+    )
     (src / "index.md").write_text("# Book\n\n```{toctree}\ngood\nnone_right\ntwo_right\nno_why\n```\n")
-    (src / "good.md").write_text("# Good\n\n" + question("Which is right?", ["Wrong", "**Right**", "Also wrong"])
-                                 + "\n" + question("And here?", ["**Yes**", "No"], "One line why."))
+    (src / "good.md").write_text(
+        "# Good\n\n"
+        + question("Which is right?", ["Wrong", "**Right**", "Also wrong"])
+        + "\n"
+        + question("And here?", ["**Yes**", "No"], "One line why.")
+    )
     (src / "none_right.md").write_text("# None\n\n" + question("Which?", ["A", "B"]))
     (src / "two_right.md").write_text("# Two\n\n" + question("Which?", ["**A**", "**B**"]))
     (src / "no_why.md").write_text("# No why\n\n" + question("Which?", ["**A**", "B"], why=""))
     warnings = io.StringIO()
-    app = Sphinx(str(src), str(src), str(src / "_build" / "html"), str(src / "_build" / "doctrees"), "html",
-                 status=None, warning=warnings, freshenv=True)
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(src / "_build" / "html"),
+        str(src / "_build" / "doctrees"),
+        "html",
+        status=None,
+        warning=warnings,
+        freshenv=True,
+    )
     app.build()
     return src / "_build" / "html", warnings.getvalue()
 
@@ -69,9 +83,14 @@ def test_the_page_loads_the_books_own_script_and_css(book) -> None:
     assert (book[0] / "_static" / "self-check.js").is_file()
 
 
-@pytest.mark.parametrize("name, why", [("none_right", "exactly one right answer (in bold), found 0"),
-                                       ("two_right", "exactly one right answer (in bold), found 2"),
-                                       ("no_why", "needs an explanation")])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("none_right", "exactly one right answer (in bold), found 0"),
+        ("two_right", "exactly one right answer (in bold), found 2"),
+        ("no_why", "needs an explanation"),
+    ],
+)
 def test_a_malformed_question_is_a_warning_naming_the_page(book, name: str, why: str) -> None:
     warned = warnings_about(book, name)
     assert len(warned) == 1 and why in warned[0] and f"self-check question 1 in {name}" in warned[0]

@@ -63,13 +63,13 @@ def test_wilson_equals_the_closed_form_computed_independently(k, n):
 # 95% intervals). Method 10 is the hybrid score interval from two Wilson intervals; method 1 is the
 # simple asymptotic (Wald) interval.
 NEWCOMBE_1998B_METHOD_10 = [
-    ((56, 70, 48, 80), (0.0524, 0.3339)),   # example (a)
-    ((9, 10, 3, 10), (0.1705, 0.8090)),     # example (b)
-    ((5, 56, 0, 29), (-0.0381, 0.1926)),    # example (d)
-    ((0, 10, 0, 20), (-0.1611, 0.2775)),    # example (e)
-    ((0, 10, 0, 10), (-0.2775, 0.2775)),    # example (f)
-    ((10, 10, 0, 20), (0.6791, 1.0000)),    # example (g)
-    ((10, 10, 0, 10), (0.6075, 1.0000)),    # example (h)
+    ((56, 70, 48, 80), (0.0524, 0.3339)),  # example (a)
+    ((9, 10, 3, 10), (0.1705, 0.8090)),  # example (b)
+    ((5, 56, 0, 29), (-0.0381, 0.1926)),  # example (d)
+    ((0, 10, 0, 20), (-0.1611, 0.2775)),  # example (e)
+    ((0, 10, 0, 10), (-0.2775, 0.2775)),  # example (f)
+    ((10, 10, 0, 20), (0.6791, 1.0000)),  # example (g)
+    ((10, 10, 0, 10), (0.6075, 1.0000)),  # example (h)
 ]
 
 
@@ -155,33 +155,36 @@ def test_bases_that_fit():
 
 
 # ------------------------------------------------------------------------------------------ refusals
-@pytest.mark.parametrize("call,names", [
-    (lambda: stats.wilson(3, 0), "n must be at least 1"),
-    (lambda: stats.wilson(3, -5), "n must be at least 1"),
-    (lambda: stats.wilson(130, 129), "successes must be between 0 and n (129)"),
-    (lambda: stats.wilson(-1, 129), "successes must be at least 0"),
-    (lambda: stats.wilson(2.5, 10), "successes must be a whole number"),
-    (lambda: stats.wilson(float("nan"), 10), "successes must be a number, not NaN"),
-    (lambda: stats.wilson(1, float("nan")), "n must be a number, not NaN"),
-    (lambda: stats.share_interval(1.2, 100), "share must be between 0 and 1"),
-    (lambda: stats.share_interval(-0.1, 100), "share must be between 0 and 1"),
-    (lambda: stats.share_interval(float("nan"), 100), "share must be a number, not NaN"),
-    (lambda: stats.share_interval("half", 100), "share must be a number"),
-    (lambda: stats.proportion_interval(1, 10, method="wald"), "method must be one of"),
-    (lambda: stats.proportion_interval(1, 10, confidence=1.0), "confidence must be between 0 and 1"),
-    (lambda: stats.difference_interval(5, 4, 1, 10), "successes1 must be between 0 and n1 (4)"),
-    (lambda: stats.difference_interval(1, 4, 1, 0), "n2 must be at least 1"),
-    (lambda: stats.sample_size(0), "margin must be between 0 and 1"),
-    (lambda: stats.sample_size(float("nan")), "margin must be a number, not NaN"),
-    (lambda: stats.sample_size(0.05, share=2), "share must be between 0 and 1"),
-    (lambda: stats.margin_of_error(0), "n must be at least 1"),
-    (lambda: stats.allowed_counts(0, "more than", 0.8), "n must be at least 1"),
-    (lambda: stats.allowed_counts(129, "more than", 80), "value must be between 0 and 1"),
-    (lambda: stats.allowed_counts(129, "roughly", 0.8), "qualifier must be one of"),
-    (lambda: stats.allowed_counts(129, "range", 0.2), "upper must be given"),
-    (lambda: stats.allowed_counts(129, "range", 0.2, 0.1), "upper must be at least value"),
-    (lambda: stats.allowed_counts(129, "exact", 0.7, tolerance=0.9), "tolerance must be between"),
-])
+@pytest.mark.parametrize(
+    "call,names",
+    [
+        (lambda: stats.wilson(3, 0), "n must be at least 1"),
+        (lambda: stats.wilson(3, -5), "n must be at least 1"),
+        (lambda: stats.wilson(130, 129), "successes must be between 0 and n (129)"),
+        (lambda: stats.wilson(-1, 129), "successes must be at least 0"),
+        (lambda: stats.wilson(2.5, 10), "successes must be a whole number"),
+        (lambda: stats.wilson(float("nan"), 10), "successes must be a number, not NaN"),
+        (lambda: stats.wilson(1, float("nan")), "n must be a number, not NaN"),
+        (lambda: stats.share_interval(1.2, 100), "share must be between 0 and 1"),
+        (lambda: stats.share_interval(-0.1, 100), "share must be between 0 and 1"),
+        (lambda: stats.share_interval(float("nan"), 100), "share must be a number, not NaN"),
+        (lambda: stats.share_interval("half", 100), "share must be a number"),
+        (lambda: stats.proportion_interval(1, 10, method="wald"), "method must be one of"),
+        (lambda: stats.proportion_interval(1, 10, confidence=1.0), "confidence must be between 0 and 1"),
+        (lambda: stats.difference_interval(5, 4, 1, 10), "successes1 must be between 0 and n1 (4)"),
+        (lambda: stats.difference_interval(1, 4, 1, 0), "n2 must be at least 1"),
+        (lambda: stats.sample_size(0), "margin must be between 0 and 1"),
+        (lambda: stats.sample_size(float("nan")), "margin must be a number, not NaN"),
+        (lambda: stats.sample_size(0.05, share=2), "share must be between 0 and 1"),
+        (lambda: stats.margin_of_error(0), "n must be at least 1"),
+        (lambda: stats.allowed_counts(0, "more than", 0.8), "n must be at least 1"),
+        (lambda: stats.allowed_counts(129, "more than", 80), "value must be between 0 and 1"),
+        (lambda: stats.allowed_counts(129, "roughly", 0.8), "qualifier must be one of"),
+        (lambda: stats.allowed_counts(129, "range", 0.2), "upper must be given"),
+        (lambda: stats.allowed_counts(129, "range", 0.2, 0.1), "upper must be at least value"),
+        (lambda: stats.allowed_counts(129, "exact", 0.7, tolerance=0.9), "tolerance must be between"),
+    ],
+)
 def test_impossible_input_is_refused_naming_the_argument(call, names):
     with pytest.raises(ValueError, match=names.replace("(", r"\(").replace(")", r"\)")):
         call()
@@ -189,7 +192,8 @@ def test_impossible_input_is_refused_naming_the_argument(call, names):
 
 # ------------------------------------------------------------------------------------------ properties
 counts = st.integers(min_value=1, max_value=3000).flatmap(
-    lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n)))
+    lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
+)
 methods = st.sampled_from(["wilson", "clopper-pearson"])
 
 
@@ -203,8 +207,12 @@ def test_interval_contains_the_estimate_and_stays_within_0_and_1(kn, method):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=1, max_value=500), st.integers(min_value=0, max_value=20),
-       st.integers(min_value=2, max_value=10), methods)
+@given(
+    st.integers(min_value=1, max_value=500),
+    st.integers(min_value=0, max_value=20),
+    st.integers(min_value=2, max_value=10),
+    methods,
+)
 def test_interval_narrows_as_n_grows_at_the_same_share(n, numerator, factor, method):
     """The same observed share from ``factor`` times as many people gives a narrower interval."""
     k = min(numerator, n)
@@ -230,25 +238,32 @@ def test_newcombe_difference_contains_the_estimate_and_stays_within_minus_1_and_
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(min_value=1, max_value=2000),
-       st.sampled_from(["more than", "at least", "fewer than", "at most", "exact"]),
-       st.floats(min_value=0, max_value=1, allow_nan=False))
+@given(
+    st.integers(min_value=1, max_value=2000),
+    st.sampled_from(["more than", "at least", "fewer than", "at most", "exact"]),
+    st.floats(min_value=0, max_value=1, allow_nan=False),
+)
 def test_allowed_counts_all_satisfy_the_statement(n, qualifier, value):
     allowed = stats.allowed_counts(n, qualifier, value)
     shares = allowed.counts / n
-    check = {"more than": shares > value, "at least": shares >= value - 1e-9,
-             "fewer than": shares < value, "at most": shares <= value + 1e-9,
-             # A plain figure is rounded half up to the decimals it is written with.
-             "exact": np.abs(shares * 100 - value * 100)
-             <= 0.5 * 10.0 ** -stats._decimals(value) + 1e-9}[qualifier]
+    check = {
+        "more than": shares > value,
+        "at least": shares >= value - 1e-9,
+        "fewer than": shares < value,
+        "at most": shares <= value + 1e-9,
+        # A plain figure is rounded half up to the decimals it is written with.
+        "exact": np.abs(shares * 100 - value * 100) <= 0.5 * 10.0 ** -stats._decimals(value) + 1e-9,
+    }[qualifier]
     assert check.all()
     if allowed.possible:
         assert 0.0 <= allowed.lower <= allowed.share_low <= allowed.share_high <= allowed.upper <= 1.0
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.floats(min_value=0.005, max_value=0.5, allow_nan=False),
-       st.floats(min_value=0.01, max_value=0.99, allow_nan=False))
+@given(
+    st.floats(min_value=0.005, max_value=0.5, allow_nan=False),
+    st.floats(min_value=0.01, max_value=0.99, allow_nan=False),
+)
 def test_sample_size_meets_the_margin(margin, share):
     n = stats.sample_size(margin, share)
     assert stats.margin_of_error(n, share) <= margin + 1e-12

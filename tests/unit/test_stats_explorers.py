@@ -8,9 +8,22 @@ import math
 import pytest
 
 from phb import twin
-from phb.charts.stats import (INTERVAL_SLIDERS, N_SLIDER, SELECTION_SLIDERS, SHARE_SLIDER, STRENGTH_SLIDER,
-    SURVEY_SLIDER, bias_figure, compact, headline_figure, interval_grid, interval_twin, selection_grid,
-    selection_twin, width_figure)
+from phb.charts.stats import (
+    INTERVAL_SLIDERS,
+    N_SLIDER,
+    SELECTION_SLIDERS,
+    SHARE_SLIDER,
+    STRENGTH_SLIDER,
+    SURVEY_SLIDER,
+    bias_figure,
+    compact,
+    headline_figure,
+    interval_grid,
+    interval_twin,
+    selection_grid,
+    selection_twin,
+    width_figure,
+)
 from phb.models import selection, stats
 from phb.parameters import how_sure_defaults
 from phb.prose import how_sure_numbers
@@ -27,8 +40,7 @@ def selection_grid_fixture():
     return selection_grid()
 
 
-@pytest.mark.parametrize("n,share", [(10, 0.0), (130, 0.85), (300, 1.0), (70, 0.35), (240, 0.05),
-                                     (129, 0.86)])
+@pytest.mark.parametrize("n,share", [(10, 0.0), (130, 0.85), (300, 1.0), (70, 0.35), (240, 0.05), (129, 0.86)])
 def test_interval_twin_equals_the_model(interval_grid, n, share):
     row = twin.select(interval_grid, INTERVAL_SLIDERS, n=n, share=share)
     assert len(row) == 1
@@ -46,11 +58,9 @@ def test_interval_twin_equals_the_model(interval_grid, n, share):
 
 @pytest.mark.parametrize("strength,size", [(0, 50), (1.0, 150), (2.0, 1000), (0.6, 400)])
 def test_selection_twin_equals_the_model(selection_grid, strength, size):
-    row = twin.select(selection_grid, SELECTION_SLIDERS, strength=strength,
-                      survey_size=size)
+    row = twin.select(selection_grid, SELECTION_SLIDERS, strength=strength, survey_size=size)
     assert len(row) == 1
-    out = selection.simulate(STRENGTH_SLIDER.snap(strength),
-                             survey_size=int(SURVEY_SLIDER.snap(size)))
+    out = selection.simulate(STRENGTH_SLIDER.snap(strength), survey_size=int(SURVEY_SLIDER.snap(size)))
     for key in ("truth", "expected", "estimate", "lower", "upper"):
         assert row.iloc[0][key] == pytest.approx(out[key], abs=5e-5)
 
@@ -62,8 +72,7 @@ def test_twin_grids_are_small_enough_for_a_page(interval_grid, selection_grid):
 
 
 def test_twin_charts_bind_every_slider_and_ship_csv():
-    for build, sliders in ((interval_twin, INTERVAL_SLIDERS),
-                           (selection_twin, SELECTION_SLIDERS)):
+    for build, sliders in ((interval_twin, INTERVAL_SLIDERS), (selection_twin, SELECTION_SLIDERS)):
         spec = build()[0].to_dict()
         names = {p["name"] for p in spec.get("params", [])}
         assert {s.name for s in sliders} <= names
@@ -87,8 +96,10 @@ def test_the_widget_chart_is_the_twin_spec_on_one_row():
     """One chart spec for widget and twin: the live chart has the twin's layers without sliders."""
     live, _ = wstats.render_interval({"n": 129, "share": 0.86})
     twin_chart, _ = interval_twin()
-    marks = lambda spec: [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
-                          for layer in spec["layer"]]
+
+    def marks(spec: dict) -> list:
+        return [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+
     assert marks(live.to_dict()) == marks(twin_chart.to_dict())
     assert "params" not in live.to_dict()
 
@@ -97,8 +108,10 @@ def test_interval_explorer_defaults_come_from_data():
     from phb.data import figure
 
     explorer = wstats.interval_explorer()
-    assert explorer.parameters == {"n": int(figure("poet2014_holders_n").value),
-                                   "share": figure("poet2014_qol_improved").value / 100}
+    assert explorer.parameters == {
+        "n": int(figure("poet2014_holders_n").value),
+        "share": figure("poet2014_qol_improved").value / 100,
+    }
     chart, table = wstats.render_interval(explorer.parameters)
     assert table.frame["Count"].tolist() == ["111", "111"]
     assert "111 of 129" in chart.to_dict()["description"]
@@ -121,12 +134,15 @@ def test_interval_explorer_takes_sample_sizes_beyond_its_slider():
     assert "used as typed" in explorer.beyond_slider()[0]
 
 
-@pytest.mark.parametrize("change,words", [
-    ({"n": 0}, "Sample size (people who answered) must be between 1 and"),
-    ({"n": float("nan")}, "Sample size"),
-    ({"share": 1.2}, "Observed share must be between 0 and 1"),
-    ({"share": -0.01}, "Observed share must be between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "change,words",
+    [
+        ({"n": 0}, "Sample size (people who answered) must be between 1 and"),
+        ({"n": float("nan")}, "Sample size"),
+        ({"share": 1.2}, "Observed share must be between 0 and 1"),
+        ({"share": -0.01}, "Observed share must be between 0 and 1"),
+    ],
+)
 def test_interval_explorer_refuses_impossible_values_with_a_message(change, words):
     explorer = wstats.interval_explorer()
     before = explorer.parameters
@@ -145,8 +161,7 @@ def test_selection_explorer_moves_and_refuses():
     assert "must be between" in explorer.set(survey_size=0)
     assert explorer.parameters["strength"] == 2.0
     exported = explorer.export_parameters()
-    assert exported.startswith("papermill chapters/09_how_sure.ipynb out.ipynb -p strength 2.0 "
-                               "-p survey_size 130\n")
+    assert exported.startswith("papermill chapters/09_how_sure.ipynb out.ipynb -p strength 2.0 -p survey_size 130\n")
     assert explorer.widget() is explorer.widget()
 
 
@@ -171,7 +186,6 @@ def test_chapter_numbers_follow_the_parameters():
     default = how_sure_numbers(**how_sure_defaults())
     assert default["hs_count"] == "111" and default["hs_wilson"] == "79.0% to 91.0%"
     assert default["hs_more80_min_count"] == "104"
-    other = how_sure_numbers(**how_sure_defaults(n=500, share=0.5,
-                                                                         strength=0.0))
+    other = how_sure_numbers(**how_sure_defaults(n=500, share=0.5, strength=0.0))
     assert other["hs_n"] == "500" and other["hs_sel_bias"] in ("0.0", "−0.0")
     assert not math.isnan(float(other["hs_margin"]))

@@ -40,7 +40,11 @@ def test_live_widget_cells_are_removed_from_the_page_and_twins_kept():
 def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     out = tmp_path / "mine.ipynb"
     papermill.execute_notebook(
-        str(CHAPTER), str(out), cwd=str(CHAPTER.parent), kernel_name="python3", progress_bar=False,
+        str(CHAPTER),
+        str(out),
+        cwd=str(CHAPTER.parent),
+        kernel_name="python3",
+        progress_bar=False,
         parameters={"n": 400, "share": 0.5, "strength": 0.0, "survey_size": 500},
     )
     stored, rerun = glued(CHAPTER), glued(out)

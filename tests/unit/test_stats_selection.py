@@ -50,12 +50,16 @@ def test_coverage_near_95_percent_without_selection_and_falls_with_it():
     assert selection.coverage(1.0, surveys=200) < 0.5
     # Bigger surveys make it worse, not better: the interval narrows around the wrong value.
     assert selection.coverage(0.5, surveys=200, survey_size=1000) < selection.coverage(
-        0.5, surveys=200, survey_size=100)
+        0.5, surveys=200, survey_size=100
+    )
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.floats(min_value=0, max_value=3), st.integers(min_value=10, max_value=2000),
-       st.floats(min_value=0.05, max_value=0.95))
+@given(
+    st.floats(min_value=0, max_value=3),
+    st.integers(min_value=10, max_value=2000),
+    st.floats(min_value=0.05, max_value=0.95),
+)
 def test_outputs_are_shares_and_the_interval_holds_its_estimate(strength, size, share):
     out = selection.simulate(strength, survey_size=size, true_share=share)
     for key in ("truth", "expected", "estimate", "lower", "upper"):
@@ -64,15 +68,18 @@ def test_outputs_are_shares_and_the_interval_holds_its_estimate(strength, size, 
     assert out["bias"] >= -1e-9  # a positive link can only push the estimate up
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"strength": -0.1}, "strength must be between 0 and 3"),
-    ({"strength": float("nan")}, "strength must be a number, not NaN"),
-    ({"strength": 1, "true_share": 1.5}, "true_share must be between 0 and 1"),
-    ({"strength": 1, "response_rate": 0}, "response_rate must be above 0"),
-    ({"strength": 1, "survey_size": 0}, "survey_size must be at least 1"),
-    ({"strength": 1, "survey_size": 50_000}, r"survey_size must be between 1 and size \(20000\)"),
-    ({"strength": 1, "outcome_link": 9}, "outcome_link must be between -5 and 5"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"strength": -0.1}, "strength must be between 0 and 3"),
+        ({"strength": float("nan")}, "strength must be a number, not NaN"),
+        ({"strength": 1, "true_share": 1.5}, "true_share must be between 0 and 1"),
+        ({"strength": 1, "response_rate": 0}, "response_rate must be above 0"),
+        ({"strength": 1, "survey_size": 0}, "survey_size must be at least 1"),
+        ({"strength": 1, "survey_size": 50_000}, r"survey_size must be between 1 and size \(20000\)"),
+        ({"strength": 1, "outcome_link": 9}, "outcome_link must be between -5 and 5"),
+    ],
+)
 def test_impossible_settings_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         selection.simulate(**kwargs)

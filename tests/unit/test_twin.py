@@ -29,16 +29,17 @@ def test_slider_values_are_exact_grid_keys():
 
 
 def test_bind_adds_labelled_range_inputs_and_a_filter():
-    chart = twin.bind(alt.Chart(twin.precompute(model, [SHARE, COST])).mark_bar().encode(y="total:Q"),
-                      [SHARE, COST])
+    chart = twin.bind(alt.Chart(twin.precompute(model, [SHARE, COST])).mark_bar().encode(y="total:Q"), [SHARE, COST])
     spec = chart.to_dict()
     names = {p["name"]: p for p in spec["params"]}
     assert names["share"]["bind"]["input"] == "range" and names["share"]["value"] == 0.5
     assert "abs(datum['share'] - share)" in spec["transform"][0]["filter"]
 
 
-@pytest.mark.parametrize("args", [("bad name", "x", 0, 1, 0.1, 0.5), ("s", "x", 1, 0, 0.1, 0.5),
-                                  ("s", "x", 0, 1, 0, 0.5), ("s", "x", 0, 1, 0.1, 2)])
+@pytest.mark.parametrize(
+    "args",
+    [("bad name", "x", 0, 1, 0.1, 0.5), ("s", "x", 1, 0, 0.1, 0.5), ("s", "x", 0, 1, 0, 0.5), ("s", "x", 0, 1, 0.1, 2)],
+)
 def test_impossible_sliders_are_refused(args):
     with pytest.raises(ValueError):
         twin.Slider(*args)

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,10 +23,8 @@ people = st.floats(0, 1e7, allow_nan=False)
 
 def by_hand(p: dict[str, float]) -> float:
     """Holders computed independently of the module, straight from the chapter's formula."""
-    completion = p["completion_no_support"] + (
-        p["completion_full_support"] - p["completion_no_support"]) * p["support"]
-    return (p["population"] * p["share_aware"] * p["share_consider"] * completion
-            * p["share_agreed"])
+    completion = p["completion_no_support"] + (p["completion_full_support"] - p["completion_no_support"]) * p["support"]
+    return p["population"] * p["share_aware"] * p["share_consider"] * completion * p["share_agreed"]
 
 
 # ---------------------------------------------------------------------------------- defaults
@@ -45,9 +42,11 @@ def test_sourced_defaults_come_from_data():
     assert p["implementation_cost"].default == pytest.approx(audit.upper / 2)
     assert p["mean_budget"].default == figure("nateval_mh_mean_budget").value
     assert p["fixed_cost"].default == pytest.approx(
-        figure("nateval_infrastructure_cost").value / figure("nateval_infrastructure_years").value)
+        figure("nateval_infrastructure_cost").value / figure("nateval_infrastructure_years").value
+    )
     assert p["share_direct_payment"].default == pytest.approx(
-        figure("uptake_2023_24_q4_direct_payment_pct").value / 100)
+        figure("uptake_2023_24_q4_direct_payment_pct").value / 100
+    )
 
 
 def test_every_default_is_sourced_or_labelled_an_assumption_and_citations_exist():
@@ -67,8 +66,11 @@ def test_consider_beta_is_built_from_the_stated_reading_of_about_half():
     assert beta.args == (30, 30)
     assert uptake.consider_beta(0.3, 10).args == (4, 8)
     low, high = beta.interval(0.95)
-    assert low < 0.5 < high and high - low > uptake.consider_beta(0.5, 162).interval(0.95)[1] - \
-        uptake.consider_beta(0.5, 162).interval(0.95)[0]
+    assert (
+        low < 0.5 < high
+        and high - low
+        > uptake.consider_beta(0.5, 162).interval(0.95)[1] - uptake.consider_beta(0.5, 162).interval(0.95)[0]
+    )
 
 
 def test_would_consider_is_drawn_from_the_range_the_words_allow_not_from_a_count():
@@ -91,8 +93,7 @@ def test_defaults_match_the_formula_and_the_cost_sheet_adds_up():
     assert r["uptake"] == pytest.approx(r["holders"] / d["population"])
     assert r["budgets"] == pytest.approx(r["holders"] * d["mean_budget"])
     assert r["double_running"] == pytest.approx(r["budgets"] * d["double_running_share"])
-    assert r["total"] == pytest.approx(r["budgets"] + r["implementation"] + r["double_running"]
-                                       + r["fixed"])
+    assert r["total"] == pytest.approx(r["budgets"] + r["implementation"] + r["double_running"] + r["fixed"])
     assert r["extra"] == pytest.approx(r["total"] - r["budgets"])
     assert r["per_holder"] == pytest.approx(r["total"] / r["holders"])
     assert r["notional"] + r["third_party"] + r["direct_payment"] == pytest.approx(r["holders"])
@@ -117,17 +118,20 @@ def test_nobody_eligible_gives_zeros_and_a_finite_cost_per_holder():
 # ---------------------------------------------------------------------------------- refusals
 
 
-@pytest.mark.parametrize("name,value,range_text", [
-    ("share_aware", 1.2, "between 0 and 1"),
-    ("share_consider", -0.1, "between 0 and 1"),
-    ("support", float("nan"), "between 0 and 1"),
-    ("population", -5, "between 0 and 6e+07"),
-    ("mean_budget", -1, "between 0 and 1e+09"),
-    ("implementation_cost", float("inf"), "between 0 and 1e+09"),
-    ("double_running_share", 2, "between 0 and 1"),
-    ("fixed_cost", "lots", "between 0 and 1e+09"),
-    ("share_agreed", np.array([0.5, 1.5]), "between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "name,value,range_text",
+    [
+        ("share_aware", 1.2, "between 0 and 1"),
+        ("share_consider", -0.1, "between 0 and 1"),
+        ("support", float("nan"), "between 0 and 1"),
+        ("population", -5, "between 0 and 6e+07"),
+        ("mean_budget", -1, "between 0 and 1e+09"),
+        ("implementation_cost", float("inf"), "between 0 and 1e+09"),
+        ("double_running_share", 2, "between 0 and 1"),
+        ("fixed_cost", "lots", "between 0 and 1e+09"),
+        ("share_agreed", np.array([0.5, 1.5]), "between 0 and 1"),
+    ],
+)
 def test_impossible_inputs_are_refused_naming_the_parameter_and_range(name, value, range_text):
     with pytest.raises(ValueError, match=rf"^{name} must be (a number )?{re.escape(range_text)}"):
         uptake.evaluate(**{name: value})
@@ -159,15 +163,25 @@ def test_unknown_parameters_and_outputs_are_refused():
 # ---------------------------------------------------------------------------------- properties
 
 
-funnel_inputs = st.fixed_dictionaries({
-    "population": people, "share_aware": share, "share_consider": share, "support": share,
-    "completion_no_support": share, "completion_full_support": share, "share_agreed": share,
-}).map(lambda d: {**d, "completion_full_support": max(d["completion_full_support"],
-                                                      d["completion_no_support"])})
-cost_inputs = st.fixed_dictionaries({
-    "mean_budget": money, "implementation_cost": money, "double_running_share": share,
-    "fixed_cost": money,
-})
+funnel_inputs = st.fixed_dictionaries(
+    {
+        "population": people,
+        "share_aware": share,
+        "share_consider": share,
+        "support": share,
+        "completion_no_support": share,
+        "completion_full_support": share,
+        "share_agreed": share,
+    }
+).map(lambda d: {**d, "completion_full_support": max(d["completion_full_support"], d["completion_no_support"])})
+cost_inputs = st.fixed_dictionaries(
+    {
+        "mean_budget": money,
+        "implementation_cost": money,
+        "double_running_share": share,
+        "fixed_cost": money,
+    }
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -182,8 +196,16 @@ def test_holders_never_exceed_the_eligible_population(p):
 @given(funnel_inputs, cost_inputs)
 def test_costs_are_never_negative(p, c):
     r = uptake.evaluate(**p, **c)
-    for key in ("budgets", "implementation", "double_running", "fixed", "extra", "total",
-                "per_holder", "extra_per_holder"):
+    for key in (
+        "budgets",
+        "implementation",
+        "double_running",
+        "fixed",
+        "extra",
+        "total",
+        "per_holder",
+        "extra_per_holder",
+    ):
         assert r[key] >= 0, key
 
 
@@ -198,11 +220,19 @@ def test_more_support_never_lowers_completions(p, s1, s2):
 
 
 EXTREMES = {
-    "population": (0, uptake.MAX_POPULATION), "mean_budget": (0, uptake.MAX_POUNDS),
-    "implementation_cost": (0, uptake.MAX_POUNDS), "fixed_cost": (0, uptake.MAX_POUNDS),
-    "share_aware": (0, 1), "share_consider": (0, 1), "support": (0, 1),
-    "completion_no_support": (0, 0), "completion_full_support": (0, 1), "share_agreed": (0, 1),
-    "double_running_share": (0, 1), "share_direct_payment": (0, 1), "share_third_party": (0, 0),
+    "population": (0, uptake.MAX_POPULATION),
+    "mean_budget": (0, uptake.MAX_POUNDS),
+    "implementation_cost": (0, uptake.MAX_POUNDS),
+    "fixed_cost": (0, uptake.MAX_POUNDS),
+    "share_aware": (0, 1),
+    "share_consider": (0, 1),
+    "support": (0, 1),
+    "completion_no_support": (0, 0),
+    "completion_full_support": (0, 1),
+    "share_agreed": (0, 1),
+    "double_running_share": (0, 1),
+    "share_direct_payment": (0, 1),
+    "share_third_party": (0, 0),
 }
 
 
@@ -222,8 +252,7 @@ def test_monte_carlo_is_seeded_vectorised_and_brackets_the_central_case():
     assert np.array_equal(a.outputs["holders"], b.outputs["holders"])
     assert a.outputs["holders"].shape == (20_000,)
     assert a.inputs["share_consider"].mean() == pytest.approx(uptake.defaults()["share_consider"], abs=0.01)
-    low, high = uptake.parameters()["implementation_cost"].low, uptake.parameters()[
-        "implementation_cost"].high
+    low, high = uptake.parameters()["implementation_cost"].low, uptake.parameters()["implementation_cost"].high
     assert low <= a.inputs["implementation_cost"].min() <= a.inputs["implementation_cost"].max() <= high
     summary = a.summary().set_index("output")
     central = uptake.evaluate()
@@ -253,8 +282,12 @@ def test_implementation_is_a_one_off_cost_charged_once_per_new_holder():
 def test_growth_numbers_in_prose_are_rounded_to_two_significant_figures():
     chosen = uptake.scenario()
     numbers = uptake_numbers(chosen, uptake.monte_carlo(draws=2_000), uptake.growth_analysis())
-    for key in ("growth_mixed_ceiling", "growth_mixed_ceiling_lower", "growth_mixed_ceiling_upper",
-                "growth_totals_at_latest"):
+    for key in (
+        "growth_mixed_ceiling",
+        "growth_mixed_ceiling_lower",
+        "growth_mixed_ceiling_upper",
+        "growth_totals_at_latest",
+    ):
         digits = numbers[key].replace(",", "").rstrip("0")
         assert len(digits) <= 2, (key, numbers[key])
     assert uptake.round_to_figures(212_345) == 210_000 and uptake.round_to_figures(0.0) == 0.0

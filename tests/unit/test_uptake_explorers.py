@@ -9,8 +9,17 @@ import numpy as np
 import pytest
 
 from phb import twin
-from phb.charts.uptake import (COST_FIELDS, FUNNEL_FIELDS, Twin, cost_twin, explorer_chart, funnel_twin,
-    growth_chart, monte_carlo_chart, tornado_chart)
+from phb.charts.uptake import (
+    COST_FIELDS,
+    FUNNEL_FIELDS,
+    Twin,
+    cost_twin,
+    explorer_chart,
+    funnel_twin,
+    growth_chart,
+    monte_carlo_chart,
+    tornado_chart,
+)
 from phb.models import uptake
 from widgets.uptake import controls, render, uptake_explorer
 
@@ -104,9 +113,16 @@ def test_every_box_takes_everything_the_model_accepts_and_sliders_the_common_ran
         assert control.slider_range == (p.minimum, p.reader_maximum)
 
 
-@pytest.mark.parametrize("name, value", [("population", 50_000), ("population", 60_000_000),
-                                         ("mean_budget", 50_000.0), ("implementation_cost", 9_000.0),
-                                         ("fixed_cost", 2_000_000.0)])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("population", 50_000),
+        ("population", 60_000_000),
+        ("mean_budget", 50_000.0),
+        ("implementation_cost", 9_000.0),
+        ("fixed_cost", 2_000_000.0),
+    ],
+)
 def test_values_beyond_the_slider_are_used_not_clamped(name, value):
     e = uptake_explorer({name: value})
     assert e.parameters[name] == value

@@ -9,7 +9,6 @@ import pytest
 
 from bookkit import figures as fl
 from bookkit.notebooks import glued_values as glued
-
 from phb.models import uptake
 
 papermill = pytest.importorskip("papermill")
@@ -30,7 +29,11 @@ def test_the_chapter_has_a_parameters_cell_papermill_can_find():
 def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
     out = tmp_path / "mine.ipynb"
     papermill.execute_notebook(
-        str(CHAPTER), str(out), cwd=str(CHAPTER.parent), kernel_name="python3", progress_bar=False,
+        str(CHAPTER),
+        str(out),
+        cwd=str(CHAPTER.parent),
+        kernel_name="python3",
+        progress_bar=False,
         parameters={"population": 5000, "share_aware": 0.8, "draws": 5000, "seed": 1},
     )
     stored, rerun = glued(CHAPTER), glued(out)
@@ -69,6 +72,10 @@ def test_papermill_refuses_a_bad_name_or_value_in_one_last_line(refused, name):
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith(f"ParameterError: {named}"), run.stderr[-2000:]
     # in the output notebook the refusal is that one line, not a traceback
-    errors = [o for c in json.loads((directory / f"{name}.ipynb").read_text())["cells"]
-              for o in c.get("outputs", []) if o["output_type"] == "error"]
+    errors = [
+        o
+        for c in json.loads((directory / f"{name}.ipynb").read_text())["cells"]
+        for o in c.get("outputs", [])
+        if o["output_type"] == "error"
+    ]
     assert [e["traceback"] for e in errors] == [[last]]

@@ -14,8 +14,13 @@ SMALL = [{"x": 1, "y": 2}]
 
 
 def spec_with(datasets: dict) -> dict:
-    return {"config": theme.theme()["config"], "datasets": datasets, "data": {"name": "big"},
-            "mark": "bar", "usermeta": {"kept": True}}
+    return {
+        "config": theme.theme()["config"],
+        "datasets": datasets,
+        "data": {"name": "big"},
+        "mark": "bar",
+        "usermeta": {"kept": True},
+    }
 
 
 def whole_again(spec: dict, files: dict[str, str]) -> dict:

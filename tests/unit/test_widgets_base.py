@@ -19,14 +19,26 @@ def render(params):
     if params["share"] > 0.9 and params["mode"] == "strict":
         raise ValueError("share above 0.9 is impossible in strict mode")
     data = pd.DataFrame({"holders": [params["population"] * params["share"]]})
-    chart = theme.describe(alt.Chart(data).mark_bar().encode(y="holders:Q"),
-                            title="Holders", description="One bar: the number of people holding a budget.")
+    chart = theme.describe(
+        alt.Chart(data).mark_bar().encode(y="holders:Q"),
+        title="Holders",
+        description="One bar: the number of people holding a budget.",
+    )
     return chart, theme.table(data, "Holders")
 
 
 CONTROLS = [
-    Number("population", "Eligible population in the area, a long label that would squeeze a box",
-           0, 1_000_000, 10, 100, "Assumption: a round number", integer=True, slider_maximum=1000),
+    Number(
+        "population",
+        "Eligible population in the area, a long label that would squeeze a box",
+        0,
+        1_000_000,
+        10,
+        100,
+        "Assumption: a round number",
+        integer=True,
+        slider_maximum=1000,
+    ),
     Number("share", "Share taking a budget", 0, 1, 0.05, 0.5, "Assumption"),
     Choice("mode", "Mode", {"strict": 1, "lax": 0}, "lax", "Assumption"),
 ]
@@ -34,8 +46,9 @@ GROUPS = {"People": ["population", "share"], "Rules": ["mode"]}
 
 
 def make(scenario=None, exported=None) -> Explorer:
-    return Explorer("Test", CONTROLS, render, notebook="chapters/99_test.ipynb", groups=GROUPS,
-                    scenario=scenario, exported=exported)
+    return Explorer(
+        "Test", CONTROLS, render, notebook="chapters/99_test.ipynb", groups=GROUPS, scenario=scenario, exported=exported
+    )
 
 
 def by_description(ui: w.Widget, kind: type) -> dict[str, w.Widget]:
@@ -209,7 +222,8 @@ def test_before_it_runs_the_explorer_says_how_to_get_it():
 
 def test_a_stored_notebook_keeps_the_stand_in_not_a_view_of_a_dead_model():
     bundle = make()._repr_mimebundle_()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "explorer", outputs=[nbformat.v4.new_output("display_data", data=bundle)])])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("explorer", outputs=[nbformat.v4.new_output("display_data", data=bundle)])]
+    )
     stored = without_widget_views(notebook).cells[0].outputs[0].data
     assert WIDGET_VIEW not in stored and NOT_RUN_TEXT in stored["text/plain"]
