@@ -130,25 +130,12 @@ def _conflict_link_problems(
     problems = []
     for other in [c for c in row.get("conflicts_with", "").split(";") if c]:
         if other not in figures:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "conflicts_with",
-                    "conflict-link",
-                    f"'{other}' is not a figure id{did_you_mean(other, figures)}",
-                )
-            )
+            why = f"'{other}' is not a figure id{did_you_mean(other, figures)}"
         elif row["id"] not in figures[other].get("conflicts_with", "").split(";"):
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "conflicts_with",
-                    "conflict-link",
-                    f"links to '{other}' but '{other}' (row {line_of[other]}) does not link back",
-                )
-            )
+            why = f"links to '{other}' but '{other}' (row {line_of[other]}) does not link back"
+        else:
+            continue
+        problems.append(Problem(file, line, "conflicts_with", "conflict-link", why))
     return problems
 
 

@@ -85,6 +85,16 @@ MAX_POUNDS = 1e9
 _FROM_DATA = math.nan
 _FROM_DATA_TEXT = "read from data/ by parameters()"
 
+
+def _from_data(
+    name: str, label: str, minimum: float, maximum: float, range_source: str = _FROM_DATA_TEXT, **extra: Any
+) -> Parameter:
+    """A parameter whose default and plausible range are read from data/ (placeholders until then)."""
+    return Parameter(
+        name, label, minimum, maximum, _FROM_DATA, _FROM_DATA_TEXT, _FROM_DATA, _FROM_DATA, range_source, **extra
+    )
+
+
 _BASE: dict[str, Parameter] = {
     p.name: p
     for p in [
@@ -113,17 +123,7 @@ _BASE: dict[str, Parameter] = {
             0.8,
             "Assumption",
         ),
-        Parameter(
-            "share_consider",
-            "Share who would consider a budget",
-            0,
-            1,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-            _FROM_DATA,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-        ),
+        _from_data("share_consider", "Share who would consider a budget", 0, 1),
         Parameter(
             "support",
             "Support offered (0 none, 1 full)",
@@ -168,52 +168,23 @@ _BASE: dict[str, Parameter] = {
             1.0,
             "Assumption",
         ),
-        Parameter(
-            "share_direct_payment",
-            "Share of holders on a direct payment",
-            0,
-            1,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-            _FROM_DATA,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-        ),
-        Parameter(
-            "share_third_party",
-            "Share of holders with a third-party budget",
-            0,
-            1,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-            _FROM_DATA,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-        ),
-        Parameter(
+        _from_data("share_direct_payment", "Share of holders on a direct payment", 0, 1),
+        _from_data("share_third_party", "Share of holders with a third-party budget", 0, 1),
+        _from_data(
             "mean_budget",
             "Mean budget per holder per year (£)",
             0,
             MAX_POUNDS,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-            _FROM_DATA,
-            _FROM_DATA,
-            "Assumption: half to one and a half times the mean",
+            range_source="Assumption: half to one and a half times the mean",
             unit="£",
             step=100,
             reader_max=20_000,
         ),
-        Parameter(
+        _from_data(
             "implementation_cost",
             "One-off implementation cost per new holder (£)",
             0,
             MAX_POUNDS,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-            _FROM_DATA,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
             unit="£",
             step=100,
             reader_max=5_000,
@@ -229,16 +200,12 @@ _BASE: dict[str, Parameter] = {
             0.5,
             "Assumption",
         ),
-        Parameter(
+        _from_data(
             "fixed_cost",
             "Area set-up cost per year (£)",
             0,
             MAX_POUNDS,
-            _FROM_DATA,
-            _FROM_DATA_TEXT,
-            _FROM_DATA,
-            _FROM_DATA,
-            "Assumption: half to twice the yearly figure",
+            range_source="Assumption: half to twice the yearly figure",
             unit="£",
             step=1_000,
             reader_max=500_000,

@@ -122,23 +122,8 @@ def test_text_never_invents_a_point() -> None:
             assert fig.text.startswith(QUALIFIER_WORDS[fig.qualifier]), fid
 
 
-def test_figure_text_rendering_rules() -> None:
-    def make(**kw: object) -> Figure:
-        base = dict(
-            id="x",
-            value=None,
-            unit="count",
-            qualifier="exact",
-            lower=None,
-            upper=None,
-            denominator="",
-            source_id="s",
-            locator="l",
-            note="",
-        )
-        base.update(kw)
-        return Figure(**base)  # type: ignore[arg-type]
-
+def test_figure_text_rendering_rules(make_figure) -> None:
+    make = make_figure
     assert make(value=1234567).text == "1,234,567"
     assert make(value=0.25, unit="fraction").text == "25%"
     assert make(value=1, unit="years").text == "1 year"

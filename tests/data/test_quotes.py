@@ -69,24 +69,10 @@ def test_derived_figures_explain_themselves_instead() -> None:
             assert fig.quote == "" and fig.note.startswith("Derived"), fid
 
 
-def test_figure_exposes_its_quote() -> None:
+def test_figure_exposes_its_quote(make_figure) -> None:
     assert data.figure("study2011_survey_n").quote == "A total of 104 people responded"
     assert data.figure("study2011_focus_group_carers_n").quote == ""
-    assert (
-        data.Figure(
-            id="x",
-            value=1,
-            unit="count",
-            qualifier="exact",
-            lower=None,
-            upper=None,
-            denominator="",
-            source_id="s",
-            locator="l",
-            note="",
-        ).quote
-        == ""
-    )
+    assert make_figure(value=1).quote == ""
 
 
 @pytest.mark.parametrize(

@@ -77,25 +77,11 @@ def write_book(src: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def book(tmp_path_factory: pytest.TempPathFactory, build_small_book) -> tuple[Path, str]:
     """The small book built to HTML, and every warning the build gave."""
-    from sphinx.application import Sphinx
-
     src = tmp_path_factory.mktemp("book")
     write_book(src)
-    warnings = io.StringIO()
-    app = Sphinx(
-        str(src),
-        str(src),
-        str(src / "_build" / "html"),
-        str(src / "_build" / "doctrees"),
-        "html",
-        status=None,
-        warning=warnings,
-        freshenv=True,
-    )
-    app.build()
-    return src / "_build" / "html", warnings.getvalue()
+    return build_small_book(src)
 
 
 def page(book: tuple[Path, str], name: str) -> Spans:

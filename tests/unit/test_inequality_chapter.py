@@ -22,12 +22,10 @@ def test_chapter_has_a_parameters_cell_and_a_hidden_live_widget():
 
 
 @pytest.mark.slow
-def test_chapter_reruns_with_other_parameters(tmp_path):
-    papermill = pytest.importorskip("papermill")
+def test_chapter_reruns_with_other_parameters(papermill_run):
     from phb.models import inequality
     from phb.prose import inequality_texts
 
-    out = tmp_path / "who_benefits.ipynb"
     parameters = {
         "advocacy": 0.2,
         "propensity_ratio": 0.4,
@@ -35,14 +33,7 @@ def test_chapter_reruns_with_other_parameters(tmp_path):
         "benefit_ratio": 1.5,
         "preset": "age bands 2023/24",
     }
-    papermill.execute_notebook(
-        str(CHAPTER),
-        str(out),
-        parameters=parameters,
-        cwd=str(CHAPTER.parent),
-        kernel_name="python3",
-        progress_bar=False,
-    )
+    out = papermill_run(CHAPTER, parameters)
     values = glued(out)
     result, _, comparison = inequality.scenario("deprivation quintiles", 0.2, 0.4, 3.0, 1.5)
     texts = inequality_texts(result, comparison, "dep")

@@ -4,7 +4,6 @@ ones are warnings naming the page (so the strict build fails)."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -21,10 +20,8 @@ def question(title: str, options: list[str], why: str = "Because the chapter say
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def book(tmp_path_factory: pytest.TempPathFactory, build_small_book) -> tuple[Path, str]:
     """A small book built to HTML with the extension, and every warning the build gave."""
-    from sphinx.application import Sphinx
-
     src = tmp_path_factory.mktemp("book")
     # myst_nb, as in the book (a Sphinx app built earlier in the same session with myst_nb leaves
     # ".md" mapped to its parser, so a myst_parser-only app would not find it).
@@ -42,19 +39,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     (src / "none_right.md").write_text("# None\n\n" + question("Which?", ["A", "B"]))
     (src / "two_right.md").write_text("# Two\n\n" + question("Which?", ["**A**", "**B**"]))
     (src / "no_why.md").write_text("# No why\n\n" + question("Which?", ["**A**", "B"], why=""))
-    warnings = io.StringIO()
-    app = Sphinx(
-        str(src),
-        str(src),
-        str(src / "_build" / "html"),
-        str(src / "_build" / "doctrees"),
-        "html",
-        status=None,
-        warning=warnings,
-        freshenv=True,
-    )
-    app.build()
-    return src / "_build" / "html", warnings.getvalue()
+    return build_small_book(src)
 
 
 def warnings_about(book: tuple[Path, str], name: str) -> list[str]:

@@ -16,11 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapters" / "09_how_sure.ipynb"
 
 
-def test_the_chapter_has_one_parameters_cell():
-    notebook = json.loads(CHAPTER.read_text())
-    tagged = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
-    assert len(tagged) == 1
-    source = "".join(tagged[0]["source"])
+def test_the_chapter_has_one_parameters_cell(parameters_source):
+    source = parameters_source(CHAPTER)
     for name, kind in (("n", "int"), ("share", "float"), ("strength", "float"), ("survey_size", "int")):
         assert f"{name}: {kind} = None" in source
 
@@ -37,16 +34,8 @@ def test_live_widget_cells_are_removed_from_the_page_and_twins_kept():
 
 
 @pytest.mark.slow
-def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
-    out = tmp_path / "mine.ipynb"
-    papermill.execute_notebook(
-        str(CHAPTER),
-        str(out),
-        cwd=str(CHAPTER.parent),
-        kernel_name="python3",
-        progress_bar=False,
-        parameters={"n": 400, "share": 0.5, "strength": 0.0, "survey_size": 500},
-    )
+def test_papermill_reruns_the_chapter_with_other_parameters(papermill_run):
+    out = papermill_run(CHAPTER, {"n": 400, "share": 0.5, "strength": 0.0, "survey_size": 500})
     stored, rerun = glued(CHAPTER), glued(out)
     assert stored["hs_n"] == "129" and rerun["hs_n"] == "400"
     assert rerun["hs_count"] == "200" and rerun["hs_share"] == "50.0%"

@@ -17,25 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapters" / "07_how_many_would_take_a_budget.ipynb"
 
 
-def test_the_chapter_has_a_parameters_cell_papermill_can_find():
-    notebook = json.loads(CHAPTER.read_text())
-    tagged = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
-    assert len(tagged) == 1
-    source = "".join(tagged[0]["source"])
+def test_the_chapter_has_a_parameters_cell_papermill_can_find(parameters_source):
+    source = parameters_source(CHAPTER)
     assert "population: int = None" in source and "share_aware: float = None" in source
 
 
 @pytest.mark.slow
-def test_papermill_reruns_the_chapter_with_other_parameters(tmp_path):
-    out = tmp_path / "mine.ipynb"
-    papermill.execute_notebook(
-        str(CHAPTER),
-        str(out),
-        cwd=str(CHAPTER.parent),
-        kernel_name="python3",
-        progress_bar=False,
-        parameters={"population": 5000, "share_aware": 0.8, "draws": 5000, "seed": 1},
-    )
+def test_papermill_reruns_the_chapter_with_other_parameters(papermill_run):
+    out = papermill_run(CHAPTER, {"population": 5000, "share_aware": 0.8, "draws": 5000, "seed": 1})
     stored, rerun = glued(CHAPTER), glued(out)
     assert rerun["up_eligible"] == "5,000"
     assert rerun["up_holders"] != stored["up_holders"]

@@ -1,0 +1,34 @@
+"""Fixtures for the data tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from phb.data import Figure
+
+
+def made_figure(**fields: object) -> Figure:
+    """A figure of ``data/figures.csv``'s shape made in the test: a plain count unless ``fields`` say
+    otherwise (rendering rules and defaults are tested on these, independent of the data)."""
+    base: dict[str, object] = dict(
+        id="x",
+        value=None,
+        unit="count",
+        qualifier="exact",
+        lower=None,
+        upper=None,
+        denominator="",
+        source_id="s",
+        locator="l",
+        note="",
+    )
+    base.update(fields)
+    return Figure(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def make_figure() -> Callable[..., Figure]:
+    """:func:`made_figure`, for the tests."""
+    return made_figure
