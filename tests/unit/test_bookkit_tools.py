@@ -54,3 +54,30 @@ def test_a_tool_can_answer_paths_of_its_own(tmp_path: Path) -> None:
     with serve(tmp_path, Reference) as url:
         assert fetch(f"{url}/reference.html") == (200, b"made in memory")
         assert fetch(f"{url}/other.html")[0] == 404
+
+
+def test_notebook_format_touches_code_cells_only_and_keeps_stored_floats(tmp_path):
+    """``python -m bookkit.notebooks format``: code formatted and imports sorted cell by cell; the
+    parameters cell, markdown and every stored output byte for byte as they were (ruff's own notebook
+    writer re-prints floats such as 2015.2465753424658 with other last digits)."""
+    import nbformat
+
+    from bookkit.notebooks import format_cells
+
+    path = tmp_path / "nb.ipynb"
+    code = nbformat.v4.new_code_cell("import sys\nimport os\nx = {'a':1}\nprint( x , os, sys)")
+    code.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2015.2465753424658"})]
+    code.outputs[0]["data"]["application/json"] = {"year": 2015.2465753424658}
+    params = nbformat.v4.new_code_cell("n: int = None  # a parameter's help, on one line whatever its length")
+    params.metadata["tags"] = ["parameters"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), params, code])
+    nbformat.write(notebook, path)
+    outputs_before = nbformat.read(path, as_version=4).cells[2].outputs
+
+    assert format_cells(path) == 1
+    again = nbformat.read(path, as_version=4)
+    assert again.cells[2].source == 'import os\nimport sys\n\nx = {"a": 1}\nprint(x, os, sys)'
+    assert again.cells[1].source == params.source and again.cells[0].source == "# T"
+    assert again.cells[2].outputs == outputs_before
+    assert path.read_text().count("2015.2465753424658") == 2  # printed as stored, in both outputs
+    assert format_cells(path) == 0
