@@ -43,7 +43,7 @@ MAX_PARTICIPANTS = 40
 ROUND_DEADLINE_S = 900.0
 HEADING = "## Workshop room on JupyterHub (make hub-load)"
 #: What the simulated participant types after running the chapter: show the explorer, move it.
-SHOW_EXPLORER = "ex = explorer(**chosen)\ndisplay(ex)"
+SHOW_EXPLORER = "ex = uptake_explorer(scenario)\ndisplay(ex)"
 MOVE_EXPLORER = "ex.set(share_aware=0.5)"
 #: Memory kept back for the system, the hub and the proxy when sizing a machine.
 RESERVE_GIB = 2.0

@@ -117,7 +117,7 @@ def only_alices_kernel_restarts(
     alice_id, alice_kernel = alice.open_kernel(NOTEBOOK)
     bob_id, bob_kernel = bob.open_kernel(NOTEBOOK)
     try:
-        bob_kernel.execute("from phb import uptake\nkept = uptake.evaluate(**uptake.scenario())")
+        bob_kernel.execute("from phb.models import uptake\nkept = uptake.evaluate(**uptake.scenario())")
         bob_pid = kernel_process(room.prefix + bob.name, bob_id).pid
         alice_kernel.execute("x = 1")
         old = kernel_process(room.prefix + alice.name, alice_id)
