@@ -115,13 +115,7 @@ def headline_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     y = alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=300, labelFontSize=11))
     # Colour only the surveys that have something drawn (the palette has seven colours).
     surveys = list(dict.fromkeys(data.loc[data["share_low"].notna(), "survey"]))
-    colour = alt.Color(
-        "survey:N",
-        title="Survey",
-        sort=surveys,
-        scale=alt.Scale(domain=surveys, range=list(theme.PALETTE[: len(surveys)])),
-        legend=alt.Legend(orient="bottom", columns=2, labelLimit=200),
-    )
+    colour = theme.category_colour("survey", surveys, "Survey", alt.Legend(orient="bottom", columns=2, labelLimit=200))
     tooltip = [
         alt.Tooltip("row:N", title="Figure"),
         alt.Tooltip("statement:N", title="Reported"),

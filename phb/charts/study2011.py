@@ -138,13 +138,7 @@ def samples_chart(samples: pd.DataFrame) -> alt.TopLevelMixin:
             )
     data = pd.DataFrame(rows)
     segments = list(dict.fromkeys(data["segment"]))
-    colour = alt.Color(
-        "segment:N",
-        title=None,
-        sort=segments,
-        scale=alt.Scale(domain=segments, range=list(theme.PALETTE[: len(segments)])),
-        legend=alt.Legend(orient="bottom", columns=1, labelLimit=520),
-    )
+    colour = theme.category_colour("segment", segments, None, alt.Legend(orient="bottom", columns=1, labelLimit=520))
     main = data[data["segment"] != GROUP_LABELS["prior_personal_budget"]]
     prior = data[data["segment"] == GROUP_LABELS["prior_personal_budget"]]
     y = alt.Y("part:N", title=None, sort=["Survey", "Focus groups"])
@@ -220,12 +214,7 @@ def focus_groups_chart(groups: pd.DataFrame) -> alt.TopLevelMixin:
         ],
     )
     squares = base.mark_square(size=900, opacity=1).encode(
-        color=alt.Color(
-            "Who took part:N",
-            sort=who,
-            title="Who took part",
-            scale=alt.Scale(domain=who, range=list(theme.PALETTE[: len(who)])),
-        )
+        color=theme.category_colour("Who took part", who, "Who took part")
     )
     rings = (
         base.transform_filter("datum.BME === 'Recruited from BME communities'")

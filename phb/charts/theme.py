@@ -292,6 +292,16 @@ def enable() -> None:
     alt.renderers.enable(THEME_NAME)
 
 
+def category_colour(
+    field: str, categories: list[str], title: str | None, legend: alt.Legend | None = None
+) -> alt.Color:
+    """Colour by the nominal ``field``: the theme's palette given to ``categories`` in their order (the
+    order they are listed in, so a colour keeps its meaning between the chart, its legend and its sort)."""
+    extra = {} if legend is None else {"legend": legend}
+    scale = alt.Scale(domain=categories, range=list(PALETTE[: len(categories)]))
+    return alt.Color(f"{field}:N", title=title, sort=categories, scale=scale, **extra)
+
+
 def describe(
     chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: str | None = None
 ) -> alt.TopLevelMixin:

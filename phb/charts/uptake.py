@@ -81,12 +81,8 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None, log_sc
     data["date"] = data["date"].dt.strftime("%Y-%m-%d")
     bases = [BASIS_LABELS[b] for b in BASIS_LABELS if BASIS_LABELS[b] in set(data["basis"])]
     shapes = [BASIS_SHAPES[k] for k, v in BASIS_LABELS.items() if v in bases]
-    colour = alt.Color(
-        "basis:N",
-        title="How it was counted",
-        sort=bases,
-        scale=alt.Scale(domain=bases, range=list(theme.PALETTE[: len(bases)])),
-        legend=alt.Legend(orient="bottom", columns=1, labelLimit=560),
+    colour = theme.category_colour(
+        "basis", bases, "How it was counted", alt.Legend(orient="bottom", columns=1, labelLimit=560)
     )
     shape = alt.Shape("basis:N", title="How it was counted", sort=bases, scale=alt.Scale(domain=bases, range=shapes))
     top = max(float(data["people"].max()), 210_000.0 if goals is not None else 0.0)
@@ -334,13 +330,7 @@ def comparison_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     data = table.copy()
     data["date"] = data["date"].dt.strftime("%Y-%m-%d")
     series = list(dict.fromkeys(data["series"]))
-    colour = alt.Color(
-        "series:N",
-        title=None,
-        sort=series,
-        scale=alt.Scale(domain=series, range=list(theme.PALETTE[: len(series)])),
-        legend=alt.Legend(orient="bottom", columns=1, labelLimit=560),
-    )
+    colour = theme.category_colour("series", series, None, alt.Legend(orient="bottom", columns=1, labelLimit=560))
     enc = dict(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount=10)),
         y=alt.Y(
@@ -764,13 +754,7 @@ def growth_chart(
     """
     points = series[["year", "people", "basis", "period"]]
     fits = list(dict.fromkeys(curves["fit"]))
-    colour = alt.Color(
-        "fit:N",
-        title="Fit",
-        sort=fits,
-        legend=alt.Legend(orient="bottom", direction="vertical"),
-        scale=alt.Scale(domain=fits, range=list(theme.PALETTE[: len(fits)])),
-    )
+    colour = theme.category_colour("fit", fits, "Fit", alt.Legend(orient="bottom", direction="vertical"))
     y_scale = alt.Scale(type="log", domain=[1_000, 2_000_000], clamp=True)
     band = (
         alt.Chart(curves)
