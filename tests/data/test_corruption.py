@@ -330,3 +330,22 @@ def test_quote_exceptions_stay_true(copy: Path) -> None:
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     problems = [p for p in data.validate(copy) if p.rule == "quote-exception"]
     assert any(p.file == "datapackage.json" and "no_such_figure" in p.message for p in problems)
+
+
+def test_a_figure_id_that_names_no_figure(copy: Path) -> None:
+    """A structured table's figure_id must be an id in figures.csv; the message offers close ids."""
+    path = copy / "poet_surveys.csv"
+    line = line_of(path, "figure_id", "poet2014_holders_n")
+    set_cell(path, line, "figure_id", "poet2014_holders")
+    problem = assert_broken(copy, "poet_surveys.csv", line, "figure_id", "foreign-key")
+    assert "'poet2014_holders' is not in the id column of figures.csv; did you mean 'poet2014_holders_n'" in (
+        problem.message
+    )
+
+
+def test_an_empty_optional_key_is_not_checked(copy: Path) -> None:
+    """A row whose foreign-key cell is a missing value refers to nothing, so it breaks no key."""
+    path = copy / "poet_surveys.csv"
+    line = line_of(path, "figure_id", "poet2014_holders_n")
+    set_cell(path, line, "figure_id", "")
+    assert [p for p in data.validate(copy) if p.rule == "foreign-key"] == []
