@@ -12,6 +12,9 @@ HTML := _build/html
 PORT ?= 8000
 # Extra pytest options for `make test` (make bench passes --junitxml to time each part).
 PYTEST_ARGS ?=
+# make test runs its tests in this many processes (pytest-xdist; tests/conftest.py says which tests
+# share one). 0 runs them in one process, in order.
+TEST_WORKERS ?= 2
 # Strict: every Sphinx warning is an error; keep going so that one run lists them all. Written only
 # here: every build (book, build-stored, build-singlehtml for the PDF) uses it.
 SPHINX_FLAGS := -W --keep-going -q -j 1
@@ -99,7 +102,8 @@ serve:
 # notebooks in a real JupyterLab (tests/live).
 test: setup
 	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/workshop tests/book tests/live \
-	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
+	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider \
+	    $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadscope) $(PYTEST_ARGS)
 
 # Unit and data tests only, for a quick loop while coding: without the tests marked slow (papermill
 # runs of whole chapters, corrupted copies of the data package), which make test runs.

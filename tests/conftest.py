@@ -39,3 +39,29 @@ def browser(chromium: Path) -> Iterator[object]:
         started = launch(playwright)
         yield started
         started.close()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """How make test shares its tests between processes (pytest-xdist, ``-n``): each test file's
+    tests in one process, in order (a notebook's cells share one kernel under nbval; module fixtures
+    such as the PDF or the workshop kit are made once), except the page checks, which are shared out
+    by page and colour mode (one browser visit serves every check of that page in that mode)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFileAndPage(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    return ByFileAndPage(config, log)
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The scope a test runs in under xdist: its file, or its page and mode for a page check."""
+    file, _, rest = nodeid.partition("::")
+    if file == PAGE_CHECKS and rest.endswith("]") and "[" in rest:
+        return "page:" + rest[rest.index("[") + 1 : -1]
+    return file
+
+
+#: The file whose tests are parametrized by page and colour mode (tests/book/test_pages.py's ``seen``).
+PAGE_CHECKS = "tests/book/test_pages.py"
