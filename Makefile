@@ -108,7 +108,7 @@ test: setup
 # Unit and data tests only, for a quick loop while coding: without the tests marked slow (papermill
 # runs of whole chapters, corrupted copies of the data package), which make test runs.
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest tests/unit tests/data -q -p no:cacheprovider -m "not slow"
+	$(PY) -m pytest tests/unit tests/data -q -p no:cacheprovider -m "not slow" $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS))
 
 # `make test` three times in a row while stress-ng keeps both cores busy: the suite must pass on a
 # loaded machine too (it waits for conditions, never for a fixed time). Needs Debian's stress-ng

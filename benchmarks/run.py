@@ -264,7 +264,9 @@ def suite_section() -> list[str]:
         f"{fmt_seconds(total)} (the set-up was already done; on a fresh machine add the installs). "
         f"Load average (1 min) on this 2-core machine: {load_before:.1f} before, {load_after:.1f} after "
         f"(other work was running: above 2 the parts below wait for a core). pytest's 20 slowest "
-        f"tests are in `_build/bench-suite.log`.",
+        f"tests are in `_build/bench-suite.log`. make test shares its tests between "
+        f"{os.environ.get('TEST_WORKERS', '2')} processes (pytest-xdist), so the parts' times below, "
+        f"each the sum of its tests' times, add up to more than the wall time.",
         "",
         "| part | time inside pytest |",
         "|---|---|",
