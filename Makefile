@@ -103,7 +103,7 @@ serve:
 test: setup
 	$(PY) -m pytest tests/unit tests/data $(NOTEBOOKS) tests/workshop tests/book tests/live \
 	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --nbval-current-env -p no:cacheprovider \
-	    $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadscope) $(PYTEST_ARGS)
+	    $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder) $(PYTEST_ARGS)
 
 # Unit and data tests only, for a quick loop while coding: without the tests marked slow (papermill
 # runs of whole chapters, corrupted copies of the data package), which make test runs.

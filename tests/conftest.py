@@ -65,3 +65,26 @@ def xdist_scope(nodeid: str) -> str:
 
 #: The file whose tests are parametrized by page and colour mode (tests/book/test_pages.py's ``seen``).
 PAGE_CHECKS = "tests/book/test_pages.py"
+
+
+#: Files whose tests take minutes in one process (a JupyterLab running every chapter, three PDF
+#: prints, the workshop kit, papermill re-runs): under xdist they are handed out first, so that the
+#: longest run side by side from the start instead of one of them running alone at the end.
+LONGEST_FIRST = (
+    "tests/live/test_jupyterlab.py",
+    "tests/workshop/test_pdf.py",
+    "tests/workshop/test_workshop.py",
+    "tests/book/test_figure_sources.py",
+    "tests/unit/test_stats_papermill.py",
+    "tests/unit/test_uptake_papermill.py",
+    "tests/live/test_self_check_live.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In an xdist worker, put the longest files first (the Makefile passes ``--no-loadscope-reorder``
+    so that the scheduler hands scopes out in this order); a run in one process keeps its order."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    rank = {file: i for i, file in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
