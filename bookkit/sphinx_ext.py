@@ -285,14 +285,25 @@ def also_outdated(app: Any, env: Any, added: set[str], changed: set[str], remove
 # ---------------------------------------------------------------- the figures index
 
 
+#: The ``{figures-index}`` argument that lists the figures no page uses.
+UNUSED = "unused"
+
+
 class FiguresIndex(SphinxDirective):
-    """``{figures-index}``: every figure of data/figures.csv and the pages that use it."""
+    """``{figures-index}``: every figure of data/figures.csv and the pages that use it. With an
+    argument, only part of it, so that no page of the index is heavy (issue 18): a document's name
+    (``chapters/05_outcomes``) lists the figures that page uses, ``unused`` those no page uses."""
+
+    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         if not hasattr(self.env, "phb_figure_index_docs"):
             self.env.phb_figure_index_docs = set()
         self.env.phb_figure_index_docs.add(self.env.docname)
-        return [figures_index()]
+        only = self.arguments[0] if self.arguments else ""
+        if only and only != UNUSED and only not in self.env.found_docs:
+            logger.warning(f"figures-index: no document {only!r} (give a docname or {UNUSED!r})", location=self.get_location())
+        return [figures_index(only=only)]
 
 
 def _uses_by_figure(app: Any) -> dict[str, dict[str, list[str]]]:
@@ -330,16 +341,26 @@ def _use_links(app: Any, fromdocname: str, uses: dict[str, list[str]]) -> nodes.
     return para
 
 
-def _index_entries(app: Any, fromdocname: str) -> list[nodes.Node]:
+def _listed(figure_id: str, uses: dict[str, dict[str, list[str]]], only: str) -> bool:
+    """Whether a part of the index lists a figure: all of them (``only`` empty), the unused ones, or
+    those one document uses."""
+    if not only:
+        return True
+    return figure_id not in uses if only == UNUSED else only in uses.get(figure_id, {})
+
+
+def _index_entries(app: Any, fromdocname: str, only: str = "") -> list[nodes.Node]:
     """The figures grouped by source (a heading line each); for each figure, its text and id, then
-    where in the source it is, the source's words (or how it was derived), and the pages using it."""
+    where in the source it is, the source's words (or how it was derived), and the pages using it.
+    ``only``: see :class:`FiguresIndex`."""
     from phb.data import figure, figure_ids
 
     uses = _uses_by_figure(app)
     bibliography = _bibliography(app)
     by_source: dict[str, list[Any]] = defaultdict(list)
     for figure_id in figure_ids():
-        by_source[figure(figure_id).source_id].append(figure(figure_id))
+        if _listed(figure_id, uses, only):
+            by_source[figure(figure_id).source_id].append(figure(figure_id))
     found: list[nodes.Node] = []
     for source_id in sorted(by_source, key=lambda s: citation_label(s, bibliography).lower()):
         found.append(
@@ -394,7 +415,7 @@ def add_notes_script(app: Any, pagename: str, templatename: str, context: dict[s
 
 def fill_figures_index(app: Any, doctree: nodes.document, fromdocname: str) -> None:
     for placeholder in list(doctree.findall(figures_index)):
-        placeholder.replace_self(_index_entries(app, fromdocname))
+        placeholder.replace_self(_index_entries(app, fromdocname, placeholder.get("only", "")))
 
 
 def setup(app: Any) -> dict[str, Any]:
