@@ -9,7 +9,8 @@ executed again) moves each such CSV into a content-hashed file under the build's
 of the book opened from disk (``file://``). The table stays in the page, and so the data stays one
 click away, readable by a screen reader.
 
-It also drops the indentation pandas writes between the tags of a table output (whitespace between
+It also gives every ``phb-data:NAME`` file reference (a chart's drawing script, served beside the pages
+by :mod:`bookkit.vega_mime`) its URL relative to the page being written, and drops the indentation pandas writes between the tags of a table output (whitespace between
 table tags shows nothing), which is a good part of a long table's bytes.
 """
 
@@ -24,8 +25,10 @@ from typing import Any
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-#: Folder under the build's ``_static`` that holds the book's data files (shared with the charts').
-DATA_FOLDER = "phb-data"
+from bookkit.vega_mime import DATA_FOLDER, STATIC_DATA_URL
+
+#: A reference to a file of ``_static/phb-data`` written before the page's place was known.
+STATIC_DATA_REFERENCE = re.compile(rf'(?P<attribute>(?:src|href)=")' + re.escape(STATIC_DATA_URL) + r'(?P<name>[^"]+)"')
 #: A CSV download written as a ``data:`` URL, with the file name it downloads as.
 CSV_LINK = re.compile(
     r'<a download="(?P<name>[^"]+)" href="data:text/csv;charset=utf-8,(?P<csv>[^"]*)"',
@@ -55,6 +58,7 @@ def lighten(html: str, link_to: Any) -> tuple[str, dict[str, str]]:
         return f'<a download="{match["name"]}" href="{link_to(name)}"'
 
     new = CSV_LINK.sub(to_file, html)
+    new = STATIC_DATA_REFERENCE.sub(lambda m: f'{m["attribute"]}{link_to(m["name"])}"', new)
     if "<table" in new and "<pre" not in new and "<textarea" not in new:
         new = BETWEEN_TAGS.sub("><", new)
     return new, files
@@ -72,10 +76,11 @@ def lighten_outputs(app: Any, doctree: nodes.document, docname: str) -> None:
         return relative_uri(page, f"_static/{DATA_FOLDER}/{name}")
 
     for raw in list(doctree.findall(nodes.raw)):
-        if raw.get("format") != "html" or ("<table" not in raw.astext() and "data:text/csv" not in raw.astext()):
+        text = raw.astext()
+        if raw.get("format") != "html" or not any(m in text for m in ("<table", "data:text/csv", STATIC_DATA_URL)):
             continue
-        new, files = lighten(raw.astext(), link_to)
-        if new == raw.astext():
+        new, files = lighten(text, link_to)
+        if new == text:
             continue
         folder.mkdir(parents=True, exist_ok=True)
         for name, csv in files.items():

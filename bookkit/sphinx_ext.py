@@ -291,18 +291,23 @@ UNUSED = "unused"
 
 class FiguresIndex(SphinxDirective):
     """``{figures-index}``: every figure of data/figures.csv and the pages that use it. With an
-    argument, only part of it, so that no page of the index is heavy (issue 18): a document's name
-    (``chapters/05_outcomes``) lists the figures that page uses, ``unused`` those no page uses."""
+    argument, only part of it, so that no page of the index is heavy (issue 18): documents' names
+    (``chapters/05_outcomes chapters/06_uptake_since_2014``) list the figures those pages use,
+    ``unused`` those no page uses (both may be given)."""
 
     optional_arguments = 1
+    final_argument_whitespace = True
 
     def run(self) -> list[nodes.Node]:
         if not hasattr(self.env, "phb_figure_index_docs"):
             self.env.phb_figure_index_docs = set()
         self.env.phb_figure_index_docs.add(self.env.docname)
-        only = self.arguments[0] if self.arguments else ""
-        if only and only != UNUSED and only not in self.env.found_docs:
-            logger.warning(f"figures-index: no document {only!r} (give a docname or {UNUSED!r})", location=self.get_location())
+        only = self.arguments[0].split() if self.arguments else []
+        for name in only:
+            if name != UNUSED and name not in self.env.found_docs:
+                logger.warning(
+                    f"figures-index: no document {name!r} (give docnames or {UNUSED!r})", location=self.get_location()
+                )
         return [figures_index(only=only)]
 
 
@@ -341,15 +346,16 @@ def _use_links(app: Any, fromdocname: str, uses: dict[str, list[str]]) -> nodes.
     return para
 
 
-def _listed(figure_id: str, uses: dict[str, dict[str, list[str]]], only: str) -> bool:
-    """Whether a part of the index lists a figure: all of them (``only`` empty), the unused ones, or
-    those one document uses."""
+def _listed(figure_id: str, uses: dict[str, dict[str, list[str]]], only: list[str]) -> bool:
+    """Whether a part of the index lists a figure: all of them (``only`` empty), or those the
+    documents of ``only`` use, and the unused ones if it names :data:`UNUSED`."""
     if not only:
         return True
-    return figure_id not in uses if only == UNUSED else only in uses.get(figure_id, {})
+    used_on = uses.get(figure_id, {})
+    return (UNUSED in only and not used_on) or any(name in used_on for name in only)
 
 
-def _index_entries(app: Any, fromdocname: str, only: str = "") -> list[nodes.Node]:
+def _index_entries(app: Any, fromdocname: str, only: list[str] | None = None) -> list[nodes.Node]:
     """The figures grouped by source (a heading line each); for each figure, its text and id, then
     where in the source it is, the source's words (or how it was derived), and the pages using it.
     ``only``: see :class:`FiguresIndex`."""
@@ -359,7 +365,7 @@ def _index_entries(app: Any, fromdocname: str, only: str = "") -> list[nodes.Nod
     bibliography = _bibliography(app)
     by_source: dict[str, list[Any]] = defaultdict(list)
     for figure_id in figure_ids():
-        if _listed(figure_id, uses, only):
+        if _listed(figure_id, uses, only or []):
             by_source[figure(figure_id).source_id].append(figure(figure_id))
     found: list[nodes.Node] = []
     for source_id in sorted(by_source, key=lambda s: citation_label(s, bibliography).lower()):
@@ -415,7 +421,7 @@ def add_notes_script(app: Any, pagename: str, templatename: str, context: dict[s
 
 def fill_figures_index(app: Any, doctree: nodes.document, fromdocname: str) -> None:
     for placeholder in list(doctree.findall(figures_index)):
-        placeholder.replace_self(_index_entries(app, fromdocname, placeholder.get("only", "")))
+        placeholder.replace_self(_index_entries(app, fromdocname, placeholder.get("only", [])))
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -38,6 +38,16 @@ INLINE_LIMIT = 2_000
 #: Where the chart files of each document are kept between reading and writing (the environment
 #: is pickled, so a no-change rebuild still writes them).
 ENV_KEY = "phb_chart_files"
+#: A chart whose drawing script is longer than this many bytes (its spec: encodings, transforms, text
+#: description) is served as a file too, a script the page loads with one short element.
+SCRIPT_LIMIT = 1_000
+#: What the name of a chart's drawing script starts with (its other files are JSON wrapped by
+#: :func:`file_script`; this one is written as it is).
+CHART_SCRIPT = "chart-"
+#: How a page's HTML names a file of ``_static/phb-data`` before the page is written:
+#: ``phb-data:NAME``; :mod:`bookkit.data_toggles` replaces it by the file's URL relative to the page
+#: (which only the builder knows: the one-page build puts every chapter at the top folder).
+STATIC_DATA_URL = "phb-data:"
 #: vega-embed's options for every chart: SVG (readable by screen readers) and no actions menu (its
 #: button has no accessible name, and the data is one click away in the toggle under each chart).
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
@@ -95,10 +105,10 @@ def externalise(spec: dict[str, Any], limit: int = INLINE_LIMIT) -> tuple[dict[s
     return out, files
 
 
-def chart_html(spec: dict[str, Any]) -> str:
-    """A chart as the page's HTML: a figure with an element whose id does not change between runs,
-    and a script that queues its drawing for book_assets/phb-charts.js (so the page needs no vega
-    script while it is parsed, and no script from another host)."""
+def _chart_parts(spec: dict[str, Any]) -> tuple[str, str]:
+    """A chart's element id, which does not change between runs, and the script that queues its
+    drawing for book_assets/phb-charts.js (so the page needs no vega script while it is parsed, and
+    no script from another host)."""
     text = _compact(spec)
     element = f"phb-chart-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
     # "</" may not appear inside a script element: JSON allows the escape "<\/".
@@ -107,7 +117,28 @@ def chart_html(spec: dict[str, Any]) -> str:
         f"(window.phbCharts = window.phbCharts || []).push(() => vegaEmbed("
         f'document.getElementById("{element}"), {safe}, {_compact(EMBED_OPTIONS)}));'
     )
+    return element, call
+
+
+def chart_html(spec: dict[str, Any]) -> str:
+    """A chart as the page's HTML: a figure with its element and the script that queues its drawing."""
+    element, call = _chart_parts(spec)
     return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>'
+
+
+def chart_html_with_files(spec: dict[str, Any], limit: int = SCRIPT_LIMIT) -> tuple[str, dict[str, str]]:
+    """A chart as the page's HTML in a Sphinx build, and its files (``{name: text}``): its large
+    datasets and theme config (:func:`externalise`) and, when its drawing script is longer than
+    ``limit`` bytes, that script too, which the page then loads (``<script src>``: a script, not a
+    fetch, so that it runs in a copy of the book opened from disk too). Same order of drawing as
+    inline: a script element without ``async`` or ``defer`` runs where it stands."""
+    spec, files = externalise(spec)
+    element, call = _chart_parts(spec)
+    if len(call.encode()) <= limit:
+        return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>', files
+    name = _file_name(CHART_SCRIPT.rstrip("-"), call)
+    files[name] = call + "\n"
+    return f'<figure class="phb-figure"><div id="{element}"></div><script src="{STATIC_DATA_URL}{name}"></script></figure>', files
 
 
 def _sphinx_env(renderer: Any) -> Any:
@@ -125,16 +156,16 @@ class VegaLiteForTheBook:
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
         if data.mime_type != LIVE_MIME or inline or not isinstance(data.content, dict):
             return None
-        spec = data.content
         env = _sphinx_env(renderer)
-        if env is not None:
-            spec, files = externalise(spec)
+        if env is None:
+            html = chart_html(data.content)
+        else:
+            html, files = chart_html_with_files(data.content)
             store = getattr(env, ENV_KEY, None)
             if store is None:
                 store = {}
                 setattr(env, ENV_KEY, store)
             store.setdefault(env.docname, {}).update(files)
-        html = chart_html(spec)
         return [nodes.raw("", html, format="html", classes=["output", "text_html"])]
 
 
@@ -149,7 +180,7 @@ def write_files(app: Any, exception: Exception | None) -> None:
         for name, text in files.items():
             target = folder / name
             if not target.exists():
-                target.write_text(file_script(name, text), encoding="utf-8")
+                target.write_text(text if name.startswith(CHART_SCRIPT) else file_script(name, text), encoding="utf-8")
 
 
 def purge_doc(app: Any, env: Any, docname: str) -> None:
@@ -171,4 +202,4 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", write_files)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
