@@ -9,9 +9,10 @@ executed again) moves each such CSV into a content-hashed file under the build's
 of the book opened from disk (``file://``). The table stays in the page, and so the data stays one
 click away, readable by a screen reader.
 
-It also gives every ``phb-data:NAME`` file reference (a chart's drawing script, served beside the pages
-by :mod:`bookkit.vega_mime`) its URL relative to the page being written, and drops the indentation pandas writes between the tags of a table output (whitespace between
-table tags shows nothing), which is a good part of a long table's bytes.
+It also gives every ``phb-data:NAME`` file reference (a chart's drawing script, served beside the
+pages by :mod:`bookkit.vega_mime`) its URL relative to the page being written, and drops the
+indentation pandas writes between the tags of a table output (whitespace between table tags shows
+nothing), which is a good part of a long table's bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sphinx.util.osutil import relative_uri
 from bookkit.vega_mime import DATA_FOLDER, STATIC_DATA_URL
 
 #: A reference to a file of ``_static/phb-data`` written before the page's place was known.
-STATIC_DATA_REFERENCE = re.compile(rf'(?P<attribute>(?:src|href)=")' + re.escape(STATIC_DATA_URL) + r'(?P<name>[^"]+)"')
+STATIC_DATA_REFERENCE = re.compile(r'(?P<attribute>(?:src|href)=")' + re.escape(STATIC_DATA_URL) + r'(?P<name>[^"]+)"')
 #: A CSV download written as a ``data:`` URL, with the file name it downloads as.
 CSV_LINK = re.compile(
     r'<a download="(?P<name>[^"]+)" href="data:text/csv;charset=utf-8,(?P<csv>[^"]*)"',

@@ -308,7 +308,7 @@ class FiguresIndex(SphinxDirective):
                 logger.warning(
                     f"figures-index: no document {name!r} (give docnames or {UNUSED!r})", location=self.get_location()
                 )
-        return [figures_index(only=only)]
+        return [figures_index(only=only, docname=self.env.docname)]
 
 
 def _uses_by_figure(app: Any) -> dict[str, dict[str, list[str]]]:
@@ -355,10 +355,11 @@ def _listed(figure_id: str, uses: dict[str, dict[str, list[str]]], only: list[st
     return (UNUSED in only and not used_on) or any(name in used_on for name in only)
 
 
-def _index_entries(app: Any, fromdocname: str, only: list[str] | None = None) -> list[nodes.Node]:
+def _index_entries(app: Any, fromdocname: str, only: list[str] | None = None, prefix: str = "") -> list[nodes.Node]:
     """The figures grouped by source (a heading line each); for each figure, its text and id, then
     where in the source it is, the source's words (or how it was derived), and the pages using it.
-    ``only``: see :class:`FiguresIndex`."""
+    ``only``: see :class:`FiguresIndex`; ``prefix``: before each entry's id (``figure-ID``), so that
+    parts of the index on one page (the one-page build) do not repeat an id."""
     from phb.data import figure, figure_ids
 
     uses = _uses_by_figure(app)
@@ -400,7 +401,12 @@ def _index_entries(app: Any, fromdocname: str, only: list[str] | None = None) ->
             used.insert(0, nodes.strong("", "Used on: "))
             definition += used
             term = nodes.term(
-                "", "", nodes.strong("", fig.text), nodes.Text(" "), nodes.literal("", fig.id), ids=[f"figure-{fig.id}"]
+                "",
+                "",
+                nodes.strong("", fig.text),
+                nodes.Text(" "),
+                nodes.literal("", fig.id),
+                ids=[f"{prefix}figure-{fig.id}"],
             )
             entries += nodes.definition_list_item("", term, definition)
         found.append(entries)
@@ -421,7 +427,10 @@ def add_notes_script(app: Any, pagename: str, templatename: str, context: dict[s
 
 def fill_figures_index(app: Any, doctree: nodes.document, fromdocname: str) -> None:
     for placeholder in list(doctree.findall(figures_index)):
-        placeholder.replace_self(_index_entries(app, fromdocname, placeholder.get("only", [])))
+        only = placeholder.get("only", [])
+        one_page = app.builder.name == ONE_PAGE_BUILDER and only
+        prefix = f"{_slug(placeholder.get('docname', ''))}-" if one_page else ""
+        placeholder.replace_self(_index_entries(app, fromdocname, only, prefix))
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -446,4 +455,4 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", resolve_figure_links)
     app.connect("doctree-resolved", fill_figures_index)
     app.connect("html-page-context", add_notes_script)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

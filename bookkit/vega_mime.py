@@ -138,7 +138,8 @@ def chart_html_with_files(spec: dict[str, Any], limit: int = SCRIPT_LIMIT) -> tu
         return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>', files
     name = _file_name(CHART_SCRIPT.rstrip("-"), call)
     files[name] = call + "\n"
-    return f'<figure class="phb-figure"><div id="{element}"></div><script src="{STATIC_DATA_URL}{name}"></script></figure>', files
+    script = f'<script src="{STATIC_DATA_URL}{name}"></script>'
+    return f'<figure class="phb-figure"><div id="{element}"></div>{script}</figure>', files
 
 
 def _sphinx_env(renderer: Any) -> Any:

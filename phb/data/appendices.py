@@ -87,7 +87,9 @@ def data_dictionary(directory: Path | str | None = None) -> str:
         out.append(f"## `{res['name']}`\n")
         # The paragraphs as HTML too (one line each): Sphinx's markup of inline code is five times its text.
         out.append(f"<p>{_html_with_code(res.get('description', ''))}</p>\n")
-        where = f"File `data/{res['path']}`: {rows} rows. Primary key {keys}." + (f" Foreign keys: {fks}." if fks else "")
+        where = f"File `data/{res['path']}`: {rows} rows. Primary key {keys}." + (
+            f" Foreign keys: {fks}." if fks else ""
+        )
         out.append(f"<p>{_html_with_code(where)}</p>\n")
         if res["name"] != "sources":
             cited = ", ".join(f"`{s}`" for s in sources)
