@@ -176,7 +176,7 @@ def size_section() -> list[str]:
         "## Page sizes",
         "",
         "Command: `make bench` (`python benchmarks/run.py --only sizes`) after `make book`. A page's "
-        "size is its HTML file. A chart's drawing script (its spec) longer than 1 KB, its large "
+        "size is its HTML file. A chart's spec longer than 1 KB, its large "
         "datasets and the theme config are files under `_static/phb-data` (bookkit/vega_mime.py), "
         "loaded from the same host when the chart is drawn (listed per page below); so are the "
         "CSV downloads of the data toggles (bookkit/data_toggles.py, fetched only when clicked, "
@@ -202,11 +202,10 @@ def size_section() -> list[str]:
 
 
 def chart_files_of(page: Path, folder: Path) -> int:
-    """Bytes of the chart files a page loads: its charts' drawing scripts (chart-*.js) and the data
-    and theme config (data-*.js, config-*.js) that the page or those scripts name; each counted once
-    per page."""
+    """Bytes of the chart files a page loads: its charts' specs (spec-*.js) and the data and theme
+    config (data-*.js, config-*.js) that the page or those specs name; each counted once per page."""
     text = page.read_text(encoding="utf-8")
-    scripts = set(re.findall(r"chart-[0-9a-f]{16}\.js", text))
+    scripts = set(re.findall(r"spec-[0-9a-f]{16}\.js", text))
     text += "".join((folder / name).read_text(encoding="utf-8") for name in scripts if (folder / name).exists())
     names = scripts | set(re.findall(r"(?:data|config)-[0-9a-f]{16}\.js", text))
     return sum((folder / name).stat().st_size for name in names if (folder / name).exists())

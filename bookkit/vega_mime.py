@@ -38,12 +38,11 @@ INLINE_LIMIT = 2_000
 #: Where the chart files of each document are kept between reading and writing (the environment
 #: is pickled, so a no-change rebuild still writes them).
 ENV_KEY = "phb_chart_files"
-#: A chart whose drawing script is longer than this many bytes (its spec: encodings, transforms, text
-#: description) is served as a file too, a script the page loads with one short element.
-SCRIPT_LIMIT = 1_000
-#: What the name of a chart's drawing script starts with (its other files are JSON wrapped by
-#: :func:`file_script`; this one is written as it is).
-CHART_SCRIPT = "chart-"
+#: A chart whose spec (without its large datasets and theme config) is longer than this many bytes
+#: has its spec served as a file too (encodings, transforms, text description).
+SPEC_LIMIT = 1_000
+#: What the name of a chart's spec file starts with.
+CHART_SPEC = "spec"
 #: How a page's HTML names a file of ``_static/phb-data`` before the page is written:
 #: ``phb-data:NAME``; :mod:`bookkit.data_toggles` replaces it by the file's URL relative to the page
 #: (which only the builder knows: the one-page build puts every chapter at the top folder).
@@ -105,41 +104,48 @@ def externalise(spec: dict[str, Any], limit: int = INLINE_LIMIT) -> tuple[dict[s
     return out, files
 
 
-def _chart_parts(spec: dict[str, Any]) -> tuple[str, str]:
-    """A chart's element id, which does not change between runs, and the script that queues its
-    drawing for book_assets/phb-charts.js (so the page needs no vega script while it is parsed, and
-    no script from another host)."""
-    text = _compact(spec)
-    element = f"phb-chart-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
-    # "</" may not appear inside a script element: JSON allows the escape "<\/".
-    safe = text.replace("</", "<\\/")
-    call = (
+def _element_id(spec_text: str) -> str:
+    """A chart's element id, from its spec: the same on every run (nbval and caches see no change)."""
+    return f"phb-chart-{hashlib.sha256(spec_text.encode()).hexdigest()[:16]}"
+
+
+def _queue_drawing(element: str, spec_expression: str) -> str:
+    """The script that queues a chart's drawing for book_assets/phb-charts.js (so the page needs no
+    vega script while it is parsed, and no script from another host)."""
+    return (
         f"(window.phbCharts = window.phbCharts || []).push(() => vegaEmbed("
-        f'document.getElementById("{element}"), {safe}, {_compact(EMBED_OPTIONS)}));'
+        f'document.getElementById("{element}"), {spec_expression}, {_compact(EMBED_OPTIONS)}));'
     )
-    return element, call
 
 
 def chart_html(spec: dict[str, Any]) -> str:
     """A chart as the page's HTML: a figure with its element and the script that queues its drawing."""
-    element, call = _chart_parts(spec)
-    return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>'
+    text = _compact(spec)
+    # "</" may not appear inside a script element: JSON allows the escape "<\/".
+    call = _queue_drawing(_element_id(text), text.replace("</", "<\\/"))
+    return f'<figure class="phb-figure"><div id="{_element_id(text)}"></div><script>{call}</script></figure>'
 
 
-def chart_html_with_files(spec: dict[str, Any], limit: int = SCRIPT_LIMIT) -> tuple[str, dict[str, str]]:
-    """A chart as the page's HTML in a Sphinx build, and its files (``{name: text}``): its large
-    datasets and theme config (:func:`externalise`) and, when its drawing script is longer than
-    ``limit`` bytes, that script too, which the page then loads (``<script src>``: a script, not a
-    fetch, so that it runs in a copy of the book opened from disk too). Same order of drawing as
-    inline: a script element without ``async`` or ``defer`` runs where it stands."""
+def chart_html_with_files(spec: dict[str, Any], limit: int = SPEC_LIMIT) -> tuple[str, dict[str, str]]:
+    """A chart as the page's HTML in a Sphinx build, and its files (``{name: JSON text}``): its large
+    datasets and theme config (:func:`externalise`) and, when what is left of its spec is longer than
+    ``limit`` bytes, the spec itself. The page then loads the spec's file with a script element
+    (a script, not a fetch, so that it also runs in a copy of the book opened from disk) just before
+    the chart's own short script, which queues the drawing as inline charts do and finds the spec in
+    ``window.phbChartFiles`` (a script element without ``async`` or ``defer`` has run by then)."""
     spec, files = externalise(spec)
-    element, call = _chart_parts(spec)
-    if len(call.encode()) <= limit:
-        return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>', files
-    name = _file_name(CHART_SCRIPT.rstrip("-"), call)
-    files[name] = call + "\n"
-    script = f'<script src="{STATIC_DATA_URL}{name}"></script>'
-    return f'<figure class="phb-figure"><div id="{element}"></div>{script}</figure>', files
+    text = _compact(spec)
+    if len(text.encode()) <= limit:
+        return chart_html(spec), files
+    name = _file_name(CHART_SPEC, text)
+    files[name] = text
+    element = _element_id(text)
+    call = _queue_drawing(element, f"window.phbChartFiles[{json.dumps(name)}]")
+    return (
+        f'<figure class="phb-figure"><div id="{element}"></div>'
+        f'<script src="{STATIC_DATA_URL}{name}"></script><script>{call}</script></figure>',
+        files,
+    )
 
 
 def _sphinx_env(renderer: Any) -> Any:
@@ -181,7 +187,7 @@ def write_files(app: Any, exception: Exception | None) -> None:
         for name, text in files.items():
             target = folder / name
             if not target.exists():
-                target.write_text(text if name.startswith(CHART_SCRIPT) else file_script(name, text), encoding="utf-8")
+                target.write_text(file_script(name, text), encoding="utf-8")
 
 
 def purge_doc(app: Any, env: Any, docname: str) -> None:
@@ -203,4 +209,4 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", write_files)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
