@@ -176,9 +176,11 @@ def size_section() -> list[str]:
         "## Page sizes",
         "",
         "Command: `make bench` (`python benchmarks/run.py --only sizes`) after `make book`. A page's "
-        "size is its HTML file. Chart specs are in the page; their large datasets and the theme "
-        "config are files under `_static/phb-data` (bookkit/vega_mime.py), loaded from the same "
-        "host when the chart is drawn (listed per page below). The shared assets are the `_static` "
+        "size is its HTML file. A chart's spec longer than 1 KB, its large "
+        "datasets and the theme config are files under `_static/phb-data` (bookkit/vega_mime.py), "
+        "loaded from the same host when the chart is drawn (listed per page below); so are the "
+        "CSV downloads of the data toggles (bookkit/data_toggles.py, fetched only when clicked, "
+        "not counted). The shared assets are the `_static` "
         "folder, loaded once and cached by the browser. Goal: no page over 100 KB.",
         "",
         f"Shared assets: {shared / 1e6:.1f} MB in all (MathJax fonts and components are fetched only "
@@ -200,8 +202,12 @@ def size_section() -> list[str]:
 
 
 def chart_files_of(page: Path, folder: Path) -> int:
-    """Bytes of the chart files (data, theme config) a page names: each counted once per page."""
-    names = set(re.findall(r"(?:data|config)-[0-9a-f]{16}\.js", page.read_text(encoding="utf-8")))
+    """Bytes of the chart files a page loads: its charts' specs (spec-*.js) and the data and theme
+    config (data-*.js, config-*.js) that the page or those specs name; each counted once per page."""
+    text = page.read_text(encoding="utf-8")
+    scripts = set(re.findall(r"spec-[0-9a-f]{16}\.js", text))
+    text += "".join((folder / name).read_text(encoding="utf-8") for name in scripts if (folder / name).exists())
+    names = scripts | set(re.findall(r"(?:data|config)-[0-9a-f]{16}\.js", text))
     return sum((folder / name).stat().st_size for name in names if (folder / name).exists())
 
 

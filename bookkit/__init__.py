@@ -5,7 +5,8 @@
 those names), :mod:`bookkit.sphinx_ext` (the Sphinx extension that shows each figure's source in the
 page and builds the figures index), :mod:`bookkit.prose` (citations, terms and chapter links written as
 links that read well in a live notebook), :mod:`bookkit.vega_mime` (charts stored as Vega-Lite specs,
-drawn in the book) and :mod:`bookkit.csv_merge` (a cell-wise merge of the data tables).
+drawn in the book), :mod:`bookkit.data_toggles` (the charts' data tables, with their CSV as files)
+and :mod:`bookkit.csv_merge` (a cell-wise merge of the data tables).
 
 It also holds the tools that make and check the book's other outputs: :mod:`bookkit.site` (the web
 site's Sphinx hooks: assets, publishing, the 404 page, the single-page build), :mod:`bookkit.toc` (the
@@ -29,6 +30,7 @@ EXTENSIONS = (
     "bookkit.prose",
     "bookkit.self_check",
     "bookkit.vega_mime",
+    "bookkit.data_toggles",
     "bookkit.light_pages",
 )
 

@@ -8,9 +8,13 @@ a document has been read, this extension replaces each such link by a :class:`so
 
 - an unknown id, or a text that differs from ``data/`` (or from the value the same notebook glued), is
   a warning naming the document, the line and both texts, so the strict build (``-W``) fails;
-- in HTML the number becomes a focusable span with its source in a tooltip (CSS only, no script):
-  the source's own words, or how a derived figure was derived, then the citation and the locator;
-  screen readers announce it through ``aria-describedby``; in print it follows the number in small type.
+- in HTML the number becomes a focusable span described (``aria-describedby``) by its source note:
+  the source's own words, or how a derived figure was derived, then the citation and the locator.
+  A page writes each distinct note once, in a list at its end (a chapter names the same source, or
+  the same computing cell, many times: issue 18, every page at most 100 KB), and its figures have short
+  ids (``f11``, notes ``n3``); book_assets/phb-figures.js moves a note into the figure that is hovered
+  or focused, where book.css shows it as a tooltip. The one-page build (singlehtml, for the PDF) keeps
+  each note in its figure, where print shows it after the number in small type.
 
 The directive ``{figures-index}`` writes the figures index: every figure with its value, source,
 locator and words, and links to each use the extension recorded (figures no page uses say so).
@@ -41,6 +45,10 @@ KINDS = ("fig", "glue")
 
 class sourced_figure(nodes.inline):  # noqa: N801 (docutils names nodes in lower case)
     """A figure in the prose: its text (the child) and its source note (``note``)."""
+
+
+class figure_notes(nodes.General, nodes.Element):  # noqa: N801
+    """The distinct source notes of a document (``notes``, in order of first use), written once."""
 
 
 class figures_index(nodes.General, nodes.Element):  # noqa: N801
@@ -105,6 +113,17 @@ def _slug(docname: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
 
 
+#: The builder that writes every document into one page (the PDF's source): ids there need the
+#: document's name to stay unique, and each figure keeps its note inside it.
+ONE_PAGE_BUILDER = "singlehtml"
+
+
+def figure_anchor(builder_name: str, docname: str, number: int) -> str:
+    """The HTML id of the ``number``-th figure (from 1) of ``docname``: short (``f11``), unique on its
+    page; in the one-page build, where every document shares one page, prefixed with the document."""
+    return f"{_slug(docname)}-f{number}" if builder_name == ONE_PAGE_BUILDER else f"f{number}"
+
+
 def _expected(app: Any, kind: str, key: str, glued: dict[str, str], origins: dict[str, str]) -> tuple[str | None, str]:
     """(the text the link must show, its source note) for ``kind:key``; if the key is unknown,
     (None, why: with close ids suggested for a figure)."""
@@ -148,6 +167,7 @@ def resolve_figure_links(app: Any, doctree: nodes.document) -> None:
         source = Path(app.env.doc2path(docname))
         origins = glue_origins(source) if source.suffix == ".ipynb" else {}
     uses = app.env.phb_figure_uses.setdefault(docname, [])
+    notes: dict[str, int] = {}  # each distinct note, numbered from 1 in order of first use
     for ref in links:
         kind, _, key = ref["reftarget"].partition(":")
         shown = ref.astext()
@@ -165,26 +185,53 @@ def resolve_figure_links(app: Any, doctree: nodes.document) -> None:
             problem = ""
         if problem:
             logger.warning(f"{kind}:{key}{problem}", location=ref, type="phb", subtype="figure")
-        anchor = f"fig-{_slug(docname)}-{len(uses) + 1}"
-        uses.append((kind, key, anchor))
-        node = sourced_figure(shown, shown, note=note, kind=kind, key=key, ids=[anchor])
+        number = len(uses) + 1
+        uses.append((kind, key, number))
+        note_number = notes.setdefault(note, len(notes) + 1)
+        node = sourced_figure(
+            shown, shown, note=note, kind=kind, key=key, number=number, note_number=note_number, docname=docname
+        )
         node.source, node.line = ref.source, ref.line
         ref.replace_self(node)
+    doctree += figure_notes(notes=list(notes), docname=docname)
+
+
+def _note_html(note_id: str, note: str) -> str:
+    return f'<span class="phb-fig-source" role="tooltip" id="{note_id}">{escape(note)}</span>'
 
 
 def visit_sourced_figure_html(translator: Any, node: sourced_figure) -> None:
-    """The number, focusable, with its source note as a tooltip the number is described by."""
-    anchor = node["ids"][0]
+    """The number, focusable, described by its source note: the page's shared note (``n3``), or,
+    in the one-page build, its own note inside it (shown after the number in print)."""
+    anchor = figure_anchor(translator.builder.name, node["docname"], node["number"])
+    if translator.builder.name == ONE_PAGE_BUILDER:
+        note_id, own_note = f"{anchor}-source", _note_html(f"{anchor}-source", node["note"])
+    else:
+        note_id, own_note = f"n{node['note_number']}", ""
     translator.body.append(
-        f'<span id="{anchor}" class="phb-fig" tabindex="0" aria-describedby="{anchor}-source" '
-        f'data-{node["kind"]}="{escape(node["key"])}">{escape(node.astext())}'
-        f'<span class="phb-fig-source" role="tooltip" id="{anchor}-source">{escape(node["note"])}</span></span>'
+        f'<span id="{anchor}" class="phb-fig" tabindex="0" aria-describedby="{note_id}" '
+        f'data-{node["kind"]}="{escape(node["key"])}">{escape(node.astext())}{own_note}</span>'
     )
+    raise nodes.SkipNode
+
+
+def visit_figure_notes_html(translator: Any, node: figure_notes) -> None:
+    """The page's distinct source notes, once each (``n1``, ``n2``…), shown only inside a figure
+    that is hovered or focused (book_assets/phb-figures.js moves it there). Nothing in the
+    one-page build, whose figures hold their own notes."""
+    if translator.builder.name != ONE_PAGE_BUILDER and node["notes"]:
+        notes = "".join(_note_html(f"n{i}", note) for i, note in enumerate(node["notes"], 1))
+        translator.body.append(f'<div class="phb-fig-notes">{notes}</div>')
     raise nodes.SkipNode
 
 
 def _visit_text_only(translator: Any, node: nodes.Node) -> None:
     """Other writers (LaTeX, text): the number alone."""
+
+
+def _skip(translator: Any, node: nodes.Node) -> None:
+    """Other writers: nothing (the notes belong to the HTML figures)."""
+    raise nodes.SkipNode
 
 
 def _depart_nothing(translator: Any, node: nodes.Node) -> None:
@@ -238,14 +285,30 @@ def also_outdated(app: Any, env: Any, added: set[str], changed: set[str], remove
 # ---------------------------------------------------------------- the figures index
 
 
+#: The ``{figures-index}`` argument that lists the figures no page uses.
+UNUSED = "unused"
+
+
 class FiguresIndex(SphinxDirective):
-    """``{figures-index}``: every figure of data/figures.csv and the pages that use it."""
+    """``{figures-index}``: every figure of data/figures.csv and the pages that use it. With an
+    argument, only part of it, so that no page of the index is heavy (issue 18): documents' names
+    (``chapters/05_outcomes chapters/06_uptake_since_2014``) list the figures those pages use,
+    ``unused`` those no page uses (both may be given)."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
 
     def run(self) -> list[nodes.Node]:
         if not hasattr(self.env, "phb_figure_index_docs"):
             self.env.phb_figure_index_docs = set()
         self.env.phb_figure_index_docs.add(self.env.docname)
-        return [figures_index()]
+        only = self.arguments[0].split() if self.arguments else []
+        for name in only:
+            if name != UNUSED and name not in self.env.found_docs:
+                logger.warning(
+                    f"figures-index: no document {name!r} (give docnames or {UNUSED!r})", location=self.get_location()
+                )
+        return [figures_index(only=only, docname=self.env.docname)]
 
 
 def _uses_by_figure(app: Any) -> dict[str, dict[str, list[str]]]:
@@ -257,9 +320,9 @@ def _uses_by_figure(app: Any) -> dict[str, dict[str, list[str]]]:
     order = {name: i for i, name in enumerate(toc_documents(Path(app.srcdir)) if toc.is_file() else [])}
     uses = app.env.phb_figure_uses
     for docname in sorted(uses, key=lambda d: (order.get(d, len(order)), d)):
-        for kind, key, anchor in uses[docname]:
+        for kind, key, number in uses[docname]:
             if kind == "fig":
-                found[key][docname].append(anchor)
+                found[key][docname].append(figure_anchor(app.builder.name, docname, number))
     return found
 
 
@@ -283,16 +346,28 @@ def _use_links(app: Any, fromdocname: str, uses: dict[str, list[str]]) -> nodes.
     return para
 
 
-def _index_entries(app: Any, fromdocname: str) -> list[nodes.Node]:
+def _listed(figure_id: str, uses: dict[str, dict[str, list[str]]], only: list[str]) -> bool:
+    """Whether a part of the index lists a figure: all of them (``only`` empty), or those the
+    documents of ``only`` use, and the unused ones if it names :data:`UNUSED`."""
+    if not only:
+        return True
+    used_on = uses.get(figure_id, {})
+    return (UNUSED in only and not used_on) or any(name in used_on for name in only)
+
+
+def _index_entries(app: Any, fromdocname: str, only: list[str] | None = None, prefix: str = "") -> list[nodes.Node]:
     """The figures grouped by source (a heading line each); for each figure, its text and id, then
-    where in the source it is, the source's words (or how it was derived), and the pages using it."""
+    where in the source it is, the source's words (or how it was derived), and the pages using it.
+    ``only``: see :class:`FiguresIndex`; ``prefix``: before each entry's id (``figure-ID``), so that
+    parts of the index on one page (the one-page build) do not repeat an id."""
     from phb.data import figure, figure_ids
 
     uses = _uses_by_figure(app)
     bibliography = _bibliography(app)
     by_source: dict[str, list[Any]] = defaultdict(list)
     for figure_id in figure_ids():
-        by_source[figure(figure_id).source_id].append(figure(figure_id))
+        if _listed(figure_id, uses, only or []):
+            by_source[figure(figure_id).source_id].append(figure(figure_id))
     found: list[nodes.Node] = []
     for source_id in sorted(by_source, key=lambda s: citation_label(s, bibliography).lower()):
         found.append(
@@ -326,16 +401,36 @@ def _index_entries(app: Any, fromdocname: str) -> list[nodes.Node]:
             used.insert(0, nodes.strong("", "Used on: "))
             definition += used
             term = nodes.term(
-                "", "", nodes.strong("", fig.text), nodes.Text(" "), nodes.literal("", fig.id), ids=[f"figure-{fig.id}"]
+                "",
+                "",
+                nodes.strong("", fig.text),
+                nodes.Text(" "),
+                nodes.literal("", fig.id),
+                ids=[f"{prefix}figure-{fig.id}"],
             )
             entries += nodes.definition_list_item("", term, definition)
         found.append(entries)
     return found
 
 
+#: The script that shows a page's shared notes in its figures (in book_assets/, a static folder).
+NOTES_SCRIPT = "phb-figures.js"
+
+
+def add_notes_script(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Load :data:`NOTES_SCRIPT` (deferred) on the pages whose figures share notes, and only there."""
+    if doctree is None or app.builder.name == ONE_PAGE_BUILDER:
+        return
+    if next(iter(doctree.findall(figure_notes)), None) is not None:
+        app.add_js_file(NOTES_SCRIPT, loading_method="defer")
+
+
 def fill_figures_index(app: Any, doctree: nodes.document, fromdocname: str) -> None:
     for placeholder in list(doctree.findall(figures_index)):
-        placeholder.replace_self(_index_entries(app, fromdocname))
+        only = placeholder.get("only", [])
+        one_page = app.builder.name == ONE_PAGE_BUILDER and only
+        prefix = f"{_slug(placeholder.get('docname', ''))}-" if one_page else ""
+        placeholder.replace_self(_index_entries(app, fromdocname, only, prefix))
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -345,6 +440,12 @@ def setup(app: Any) -> dict[str, Any]:
         latex=(_visit_text_only, _depart_nothing),
         text=(_visit_text_only, _depart_nothing),
     )
+    app.add_node(
+        figure_notes,
+        html=(visit_figure_notes_html, _depart_nothing),
+        latex=(_skip, _depart_nothing),
+        text=(_skip, _depart_nothing),
+    )
     app.add_node(figures_index)
     app.add_directive("figures-index", FiguresIndex)
     app.connect("env-before-read-docs", init_uses)
@@ -353,4 +454,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-get-outdated", also_outdated)
     app.connect("doctree-read", resolve_figure_links)
     app.connect("doctree-resolved", fill_figures_index)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    app.connect("html-page-context", add_notes_script)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

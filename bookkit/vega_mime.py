@@ -38,6 +38,15 @@ INLINE_LIMIT = 2_000
 #: Where the chart files of each document are kept between reading and writing (the environment
 #: is pickled, so a no-change rebuild still writes them).
 ENV_KEY = "phb_chart_files"
+#: A chart whose spec (without its large datasets and theme config) is longer than this many bytes
+#: has its spec served as a file too (encodings, transforms, text description).
+SPEC_LIMIT = 1_000
+#: What the name of a chart's spec file starts with.
+CHART_SPEC = "spec"
+#: How a page's HTML names a file of ``_static/phb-data`` before the page is written:
+#: ``phb-data:NAME``; :mod:`bookkit.data_toggles` replaces it by the file's URL relative to the page
+#: (which only the builder knows: the one-page build puts every chapter at the top folder).
+STATIC_DATA_URL = "phb-data:"
 #: vega-embed's options for every chart: SVG (readable by screen readers) and no actions menu (its
 #: button has no accessible name, and the data is one click away in the toggle under each chart).
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
@@ -95,19 +104,48 @@ def externalise(spec: dict[str, Any], limit: int = INLINE_LIMIT) -> tuple[dict[s
     return out, files
 
 
-def chart_html(spec: dict[str, Any]) -> str:
-    """A chart as the page's HTML: a figure with an element whose id does not change between runs,
-    and a script that queues its drawing for book_assets/phb-charts.js (so the page needs no vega
-    script while it is parsed, and no script from another host)."""
-    text = _compact(spec)
-    element = f"phb-chart-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
-    # "</" may not appear inside a script element: JSON allows the escape "<\/".
-    safe = text.replace("</", "<\\/")
-    call = (
+def _element_id(spec_text: str) -> str:
+    """A chart's element id, from its spec: the same on every run (nbval and caches see no change)."""
+    return f"phb-chart-{hashlib.sha256(spec_text.encode()).hexdigest()[:16]}"
+
+
+def _queue_drawing(element: str, spec_expression: str) -> str:
+    """The script that queues a chart's drawing for book_assets/phb-charts.js (so the page needs no
+    vega script while it is parsed, and no script from another host)."""
+    return (
         f"(window.phbCharts = window.phbCharts || []).push(() => vegaEmbed("
-        f'document.getElementById("{element}"), {safe}, {_compact(EMBED_OPTIONS)}));'
+        f'document.getElementById("{element}"), {spec_expression}, {_compact(EMBED_OPTIONS)}));'
     )
-    return f'<figure class="phb-figure"><div id="{element}"></div><script>{call}</script></figure>'
+
+
+def chart_html(spec: dict[str, Any]) -> str:
+    """A chart as the page's HTML: a figure with its element and the script that queues its drawing."""
+    text = _compact(spec)
+    # "</" may not appear inside a script element: JSON allows the escape "<\/".
+    call = _queue_drawing(_element_id(text), text.replace("</", "<\\/"))
+    return f'<figure class="phb-figure"><div id="{_element_id(text)}"></div><script>{call}</script></figure>'
+
+
+def chart_html_with_files(spec: dict[str, Any], limit: int = SPEC_LIMIT) -> tuple[str, dict[str, str]]:
+    """A chart as the page's HTML in a Sphinx build, and its files (``{name: JSON text}``): its large
+    datasets and theme config (:func:`externalise`) and, when what is left of its spec is longer than
+    ``limit`` bytes, the spec itself. The page then loads the spec's file with a script element
+    (a script, not a fetch, so that it also runs in a copy of the book opened from disk) just before
+    the chart's own short script, which queues the drawing as inline charts do and finds the spec in
+    ``window.phbChartFiles`` (a script element without ``async`` or ``defer`` has run by then)."""
+    spec, files = externalise(spec)
+    text = _compact(spec)
+    if len(text.encode()) <= limit:
+        return chart_html(spec), files
+    name = _file_name(CHART_SPEC, text)
+    files[name] = text
+    element = _element_id(text)
+    call = _queue_drawing(element, f"window.phbChartFiles[{json.dumps(name)}]")
+    return (
+        f'<figure class="phb-figure"><div id="{element}"></div>'
+        f'<script src="{STATIC_DATA_URL}{name}"></script><script>{call}</script></figure>',
+        files,
+    )
 
 
 def _sphinx_env(renderer: Any) -> Any:
@@ -125,16 +163,16 @@ class VegaLiteForTheBook:
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
         if data.mime_type != LIVE_MIME or inline or not isinstance(data.content, dict):
             return None
-        spec = data.content
         env = _sphinx_env(renderer)
-        if env is not None:
-            spec, files = externalise(spec)
+        if env is None:
+            html = chart_html(data.content)
+        else:
+            html, files = chart_html_with_files(data.content)
             store = getattr(env, ENV_KEY, None)
             if store is None:
                 store = {}
                 setattr(env, ENV_KEY, store)
             store.setdefault(env.docname, {}).update(files)
-        html = chart_html(spec)
         return [nodes.raw("", html, format="html", classes=["output", "text_html"])]
 
 
@@ -171,4 +209,4 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", write_files)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

@@ -1,7 +1,9 @@
 """Every figure in every chapter shows its source on keyboard focus and on hover, readably, on a phone too.
 
-The page has no script for this: the source note (``.phb-fig-source``, ``role="tooltip"``) is shown by
-CSS when its number (``.phb-fig``, focusable) is hovered or focused; a tap focuses it.
+A page writes each distinct source note (``.phb-fig-source``, ``role="tooltip"``) once; a figure
+(``.phb-fig``, focusable) names its note by ``aria-describedby``, book_assets/phb-figures.js moves the
+note into the figure hovered or focused, and CSS shows it there; a tap focuses it. The tests find each
+figure's note by its ``aria-describedby``, as a screen reader does.
 """
 
 from __future__ import annotations

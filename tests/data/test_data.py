@@ -267,7 +267,7 @@ def test_data_dictionary_covers_every_table_and_field() -> None:
     for name, fields in frames.items():
         assert f"## `{name}`" in md
         for f in fields["field"]:
-            assert f"| `{f}` |" in md
+            assert f"<tr><td><code>{f}</code></td>" in md
     assert "0 to 100" in md and "required" in md
 
 

@@ -55,8 +55,15 @@ def write_book(src: Path) -> None:
         'extensions = ["myst_nb", "bookkit.sphinx_ext"]\nnb_execution_mode = "off"\nexclude_patterns = ["_build"]\n',
         encoding="utf-8",
     )
-    (src / "index.md").write_text("# Book\n\n```{toctree}\ngood\nbad\nmodel\nfigures\n```\n", encoding="utf-8")
-    (src / "good.md").write_text(f"# Good\n\nThe study heard [{fig.text}](fig:{FIGURE}) people.\n", encoding="utf-8")
+    (src / "index.md").write_text(
+        "# Book\n\n```{toctree}\ngood\nbad\nmodel\nfigures\ngood_figures\nunused\n```\n", encoding="utf-8"
+    )
+    (src / "good.md").write_text(
+        f"# Good\n\nThe study heard [{fig.text}](fig:{FIGURE}) people; [{fig.text}](fig:{FIGURE}) again.\n",
+        encoding="utf-8",
+    )
+    (src / "good_figures.md").write_text("# Good's figures\n\n```{figures-index} good\n```\n", encoding="utf-8")
+    (src / "unused.md").write_text("# Unused\n\n```{figures-index} unused\n```\n", encoding="utf-8")
     (src / "bad.md").write_text(
         "# Bad\n\nFirst line.\n\nNo such [12](fig:study2011_totl_n); a stale [999](fig:study2011_total_n).\n",
         encoding="utf-8",
@@ -121,7 +128,7 @@ def test_glued_values_are_checked_against_the_notebooks_own_glue(book) -> None:
 
 def test_each_figure_is_focusable_and_described_by_its_source(book) -> None:
     spans = page(book, "good")
-    [fig_span] = spans.figures
+    fig_span, again = spans.figures
     assert fig_span["tabindex"] == "0"
     note = spans.by_id[fig_span["aria-describedby"]]
     assert note["role"] == "tooltip" and note["class"] == "phb-fig-source"
@@ -129,6 +136,17 @@ def test_each_figure_is_focusable_and_described_by_its_source(book) -> None:
     said = spans.text_of[fig_span["aria-describedby"]]
     assert citation_label(fig.source_id) in said and fig.locator in said
     assert spans.text_of[fig_span["id"]].startswith(fig.text)
+
+
+def test_a_page_writes_each_note_once_and_its_figures_short_ids(book) -> None:
+    html = (book[0] / "good.html").read_text(encoding="utf-8")
+    spans = page(book, "good")
+    first, again = spans.figures
+    assert (first["id"], again["id"]) == ("f1", "f2")
+    assert first["aria-describedby"] == again["aria-describedby"] == "n1", "one note for one source"
+    assert html.count('class="phb-fig-source"') == 1
+    assert html.count('src="_static/phb-figures.js') == 1, "the script that shows a shared note"
+    assert "phb-figures.js" not in (book[0] / "figures.html").read_text(encoding="utf-8"), "only where needed"
 
 
 def test_a_computed_value_says_it_was_computed(book) -> None:
@@ -156,6 +174,16 @@ def test_the_figures_index_links_each_use_and_lists_unused_figures(book) -> None
     unused = re.search(rf'<dt id="figure-{OTHER}"[^>]*>.*?</dd>', html, re.S)
     assert unused and "not used on any page" in unused[0]
     assert html.count("<dt") == len(figure_ids())
+
+
+def test_the_figures_index_in_parts_a_page_and_the_unused(book) -> None:
+    from phb.data import figure_ids
+
+    part = (book[0] / "good_figures.html").read_text(encoding="utf-8")
+    assert part.count("<dt") == 1 and f'<dt id="figure-{FIGURE}"' in part and 'href="good.html#f1"' in part
+    unused = (book[0] / "unused.html").read_text(encoding="utf-8")
+    assert f'id="figure-{OTHER}"' in unused and f'id="figure-{FIGURE}"' not in unused
+    assert unused.count("<dt") == len(figure_ids()) - 1, "bad.md's figure is stale, not unknown: it is used"
 
 
 def test_a_changed_bibliography_refreshes_the_notes_of_unchanged_pages(tmp_path: Path, monkeypatch) -> None:

@@ -72,3 +72,31 @@ def test_a_sphinx_build_keeps_the_files_per_document_and_writes_them(tmp_path):
     written = {p.name: p.read_text() for p in (tmp_path / "_static" / "phb-data").iterdir()}
     stored = env.phb_chart_files["chapters/x"]
     assert written == {name: file_script(name, text) for name, text in stored.items()} and len(written) == 2
+
+
+def test_a_long_spec_is_a_file_the_page_loads_before_queueing_its_chart():
+    from bookkit.vega_mime import STATIC_DATA_URL, chart_html_with_files
+
+    spec = {"mark": "bar", "description": "A long text description. " * 60, "datasets": {"small": SMALL}}
+    html, files = chart_html_with_files(spec)
+    [name] = [n for n in files if n.startswith("spec-")]
+    assert json.loads(files[name]) == spec, "the whole spec, from a file"
+    script_src = html.index(f'<script src="{STATIC_DATA_URL}{name}"></script>')
+    queued = html.index('vegaEmbed(document.getElementById("phb-chart-')
+    assert script_src < queued and f'window.phbChartFiles["{name}"]' in html, "loaded before it is drawn"
+    assert "A long text description" not in html
+    element = re.compile(r'<div id="(phb-chart-\w+)">')
+    assert element.search(html)[1] == element.search(chart_html(spec))[1], "the same element id as inline"
+    short, none = chart_html_with_files({"mark": "bar"})
+    assert short == chart_html({"mark": "bar"}) and none == {}
+
+
+def test_a_spec_file_is_written_as_a_script_that_files_it(tmp_path):
+    from bookkit.vega_mime import chart_html_with_files
+
+    env = SimpleNamespace(docname="chapters/x", phb_chart_files={})
+    _, files = chart_html_with_files({"mark": "bar", "description": "words " * 300})
+    env.phb_chart_files["chapters/x"] = files
+    write_files(SimpleNamespace(env=env, outdir=str(tmp_path), builder=SimpleNamespace(format="html")), None)
+    [name] = files
+    assert (tmp_path / "_static" / "phb-data" / name).read_text() == file_script(name, files[name])
