@@ -22,12 +22,12 @@ Publishing (see README, "Publishing"):
   with links from the site's root (``PHB_SITE_PATH``, default ``/``), so they work at any depth.
   It belongs to the web site only: the single-page build the PDF is printed from has none.
 
-It writes the chart settings of :func:`phb.charts.theme.page_settings` (dark-mode colours, sizes) into
-every page as ``window.PHB_CHARTS`` for book_assets/phb-charts.js, so the theme stays written once,
-in Python. And it adds the book's templates (``bookkit/templates``), which replace two of the theme's
-buttons whose accessible names did not contain their visible text (WCAG 2.5.3, axe
-``label-content-name-mismatch``): the search field ("Search Ctrl+K", named "Search") and the
-colour-mode switch.
+It writes the chart settings of :func:`phb.charts.theme.page_settings` (dark-mode colours, sizes) as
+``window.PHB_CHARTS`` into one content-named file under ``_static`` that every page loads before
+book_assets/phb-charts.js, so the theme stays written once, in Python. And it adds the book's
+templates (``bookkit/templates``), which replace two of the theme's buttons whose accessible names
+did not contain their visible text (WCAG 2.5.3, axe ``label-content-name-mismatch``): the search
+field ("Search Ctrl+K", named "Search") and the colour-mode switch.
 
 The single-page build (``-b singlehtml``, which the PDF is printed from) gets every HTML node handler
 it lacks (:func:`inherit_html_handlers`), so it builds as the web site does.
@@ -35,6 +35,7 @@ it lacks (:func:`inherit_html_handlers`), so it builds as the web site does.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -189,12 +190,30 @@ def add_templates(app: Any, config: Any) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
+def chart_settings_file(script: str) -> str:
+    """The file under ``_static`` that holds the chart settings script, named by its content (a page
+    never gets settings a browser cached from an older build)."""
+    return f"phb-chart-settings-{hashlib.sha256(script.encode()).hexdigest()[:12]}.js"
+
+
 def add_chart_settings(app: Any, config: Any) -> None:
-    """Write the chart settings into every page, before phb-charts.js (priority 404 in _config.yml)
-    and after vega-embed (402). They are also a config value that forces a full HTML rewrite when it
-    changes: otherwise an incremental build would keep pages carrying the old colours."""
+    """Load the chart settings on every page, before phb-charts.js (priority 404 in _config.yml) and
+    after vega-embed (402), from one small same-host file rather than 1 KB of inline script in each
+    page (issue 18). They are also a config value that forces a full HTML rewrite when they change:
+    otherwise an incremental build would keep pages naming the old file."""
     config.phb_chart_settings = chart_settings_script()
-    app.add_js_file(None, body=config.phb_chart_settings, priority=403)
+    app.add_js_file(chart_settings_file(config.phb_chart_settings), priority=403)
+
+
+def write_chart_settings(app: Any) -> None:
+    """Write the chart settings file into the build's ``_static`` before any page is written."""
+    if app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / chart_settings_file(app.config.phb_chart_settings)).write_text(
+        app.config.phb_chart_settings + "\n", encoding="utf-8"
+    )
 
 
 def inherit_html_handlers(app: Any) -> None:
@@ -224,6 +243,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", set_404_prefix)
     app.connect("builder-inited", keep_404_to_the_website)
     app.connect("builder-inited", inherit_html_handlers)
+    app.connect("builder-inited", write_chart_settings)
     app.connect("env-updated", keep_source_links_without_git, priority=900)
     app.connect("html-collect-pages", fill_404, priority=400)
     app.connect("html-page-context", drop_unused_assets, priority=900)

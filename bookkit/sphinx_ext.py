@@ -209,8 +209,8 @@ def visit_sourced_figure_html(translator: Any, node: sourced_figure) -> None:
     else:
         note_id, own_note = f"n{node['note_number']}", ""
     translator.body.append(
-        f'<span id="{anchor}" class="phb-fig" tabindex="0" aria-describedby="{note_id}" '
-        f'data-{node["kind"]}="{escape(node["key"])}">{escape(node.astext())}{own_note}</span>'
+        f'<span id="{anchor}" class="phb-fig" tabindex="0" aria-describedby="{note_id}">'
+        f"{escape(node.astext())}{own_note}</span>"
     )
     raise nodes.SkipNode
 
