@@ -436,8 +436,17 @@
     if (typeof entry.spec.height === "number" && element.style) element.style.minHeight = `${entry.spec.height + 60}px`;
     element.dataset.phbState = "waiting";
     waiting.set(element, entry);
-    if (drawEverything) start(element);
+    // A chart already on the screen starts now rather than at the observer's first report, a
+    // frame or more later (when the page is busy loading).
+    if (drawEverything || onScreen(element)) start(element);
     else nearScreen.observe(element);
+  }
+
+  /** Whether the element is on the screen now. */
+  function onScreen(element) {
+    if (typeof element.getBoundingClientRect !== "function") return false;
+    const box = element.getBoundingClientRect();
+    return box.bottom >= 0 && box.top <= window.innerHeight;
   }
 
   /** A chart's title as text. */
