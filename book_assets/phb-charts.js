@@ -12,9 +12,12 @@
 // The page's charts are queued on window.phbCharts by their own short scripts (bookkit/vega_mime.py);
 // this file draws them, whether it is loaded before them or deferred after (see drawQueued at the end).
 //
-// Each chart's element has the class phb-chart and, once drawn for the current mode and width,
-// data-phb-state="drawn", data-phb-mode="light|dark" and data-phb-width (the column width it was
-// fitted to): the browser tests wait for those, never for a time.
+// Each chart is drawn once for its column (its fit is measured before it is drawn, see measure) and
+// only when it comes near the screen; window.phbDrawAll() draws every chart at once (for tests,
+// the PDF and printing). Each chart's element has the class phb-chart and data-phb-state
+// ("loading", "waiting" until it comes near the screen, "drawing", "drawn" or "error"); once drawn
+// for the current mode and width, data-phb-mode="light|dark" and data-phb-width (the column width it
+// was fitted to): the browser tests wait for those, never for a time.
 (function () {
   "use strict";
   const settings = window.PHB_CHARTS;
@@ -222,70 +225,161 @@
     return svg ? parseFloat(svg.getAttribute("width")) || svg.getBoundingClientRect().width : 0;
   }
 
+  /** The width of the chart's column (book.css makes the chart's element a block spanning it). */
+  function columnWidth(element) {
+    return Math.max(settings.minWidth, Math.floor(element.clientWidth));
+  }
+
+  const vega = window.vega;
+  const vegaLite = window.vegaLite;
+  const canMeasure = Boolean(vega && vegaLite && typeof vega.View === "function");
+
+  /** The width `spec` would be drawn at with its views scaled by `scale`, found without drawing: a
+   *  Vega view with no renderer lays the chart out (its text measured as the SVG renderer measures
+   *  it) and is thrown away. About the cost of a drawing less its SVG, and nothing on the page
+   *  changes, so fitting a chart to its column draws it once. The sum is vega-view's own width of
+   *  the view (the SVG's width attribute). */
+  async function measure(spec, scale) {
+    const view = new vega.View(vega.parse(vegaLite.compile(scaleWidths(spec, scale)).spec), { renderer: "none" });
+    try {
+      await view.runAsync();
+      const padding = view.padding();
+      return view._viewWidth + padding.left + padding.right;
+    } finally {
+      view.finalize();
+    }
+  }
+
+  /** The designed width of `spec`'s views side by side (before axes and legends), or NaN where it
+   *  depends on the data (a width per category, a facet). */
+  function designedWidth(spec, defaultWidth) {
+    if (!isObject(spec)) return NaN;
+    if (Array.isArray(spec.hconcat)) return spec.hconcat.reduce((sum, child) => sum + designedWidth(child, defaultWidth), 0);
+    if (Array.isArray(spec.vconcat)) return Math.max(...spec.vconcat.map((child) => designedWidth(child, defaultWidth)));
+    if (spec.facet || spec.repeat || spec.concat) return NaN;
+    if (typeof spec.width === "number") return spec.width;
+    if (spec.width !== undefined) return NaN;
+    if (Array.isArray(spec.layer)) return Math.max(...spec.layer.map((child) => designedWidth(child, defaultWidth)));
+    return defaultWidth;
+  }
+
+  /** Whether any view of `spec` has a guide beside it whose width depends on its words: a legend
+   *  (beside the plot unless the chart is narrow) or an axis of categories down the side. */
+  function hasWordyGuides(spec) {
+    if (!isObject(spec)) return false;
+    const encoding = isObject(spec.encoding) ? spec.encoding : {};
+    if (LEGEND_CHANNELS.some((channel) => isObject(encoding[channel]) && encoding[channel].legend !== null
+      && (encoding[channel].field || encoding[channel].condition))) return true;
+    const y = encoding.y;
+    if (isObject(y) && y.axis !== null && (y.type === "nominal" || y.type === "ordinal")) return true;
+    return COMPOSITIONS.some((key) => Array.isArray(spec[key]) && spec[key].some(hasWordyGuides))
+      || (isObject(spec.spec) && hasWordyGuides(spec.spec));
+  }
+
+  // What a chart adds beside its views at most when its guides are a numeric axis: the axis's
+  // labels and title, and the padding. A chart with wordier guides, or whose views leave less than
+  // this free in its column, is measured before it is drawn; others are drawn at once.
+  const USUAL_GUIDES_WIDTH = 120;
+
+  /** The scale at which `spec` fits `target` pixels, found by measuring (no drawing): the chart's
+   *  width is close to linear in the scale of its views' widths (axes, legends and padding keep
+   *  their size), so each new scale is read off the line through the last two measurements.
+   *  Returns the scale and the width measured at it. */
+  async function fitScale(spec, target, scale, width) {
+    let previous = null;
+    for (let tries = 0; width > target && scale > MIN_SCALE && tries < 6; tries++) {
+      let next = scale * (target - 1) / width;
+      if (previous && previous.width !== width) {
+        const perScale = (previous.width - width) / (previous.scale - scale);
+        if (perScale > 0) next = scale - (width - target + 1) / perScale;
+      }
+      previous = { scale, width };
+      scale = Math.max(MIN_SCALE, Math.floor(Math.min(next, scale * 0.99) * 1000) / 1000);
+      width = await measure(spec, scale);
+    }
+    return { scale, width };
+  }
+
+  /** How to draw the chart for `mode` in a column `target` pixels wide: {scale, wrap} (wrap: the
+   *  width its text is wrapped to). Measured, not drawn; text that does not shrink with the views
+   *  (a text mark set off by an axis beside it) gets narrower lines and the views are fitted again. */
+  async function findFit(entry, mode, target) {
+    let fit = { scale: 1, wrap: target };
+    const spec = specFor(entry, mode, target, fit.wrap);
+    const config = spec.config || {};
+    const designed = designedWidth(spec, ((config.view || {}).continuousWidth) || 300);
+    if (!canMeasure || (designed + USUAL_GUIDES_WIDTH <= target && !hasWordyGuides(spec))) return { fit, measured: false };
+    let { scale, width } = await fitScale(spec, target, 1, await measure(spec, 1));
+    fit = { scale, wrap: target };
+    for (let round = 1; width > target && target < settings.narrowWidth && round < 3; round++) {
+      const wrap = fit.wrap - (width - target) - 8;
+      const narrower = specFor(entry, mode, target, wrap);
+      ({ scale, width } = await fitScale(narrower, target, 1, await measure(narrower, 1)));
+      fit = { scale, wrap };
+    }
+    return { fit, measured: true };
+  }
+
   async function embedOnce(entry, spec, scale) {
     if (entry.result) entry.result.finalize();
     entry.result = await vegaEmbed(entry.element, scaleWidths(spec, scale), entry.options);
     return drawnWidth(entry.element);
   }
 
-  /** Draw the chart for the current mode and column width.
-   *
-   *  Drawn at its designed width, a chart either fits its column or is drawn again with its views
-   *  narrower: the chart's width is close to linear in the scale of its views' widths (axes,
-   *  legends and padding keep their size), so each new scale is read off the line through the last
-   *  two drawings (a few drawings at most; the scale found is kept for that column width). */
+  /** Draw the chart for the current mode and column width, once: the fit is found before drawing
+   *  (and kept for that column width). A chart drawn at its designed width without measuring that
+   *  turns out too wide is measured then and drawn once more. */
   async function draw(entry) {
-    const generation = ++entry.generation;
     const element = entry.element;
-    element.dataset.phbState = "drawing";
     const mode = currentMode();
-    const target = Math.max(settings.minWidth, Math.floor(element.clientWidth));
-    const known = entry.fits.get(target);
-    let fit = known || { scale: 1, wrap: target };
-    let width = await embedOnce(entry, specFor(entry, mode, target, fit.wrap), fit.scale);
-    // Text that does not shrink with the views (a text mark set off by an axis beside it) gets
-    // narrower lines, and the views are fitted again.
-    for (let round = 0; !known && width > target && round < 3; round++) {
-      if (round > 0) fit = { scale: 1, wrap: fit.wrap - (width - target) - 8 };
-      const spec = specFor(entry, mode, target, fit.wrap);
-      if (round > 0) width = await embedOnce(entry, spec, fit.scale);
-      let previous = null;
-      for (let tries = 0; width > target && fit.scale > MIN_SCALE && tries < 5; tries++) {
-        let next = fit.scale * (target - 1) / width;
-        if (previous && previous.width !== width) {
-          const perScale = (previous.width - width) / (previous.scale - fit.scale);
-          if (perScale > 0) next = fit.scale - (width - target + 1) / perScale;
-        }
-        previous = { scale: fit.scale, width };
-        fit = { scale: Math.max(MIN_SCALE, Math.floor(Math.min(next, fit.scale * 0.99) * 1000) / 1000), wrap: fit.wrap };
-        width = await embedOnce(entry, spec, fit.scale);
-      }
-      if (target >= settings.narrowWidth) break;
+    const target = columnWidth(element);
+    if (element.dataset.phbState === "drawn" && element.dataset.phbMode === mode && entry.width === target) return;
+    element.dataset.phbState = "drawing";
+    entry.width = target;
+    let fit = entry.fits.get(target);
+    let measured = Boolean(fit);
+    if (!fit) ({ fit, measured } = await findFit(entry, mode, target));
+    const width = await embedOnce(entry, specFor(entry, mode, target, fit.wrap), fit.scale);
+    if (!measured && width > target && canMeasure) {
+      fit = await fitScale(specFor(entry, mode, target, fit.wrap), target, fit.scale, width).then(
+        ({ scale }) => ({ scale, wrap: fit.wrap }));
+      await embedOnce(entry, specFor(entry, mode, target, fit.wrap), fit.scale);
     }
     entry.fits.set(target, fit);
-    if (generation !== entry.generation) return entry.result;
-    entry.width = target;
+    const pending = element.querySelector(".phb-chart-pending");
+    if (pending) pending.remove();
+    element.style.minHeight = "";
     element.dataset.phbScale = String(fit.scale);
     element.dataset.phbWidth = String(target);
     element.dataset.phbMode = mode;
     element.dataset.phbState = "drawn";
-    return entry.result;
+    if (entry.whenDrawn) { entry.whenDrawn(entry.result); entry.whenDrawn = null; }
   }
 
-  /** Draw again, one chart at a time so that a change never piles up drawings. */
+  // One drawing at a time on the page: the first chart in view is drawn whole before the next
+  // starts, instead of every chart sharing the processor and all finishing late.
+  let queue = Promise.resolve();
+
+  /** Ask for the chart to be drawn for the current mode and width. Asking again before its drawing
+   *  has started is the same request (a resize and a mode change together draw it once); asking
+   *  while it draws draws it again afterwards, for what changed meanwhile. */
   function redraw(entry) {
-    entry.pending = (entry.pending || Promise.resolve()).then(() => draw(entry)).catch((error) => {
-      entry.element.dataset.phbState = "error";
-      console.error(error);
-    });
-    return entry.pending;
+    if (!entry.request) {
+      entry.request = queue = queue.then(() => {
+        entry.request = null;
+        return draw(entry);
+      }).catch((error) => {
+        entry.element.dataset.phbState = "error";
+        console.error(error);
+      });
+    }
+    return entry.request;
   }
 
   const resizes = new ResizeObserver((records) => {
     for (const record of records) {
       const entry = charts.get(record.target);
-      const target = Math.max(settings.minWidth, Math.floor(record.target.clientWidth));
-      if (entry && entry.width !== undefined && target !== entry.width) redraw(entry);
+      if (entry && entry.width !== undefined && columnWidth(record.target) !== entry.width) redraw(entry);
     }
   });
 
@@ -295,6 +389,71 @@
       if (entry.element.dataset.phbMode !== mode) redraw(entry);
     }
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+
+  // Charts are drawn when they come near the screen (within half a screen of it): the first chart
+  // a reader sees competes with no chart further down. Until then a chart waits, undrawn, with its
+  // text description; window.phbDrawAll() draws every chart (the browser tests, the PDF printer
+  // and printing from the browser ask for it).
+  const waiting = new Map(); // chart element -> its entry, not yet near the screen
+  let drawEverything = typeof IntersectionObserver !== "function";
+
+  /** Start drawing a chart that was waiting to come into view. */
+  function start(element) {
+    const entry = waiting.get(element);
+    if (!entry) return;
+    waiting.delete(element);
+    if (nearScreen) nearScreen.unobserve(element);
+    charts.set(element, entry);
+    resizes.observe(element);
+    redraw(entry);
+  }
+
+  const nearScreen = drawEverything ? null : new IntersectionObserver((records) => {
+    for (const record of records) if (record.isIntersecting) start(record.target);
+  }, { rootMargin: "50% 0px" });
+
+  /** Draw every chart of the page now; resolves once each is drawn for the current mode and width
+   *  (charts whose files are still loading are drawn as soon as they have loaded). */
+  window.phbDrawAll = function () {
+    drawEverything = true;
+    [...waiting.keys()].forEach(start);
+    return Promise.all([...setups]).then(() => Promise.all([...charts.values()].map(redraw)));
+  };
+  window.addEventListener("beforeprint", () => { window.phbDrawAll(); });
+
+  /** Put the chart in line to be drawn: at once if it is near the screen (or everything is to be
+   *  drawn), otherwise when it comes near. Meanwhile its element keeps the chart's text (its
+   *  description, as the drawn chart's SVG gives it to screen readers) and about its height. */
+  function enqueue(entry) {
+    const element = entry.element;
+    const text = entry.spec.description || chartTitle(entry.spec);
+    if (text && typeof document.createElement === "function") {
+      const pending = document.createElement("p");
+      pending.className = "phb-chart-pending";
+      pending.textContent = text;
+      element.appendChild(pending);
+    }
+    if (typeof entry.spec.height === "number" && element.style) element.style.minHeight = `${entry.spec.height + 60}px`;
+    element.dataset.phbState = "waiting";
+    waiting.set(element, entry);
+    // A chart already on the screen starts now rather than at the observer's first report, a
+    // frame or more later (when the page is busy loading).
+    if (drawEverything || onScreen(element)) start(element);
+    else nearScreen.observe(element);
+  }
+
+  /** Whether the element is on the screen now. */
+  function onScreen(element) {
+    if (typeof element.getBoundingClientRect !== "function") return false;
+    const box = element.getBoundingClientRect();
+    return box.bottom >= 0 && box.top <= window.innerHeight;
+  }
+
+  /** A chart's title as text. */
+  function chartTitle(spec) {
+    const title = isObject(spec.title) ? spec.title.text : spec.title;
+    return Array.isArray(title) ? title.join(" ") : title || "";
+  }
 
   // The chart files the book's build moved out of the page (bookkit/vega_mime.py: large datasets and
   // the theme config, under _static/phb-data on the book's own host): each loaded once per page.
@@ -335,22 +494,31 @@
     return out;
   }
 
-  /** Altair's chart loader calls this instead of vega-embed (same arguments, same result). */
+  // Charts whose files are still loading (window.phbDrawAll waits for them too).
+  const setups = new Set();
+
+  /** Altair's chart loader calls this instead of vega-embed (same arguments; it resolves to the
+   *  same result once the chart is drawn, which is when it comes near the screen). */
   window.vegaEmbed = function (element, spec, options) {
     const target = typeof element === "string" ? document.querySelector(element) : element;
     if (!target || !isObject(spec)) return vegaEmbed(element, spec, options);
     // A class of the book's own: vega-embed takes its "vega-embed" class away while redrawing.
     target.classList.add("phb-chart");
     target.dataset.phbState = "loading";
-    return withFiles(spec).then((whole) => {
-      const entry = { element: target, spec: whole, options, fits: new Map(), generation: 0 };
-      charts.set(target, entry);
-      resizes.observe(target);
-      return redraw(entry).then(() => entry.result);
+    const loading = withFiles(spec);
+    const drawn = loading.then((whole) => {
+      const entry = { element: target, spec: whole, options, fits: new Map() };
+      const done = new Promise((resolve) => { entry.whenDrawn = resolve; });
+      enqueue(entry);
+      return done;
     }, (error) => {
       target.dataset.phbState = "error";
       console.error(error);
     });
+    const loaded = loading.then(() => null, () => null);
+    setups.add(loaded);
+    loaded.then(() => setups.delete(loaded));
+    return drawn;
   };
   Object.assign(window.vegaEmbed, vegaEmbed);
   drawQueued();

@@ -211,8 +211,11 @@ def page_settings() -> dict[str, Any]:
 
 #: A JavaScript function, true once every chart of a page is drawn for the page's colour mode and
 #: its column's width (book_assets/phb-charts.js marks each chart so): what the browser tests and
-#: the PDF printer wait for instead of a fixed time.
+#: the PDF printer wait for instead of a fixed time. The page draws a chart only when it comes near
+#: the screen, so this first asks it to draw every chart (``window.phbDrawAll``; asking again while
+#: they draw changes nothing).
 CHARTS_SETTLED_JS = """() => {
+  if (typeof window.phbDrawAll === 'function') window.phbDrawAll();
   if (document.readyState !== 'complete') return false;
   const theme = document.documentElement.dataset.theme;
   if (theme !== 'light' && theme !== 'dark') return false;

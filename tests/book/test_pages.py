@@ -341,6 +341,41 @@ def test_charts_follow_the_colour_mode_switch_live_and_keep_slider_settings(brow
         context.close()
 
 
+# ---------------------------------------------------------------- charts drawn when they come into view
+#: Each chart's state (book_assets/phb-charts.js) and the text it holds for screen readers until drawn.
+CHART_STATES = """() => [...document.querySelectorAll('.phb-chart')].map(e => ({
+  state: e.dataset.phbState, pending: (e.querySelector('.phb-chart-pending') || {}).textContent || ''}))"""
+
+
+def test_charts_below_the_screen_are_drawn_when_scrolled_to_or_asked_for(browser, book_url: str) -> None:
+    """A chart far below the screen waits (with its description for screen readers) until the
+    reader scrolls to it; window.phbDrawAll() draws every chart (what the tests and the PDF use)."""
+    context = browser.new_context(viewport=WIDE, color_scheme="light")
+    page = context.new_page()
+    try:
+        page.goto(f"{book_url}/{LIVE_PAGE}", wait_until="networkidle")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.phb-chart')]"
+            ".every(e => ['waiting', 'drawn'].includes(e.dataset.phbState))",
+            timeout=TIMEOUT_MS,
+        )
+        states = page.evaluate(CHART_STATES)
+        assert states[-1]["state"] == "waiting", f"the last chart of {LIVE_PAGE} was drawn before it was near: {states}"
+        assert all(s["pending"].strip() for s in states if s["state"] == "waiting"), states
+        last = page.locator(".phb-chart").last
+        last.scroll_into_view_if_needed()
+        last.evaluate(
+            "(e) => new Promise(resolve => { const done = () => e.dataset.phbState === 'drawn' && resolve();"
+            " done(); new MutationObserver(done).observe(e, {attributes: true}); })",
+            timeout=TIMEOUT_MS,
+        )
+        assert not last.locator(".phb-chart-pending").count(), "the drawn chart kept its placeholder"
+        page.evaluate("() => window.phbDrawAll()")
+        assert {s["state"] for s in page.evaluate(CHART_STATES)} == {"drawn"}
+    finally:
+        context.close()
+
+
 # ---------------------------------------------------------------- colour arithmetic (WCAG 2.x)
 def _rgb(colour: str) -> tuple[int, int, int]:
     """An ``rgb(...)``/``rgba(...)`` string, a ``#rrggbb`` or "white", as three 0-255 integers."""

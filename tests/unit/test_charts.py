@@ -164,13 +164,13 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
     }
     script = tmp_path / "run.js"
     script.write_text(
-        "global.window = {matchMedia: () => ({matches: false})};"
+        "global.window = {matchMedia: () => ({matches: false}), addEventListener() {}};"
         "global.document = {documentElement: {dataset: {theme: 'dark'}}};"
         "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
         "let drawn; window.vegaEmbed = async (el, spec) => { drawn = spec; return {view: {}, finalize() {}}; };"
         f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
         f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
-        "const el = {clientWidth: 800, dataset: {}, classList: {add() {}}, querySelector: () => null};"
+        "const el = {clientWidth: 800, dataset: {}, style: {}, classList: {add() {}}, querySelector: () => null};"
         f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(JSON.stringify(drawn)));"
     )
     result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
