@@ -233,6 +233,30 @@ def inherit_html_handlers(app: Any) -> None:
         single.setdefault(name, pair)
 
 
+def static_fingerprint(app: Any) -> tuple[tuple[str, int, int], ...]:
+    """Every file of ``html_static_path``, with its size and modification time."""
+    found = []
+    for folder in app.config.html_static_path:
+        root = Path(app.confdir) / folder
+        found += [
+            (str(path.relative_to(app.confdir)), path.stat().st_size, path.stat().st_mtime_ns)
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        ]
+    return tuple(found)
+
+
+def rewrite_when_static_files_change(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """A changed file under ``html_static_path`` (book_assets/, the vendored scripts) makes the build
+    write the first page (``env-get-outdated``): Sphinx copies the static files only when it writes a
+    page, so a build in which no page changed kept serving the old scripts and styles."""
+    fingerprint = static_fingerprint(app)
+    if getattr(env, "phb_static_fingerprint", None) == fingerprint:
+        return []
+    env.phb_static_fingerprint = fingerprint
+    return [app.config.root_doc]
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("phb_chart_settings", "", "html")
     app.connect("config-inited", add_templates)
@@ -244,6 +268,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", keep_404_to_the_website)
     app.connect("builder-inited", inherit_html_handlers)
     app.connect("builder-inited", write_chart_settings)
+    app.connect("env-get-outdated", rewrite_when_static_files_change)
     app.connect("env-updated", keep_source_links_without_git, priority=900)
     app.connect("html-collect-pages", fill_404, priority=400)
     app.connect("html-page-context", drop_unused_assets, priority=900)
