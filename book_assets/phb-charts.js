@@ -97,8 +97,10 @@
     return out;
   }
 
-  /** A title's text as lines of at most `chars` characters, broken between words. */
+  /** A title's text (a string, or already a list of lines) as lines of at most `chars` characters,
+   *  broken between words. */
   function wrapText(text, chars) {
+    if (Array.isArray(text)) return text.flatMap((line) => [].concat(wrapText(line, chars)));
     if (typeof text !== "string" || text.length <= chars) return text;
     const lines = [];
     let line = "";
@@ -186,6 +188,30 @@
     return out;
   }
 
+  /** Whether `view` (a single view or a layer) has categories down its side (a nominal or ordinal y). */
+  function hasCategoryRows(view) {
+    const y = isObject(view.encoding) ? view.encoding.y : null;
+    if (isObject(y) && (y.type === "nominal" || y.type === "ordinal")) return true;
+    return Array.isArray(view.layer) && view.layer.some((child) => isObject(child) && hasCategoryRows(child));
+  }
+
+  /** `spec` with every view of category rows given rows at least `step` pixels apart: a narrow
+   *  chart wraps its long labels (and its text marks) onto two or three lines, which overlap in
+   *  rows spaced for one. Views side by side get the same step, so their rows stay aligned. */
+  function growRows(spec, step) {
+    if (!isObject(spec)) return spec;
+    const out = Object.assign({}, spec);
+    if ((out.mark || Array.isArray(out.layer)) && hasCategoryRows(out)
+      && (out.height === undefined || (isObject(out.height) && out.height.step < step))) {
+      out.height = { step };
+    }
+    for (const key of COMPOSITIONS) {
+      if (key !== "layer" && Array.isArray(out[key])) out[key] = out[key].map((child) => growRows(child, step));
+    }
+    if (isObject(out.spec)) out.spec = growRows(out.spec, step);
+    return out;
+  }
+
   /** The page's colour mode: html[data-theme], or the system setting while that says "auto"
    *  (the theme's first value, before its script has resolved it). */
   function currentMode() {
@@ -196,15 +222,16 @@
 
   /** The chart's spec for a colour mode and a column width (text wrapped to `wrapWidth`), before
    *  any width scaling. */
-  function specFor(entry, mode, width, wrapWidth) {
+  function specFor(entry, mode, width, wrapWidth, narrow = false) {
     let spec = entry.spec;
     if (mode === "dark") {
       spec = recolour(spec, settings.dark.colours);
       spec.config = merge(settings.dark.defaults, spec.config);
     }
-    if (width < settings.narrowWidth) {
+    if (narrow || width < settings.narrowWidth) {
       spec = Object.assign({}, spec, { config: merge(spec.config, settings.narrowConfig) });
       spec = wrapTexts(extendGuides(spec, settings.narrowLegend, settings.narrowAxisY), wrapWidth, spec.config);
+      spec = growRows(spec, settings.narrowRowStep);
     }
     // Keep what the reader set on a twin's sliders when the chart is drawn again.
     if (entry.result && Array.isArray(spec.params)) {
@@ -303,19 +330,27 @@
   /** How to draw the chart for `mode` in a column `target` pixels wide: {scale, wrap} (wrap: the
    *  width its text is wrapped to). Measured, not drawn; text that does not shrink with the views
    *  (a text mark set off by an axis beside it) gets narrower lines and the views are fitted again. */
-  async function findFit(entry, mode, target) {
-    let fit = { scale: 1, wrap: target };
+  async function findFit(entry, mode, target, mustMeasure = false) {
+    let fit = { scale: 1, wrap: target, narrow: false };
     const spec = specFor(entry, mode, target, fit.wrap);
     const config = spec.config || {};
     const designed = designedWidth(spec, ((config.view || {}).continuousWidth) || 300);
-    if (!canMeasure || (designed + USUAL_GUIDES_WIDTH <= target && !hasWordyGuides(spec))) return { fit, measured: false };
+    if (!canMeasure) return { fit, measured: false };
+    if (!mustMeasure && designed + USUAL_GUIDES_WIDTH <= target && !hasWordyGuides(spec)) return { fit, measured: false };
     let { scale, width } = await fitScale(spec, target, 1, await measure(spec, 1));
-    fit = { scale, wrap: target };
-    for (let round = 1; width > target && target < settings.narrowWidth && round < 3; round++) {
+    fit = { scale, wrap: target, narrow: false };
+    if (width > target && target >= settings.narrowWidth) {
+      // Its legend and labels are too wide for the column even with the views at their smallest:
+      // lay it out as on a phone (legend below, long labels wrapped), in this wider column.
+      const narrow = specFor(entry, mode, target, target, true);
+      ({ scale, width } = await fitScale(narrow, target, 1, await measure(narrow, 1)));
+      fit = { scale, wrap: target, narrow: true };
+    }
+    for (let round = 1; width > target && (fit.narrow || target < settings.narrowWidth) && round < 3; round++) {
       const wrap = fit.wrap - (width - target) - 8;
-      const narrower = specFor(entry, mode, target, wrap);
+      const narrower = specFor(entry, mode, target, wrap, fit.narrow);
       ({ scale, width } = await fitScale(narrower, target, 1, await measure(narrower, 1)));
-      fit = { scale, wrap };
+      fit = { scale, wrap, narrow: fit.narrow };
     }
     return { fit, measured: true };
   }
@@ -339,11 +374,10 @@
     let fit = entry.fits.get(target);
     let measured = Boolean(fit);
     if (!fit) ({ fit, measured } = await findFit(entry, mode, target));
-    const width = await embedOnce(entry, specFor(entry, mode, target, fit.wrap), fit.scale);
+    const width = await embedOnce(entry, specFor(entry, mode, target, fit.wrap, fit.narrow), fit.scale);
     if (!measured && width > target && canMeasure) {
-      fit = await fitScale(specFor(entry, mode, target, fit.wrap), target, fit.scale, width).then(
-        ({ scale }) => ({ scale, wrap: fit.wrap }));
-      await embedOnce(entry, specFor(entry, mode, target, fit.wrap), fit.scale);
+      ({ fit } = await findFit(entry, mode, target, true));
+      await embedOnce(entry, specFor(entry, mode, target, fit.wrap, fit.narrow), fit.scale);
     }
     entry.fits.set(target, fit);
     const pending = element.querySelector(".phb-chart-pending");

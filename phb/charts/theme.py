@@ -189,6 +189,10 @@ def dark_theme() -> dict[str, Any]:
     return {"config": _merge(config, DARK_DEFAULTS)}
 
 
+#: The least distance (px) between rows of categories in a narrow chart, where labels wrap.
+NARROW_ROW_STEP = 42
+
+
 def page_settings() -> dict[str, Any]:
     """What the page's chart script needs (written into every page by bookkit/site.py).
 
@@ -202,8 +206,18 @@ def page_settings() -> dict[str, Any]:
         "narrowConfig": NARROW_CONFIG,
         # Added to every legend, and to every axis of categories down the side, of a narrow chart
         # (Vega-Lite's config cannot carry a labelExpr): long labels wrap instead of being cut.
-        "narrowLegend": {"labelExpr": wrap_label_expression(24)},
+        # A chart's own legend placement (above, in columns) gives way to the narrow one: one column
+        # under the plot.
+        "narrowLegend": {
+            "labelExpr": wrap_label_expression(24),
+            "orient": "bottom",
+            "direction": "vertical",
+            "columns": 1,
+        },
         "narrowAxisY": {"labelExpr": wrap_label_expression(22)},
+        # Rows of categories at least this far apart in a narrow chart: room for a label wrapped
+        # onto three lines of 11-12 px text.
+        "narrowRowStep": NARROW_ROW_STEP,
         # The same expression for the words of text marks (the script fills in field and width).
         "wrapTemplate": wrap_label_expression("CHARS", "VALUE"),
     }
