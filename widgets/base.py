@@ -272,10 +272,13 @@ class Explorer:
             result = self.render(dict(candidate))
         except ValueError as error:
             self.message = f"Not changed: {error}"
-        else:
-            self.values, self._result, self.message = candidate, result, ""
-            self._draw()
+            self._refresh()
+            return self.message
+        self.values, self._result, self.message = candidate, result, ""
+        # The inputs and notes first, the chart last: once the chart has changed, every input shows
+        # the new values (a reader, or a test, typing right after the redraw is not overwritten).
         self._refresh()
+        self._draw()
         return self.message
 
     def reset(self) -> str:
