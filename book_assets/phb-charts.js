@@ -135,6 +135,11 @@
       if (isObject(encoding.x) && typeof encoding.x.title === "string") {
         encoding.x = Object.assign({}, encoding.x, { title: wrapText(encoding.x.title, charsFor(axisTitleSize)) });
       }
+      const xAxis = isObject(encoding.x) ? encoding.x.axis : null;
+      if (isObject(xAxis) && typeof xAxis.title === "string") {  // the title given on the axis itself
+        const axis = Object.assign({}, xAxis, { title: wrapText(xAxis.title, charsFor(axisTitleSize)) });
+        encoding.x = Object.assign({}, encoding.x, { axis });
+      }
       const mark = isObject(out.mark) ? out.mark : { type: out.mark };
       const text = encoding.text;
       if (mark.type === "text" && isObject(text)) {
@@ -177,7 +182,11 @@
       }
       const y = encoding.y;
       if (isObject(y) && y.axis !== null && (y.type === "nominal" || y.type === "ordinal")) {
-        encoding.y = Object.assign({}, y, { axis: merge(y.axis || {}, axisY) });
+        const axis = merge(y.axis || {}, axisY);
+        // A chart that reserves room for its labels (minExtent, to line up panels) gets no more
+        // than a narrow chart allows.
+        if (axis.maxExtent !== undefined && axis.minExtent > axis.maxExtent) axis.minExtent = axis.maxExtent;
+        encoding.y = Object.assign({}, y, { axis });
       }
       out.encoding = encoding;
     }

@@ -234,12 +234,13 @@ def inherit_html_handlers(app: Any) -> None:
 
 
 def static_fingerprint(app: Any) -> tuple[tuple[str, int, int], ...]:
-    """Every file of ``html_static_path``, with its size and modification time."""
+    """Every file of ``html_static_path`` (folders of the book, and those extensions add, which may
+    be anywhere), with its size and modification time."""
     found = []
     for folder in app.config.html_static_path:
         root = Path(app.confdir) / folder
         found += [
-            (str(path.relative_to(app.confdir)), path.stat().st_size, path.stat().st_mtime_ns)
+            (str(path), path.stat().st_size, path.stat().st_mtime_ns)
             for path in sorted(root.rglob("*"))
             if path.is_file()
         ]

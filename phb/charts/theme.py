@@ -189,6 +189,8 @@ def dark_theme() -> dict[str, Any]:
     return {"config": _merge(config, DARK_DEFAULTS)}
 
 
+#: The most room (px) a narrow chart's axis of categories takes beside the plot.
+NARROW_AXIS_EXTENT = 160
 #: The least distance (px) between rows of categories in a narrow chart, where labels wrap.
 NARROW_ROW_STEP = 42
 
@@ -214,7 +216,10 @@ def page_settings() -> dict[str, Any]:
             "direction": "vertical",
             "columns": 1,
         },
-        "narrowAxisY": {"labelExpr": wrap_label_expression(22)},
+        # maxExtent: Vega reserves room for a wrapped label as if it were one line (measured before
+        # the lines are split), which pushed a narrow chart's plot off the screen; 22 characters of
+        # 11-12 px text need about 150 px.
+        "narrowAxisY": {"labelExpr": wrap_label_expression(22), "maxExtent": NARROW_AXIS_EXTENT},
         # Rows of categories at least this far apart in a narrow chart: room for a label wrapped
         # onto three lines of 11-12 px text.
         "narrowRowStep": NARROW_ROW_STEP,
