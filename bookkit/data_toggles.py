@@ -34,8 +34,10 @@ STATIC_DATA_REFERENCE = re.compile(r'(?P<attribute>(?:src|href)=")' + re.escape(
 CSV_LINK = re.compile(
     r'<a download="(?P<name>[^"]+)" href="data:text/csv;charset=utf-8,(?P<csv>[^"]*)"',
 )
-#: Whitespace between two tags of a table, which a browser does not show.
-BETWEEN_TAGS = re.compile(r">\s+<")
+#: The line breaks and indentation pandas writes between two tags of a table, which a browser does not
+#: show (only whitespace with a line break in it: a space between two inline tags in a cell shows, and
+#: a no-break space is text).
+BETWEEN_TAGS = re.compile(r">[ \t]*\n[ \t\r\n]*<")
 
 
 def csv_file_name(download_name: str, csv: str) -> str:

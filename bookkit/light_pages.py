@@ -70,8 +70,9 @@ def lighten_code(app: Any, pagename: str, templatename: str, context: dict[str, 
 
 #: Elements whose text keeps its whitespace (or is code, where a line's indentation may matter).
 KEEP_WHITESPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
-#: A line break with the indentation or blank lines after it.
-INDENTED_BREAK = re.compile(r"\n\s+")
+#: A line break with the indentation or blank lines after it (spaces, tabs, line breaks: not a
+#: no-break space, which is text).
+INDENTED_BREAK = re.compile(r"\n[ \t\r\n]+")
 
 
 def drop_indentation(page: str) -> str:

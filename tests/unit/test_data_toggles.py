@@ -51,3 +51,9 @@ def test_a_csv_with_any_characters_comes_back_whole():
     html = f'<a download="x.csv" href="data:text/csv;charset=utf-8,{urllib.parse.quote(odd)}">CSV</a>'
     _, files = lighten(html, link_to)
     assert list(files.values()) == [odd]
+
+
+def test_only_pandas_line_breaks_between_table_tags_go() -> None:
+    """Indentation on its own lines goes; a space between two inline tags in a cell shows, so it stays."""
+    table = "<table>\n  <tr>\n    <td><code>a</code> <code>b</code></td>\n  </tr>\n</table>"
+    assert lighten(table, lambda name: name)[0] == "<table><tr><td><code>a</code> <code>b</code></td></tr></table>"

@@ -28,3 +28,7 @@ def test_indentation_goes_but_not_inside_code_scripts_or_styles() -> None:
     assert drop_indentation(page) == (
         "<div>\n<p>a\nb</p>\n<pre>x\n   y</pre>\n<script>\n  s = `\n  q`;</script>\n<style>\n a {}</style>"
     )
+
+
+def test_a_no_break_space_after_a_line_break_is_text_and_stays() -> None:
+    assert drop_indentation("<p>a\n\xa0b\n   c</p>") == "<p>a\n\xa0b\nc</p>"
