@@ -15,6 +15,7 @@ import pandas as pd
 
 from phb.charts import theme
 from phb.charts.common import where
+from phb.charts.rows import row_layout, row_words, row_y_scale
 from phb.data import figure
 from phb.data.tables import source_titles
 
@@ -77,8 +78,8 @@ def conflicts_readable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def conflicts_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
-    """A dumbbell per disagreement: the figure the book uses (filled) and the other (hollow),
-    joined by a line, each labelled with its number and where it stands.
+    """A pair of bars per disagreement: the figure the book uses (filled) and the other
+    (outlined), each under its number and where it stands.
 
     Only rows where both figures are exact counts of people can be drawn on one axis; the others
     (shares, bounds) stay in the table. Raises ValueError if no row can be drawn.
@@ -107,32 +108,39 @@ def conflicts_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
         ],
         ignore_index=True,
     )
-    order = list(dict.fromkeys(rows["measure"]))
-    long["label"] = [f"{int(v)}: {w}" for v, w in zip(long["people"], long["where"])]
+    # Each measure's two figures in turn, the one the book uses first; each figure's words (its
+    # number and where it stands) above its bar, under the measure as a heading: the bars take the
+    # whole width of a phone (phb.charts.rows).
     kinds = ["The book uses", "The other figure"]
-    y = alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
-    base = alt.Chart(long).encode(
-        y=y,
-        yOffset=alt.YOffset("figure:N", sort=kinds),
-        tooltip=[
-            alt.Tooltip("measure:N", title="Counted"),
-            alt.Tooltip("figure:N", title="Figure"),
-            alt.Tooltip("people:Q", title="People"),
-            alt.Tooltip("where:N", title="Where"),
-        ],
+    order = list(dict.fromkeys(rows["measure"]))
+    place = long["measure"].map(order.index) * len(kinds) + long["figure"].map(kinds.index)
+    long = long.iloc[place.argsort(kind="stable")].reset_index(drop=True)
+    layout = row_layout(
+        [f"{int(v)}: {w}" for v, w in zip(long["people"], long["where"])], headings=list(long["measure"])
     )
-    bars = base.mark_bar(height=18, strokeWidth=1.5, stroke=theme.PALETTE[0]).encode(
-        x=alt.X("people:Q", title="People", scale=alt.Scale(domain=[0, 110])),
-        fill=alt.Fill(
-            "figure:N",
-            title=None,
-            sort=kinds,
-            legend=alt.Legend(orient="top"),
-            scale=alt.Scale(domain=kinds, range=[theme.PALETTE[0], "#ffffff"]),
-        ),
+    long["y"] = layout.marks_y
+    bars = (
+        alt.Chart(long)
+        .mark_bar(orient="horizontal", height=14, strokeWidth=1.5, stroke=theme.PALETTE[0])
+        .encode(
+            y=alt.Y("y:Q", scale=row_y_scale(layout), axis=None),
+            x=alt.X("people:Q", title="People", scale=alt.Scale(domain=[0, 110])),
+            fill=alt.Fill(
+                "figure:N",
+                title=None,
+                sort=kinds,
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(domain=kinds, range=[theme.PALETTE[0], "#ffffff"]),
+            ),
+            tooltip=[
+                alt.Tooltip("measure:N", title="Counted"),
+                alt.Tooltip("figure:N", title="Figure"),
+                alt.Tooltip("people:Q", title="People"),
+                alt.Tooltip("where:N", title="Where"),
+            ],
+        )
     )
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(x="people:Q", text="label:N")
-    chart = alt.layer(bars, text).properties(width=300, height=alt.Step(22))
+    chart = alt.layer(row_words(layout), bars).properties(width=320, height=layout.height)
     pairs = "; ".join(
         f"{m}: {int(u)} used, {int(o)} in the other place"
         for m, u, o in zip(rows["measure"], rows["value_used"], rows["value_other"])
@@ -144,6 +152,6 @@ def conflicts_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
             "For each count the report gives twice, a pair of horizontal bars: a filled bar "
             "for the figure the book uses (from the methodology) and an outlined bar for the "
             "other figure (the executive summary's rounded number, or the count in the "
-            f"findings), each labelled with its number and where it stands. {pairs}."
+            f"findings), each under its number and where it stands. {pairs}."
         ),
     )

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from phb.charts import theme
+from phb.charts.rows import row_layout, row_words, row_y_scale
 from phb.charts.common import is_missing, or_none, secondary_sources
 from phb.data import figure, load
 from phb.data.qualifiers import bound_of
@@ -291,7 +292,8 @@ def poet_results(include_conflicting: bool = False) -> pd.DataFrame:
     (``point``/``lower``/``upper``/``range``, see :data:`KIND_LABELS`), ``stated`` (the source's
     words via ``Figure.text``), ``low``/``high`` (the interval in per cent the words allow: a
     "more than 80%" runs from 80 to 100), ``mark`` (the number the source names), ``sample`` (the
-    sample size as stated), ``row`` (a label for charts) and ``figure_id``. Shares given as
+    sample size as stated), ``row`` (a label for charts), ``short_survey`` ("PHB 2014") and
+    ``phrase`` (what the result is about) for the chart's headings and words, and ``figure_id``. Shares given as
     fractions ("three quarters") are converted to per cent for drawing only.
     """
     poet = load("poet_surveys")
@@ -322,6 +324,7 @@ def poet_results(include_conflicting: bool = False) -> pd.DataFrame:
         sample = _sample_text(poet, int(rec["year"]), rec["survey"], rec["respondent_type"])
         if rec["figure_id"] in BASE_NOT_PUBLISHED:
             sample = f"base not published; survey {sample}"
+        phrase = ROW_PHRASES.get((rec["domain"], rec["direction"]), domain)
         rows.append(
             {
                 "survey": survey,
@@ -334,8 +337,9 @@ def poet_results(include_conflicting: bool = False) -> pd.DataFrame:
                 "high": high,
                 "mark": mark,
                 "sample": sample,
-                "row": f"{short} {SHORT_RESPONDENTS[rec['respondent_type']]}: "
-                + ROW_PHRASES.get((rec["domain"], rec["direction"]), domain),
+                "row": f"{short} {SHORT_RESPONDENTS[rec['respondent_type']]}: {phrase}",
+                "short_survey": short,
+                "phrase": phrase,
                 "label": f"{stated} ({sample})",
                 "figure_id": rec["figure_id"],
             }
@@ -366,23 +370,26 @@ def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
     A stated number is a dot. "More than X" is a tick at X with a thin line running on to an open
     arrowhead at 100%: the true share is somewhere on that line. "Fewer than X" runs from an open
     arrowhead at 0 to a tick at X. A range is a thick bar between its two ends. Colour is the
-    survey; the text column on the right gives the sample each figure rests on.
+    survey. Each result's words (what it is about, the source's figure and the sample it rests
+    on) stand above its marks, under a heading naming the survey and who answered, so that the
+    plot takes the whole width of a phone (:mod:`phb.charts.rows`).
     """
     if results.empty:
         raise ValueError("results must contain at least one POET result")
-    data = results.copy()
+    data = results.reset_index(drop=True).copy()
     data["kind_label"] = data["kind"].map(KIND_LABELS)
-    order = list(data["row"])
+    # A heading per survey and sample (rows in turn that rest on the same sample share it), and
+    # under it each result as the source states it.
+    layout = row_layout(
+        [f"{phrase[:1].upper()}{phrase[1:]}: {stated}" for phrase, stated in zip(data["phrase"], data["stated"])],
+        headings=[f"{short} ({sample})" for short, sample in zip(data["short_survey"], data["sample"])],
+    )
+    data["y"] = layout.marks_y
     surveys = list(dict.fromkeys(data["survey"]))
     palette = list(theme.PALETTE[: len(surveys)])
-    colour = alt.Color(
-        "survey:N",
-        title="Survey",
-        sort=surveys,
-        scale=alt.Scale(domain=surveys, range=palette),
-        legend=alt.Legend(orient="top", columns=3),
-    )
-    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+    # The headings name each survey, so the colours need no legend.
+    colour = alt.Color("survey:N", sort=surveys, scale=alt.Scale(domain=surveys, range=palette), legend=None)
+    y = alt.Y("y:Q", scale=row_y_scale(layout), axis=None)
     x_scale = alt.Scale(domain=[0, 100])
     tooltip = [
         alt.Tooltip("survey:N", title="Survey"),
@@ -395,7 +402,7 @@ def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
     bounds = base.transform_filter("datum.kind === 'lower' || datum.kind === 'upper'")
     allowed = bounds.mark_rule(strokeWidth=1.5, strokeDash=[4, 3]).encode(
         y=y,
-        x=alt.X("low:Q", scale=x_scale, title="Share of respondents (%)"),
+        x=alt.X("low:Q", scale=x_scale, title="Share of respondents (%)", axis=alt.Axis(orient="top")),
         x2="high:Q",
         color=colour,
         tooltip=tooltip,
@@ -407,38 +414,32 @@ def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
     )
     ticks = (
         base.transform_filter("datum.kind !== 'point'")
-        .mark_tick(thickness=3, size=18)
+        .mark_tick(thickness=3, size=16)
         .encode(y=y, x=alt.X("mark:Q", scale=x_scale), color=colour, tooltip=tooltip)
     )
     range_ends = (
         base.transform_filter("datum.kind === 'range'")
-        .mark_tick(thickness=3, size=18)
+        .mark_tick(thickness=3, size=16)
         .encode(y=y, x=alt.X("high:Q", scale=x_scale), color=colour)
     )
     up_arrows = (
         base.transform_filter("datum.kind === 'lower'")
-        .mark_point(shape="triangle-right", filled=False, size=90, strokeWidth=2)
+        .mark_point(shape="triangle-right", filled=False, size=80, strokeWidth=2)
         .encode(y=y, x=alt.X("high:Q", scale=x_scale), color=colour, tooltip=tooltip)
     )
     down_arrows = (
         base.transform_filter("datum.kind === 'upper'")
-        .mark_point(shape="triangle-left", filled=False, size=90, strokeWidth=2)
+        .mark_point(shape="triangle-left", filled=False, size=80, strokeWidth=2)
         .encode(y=y, x=alt.X("low:Q", scale=x_scale), color=colour, tooltip=tooltip)
     )
     dots = (
         base.transform_filter("datum.kind === 'point'")
-        .mark_point(filled=True, size=110, opacity=1)
+        .mark_point(filled=True, size=100, opacity=1)
         .encode(y=y, x=alt.X("mark:Q", scale=x_scale), color=colour, tooltip=tooltip)
     )
-    left = alt.layer(allowed, ranges, ticks, range_ends, up_arrows, down_arrows, dots).properties(
-        width=250, height=alt.Step(22)
-    )
-    right = (
-        base.mark_text(align="left", dx=4, fontSize=11)
-        .encode(y=alt.Y("row:N", sort=order, axis=None), x=alt.value(0), text="label:N")
-        .properties(width=250, height=alt.Step(22), title=alt.Title("As stated, and the sample", fontSize=12))
-    )
-    chart = alt.hconcat(left, right, spacing=6).resolve_scale(y="shared")
+    chart = alt.layer(
+        row_words(layout), allowed, ranges, ticks, range_ends, up_arrows, down_arrows, dots
+    ).properties(width=400, height=layout.height)
     counts = data["kind"].value_counts()
     return theme.describe(
         chart,
@@ -453,9 +454,9 @@ def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
             f"somewhere above the tick. {counts.get('upper', 0)} are 'fewer than' or 'under' "
             "a share, drawn from an open arrowhead at 0 to a tick. "
             f"{counts.get('range', 0)} are ranges across domains or steps, drawn as thick "
-            f"bars, and {counts.get('point', 0)} are stated numbers, drawn as dots. A "
-            "column on the right gives each result in the source's words and the sample it "
-            "rests on, from a few hundred budget holders and carers in the health surveys "
+            f"bars, and {counts.get('point', 0)} are stated numbers, drawn as dots. Above "
+            "each row's marks, its words give the result as the source states it and the "
+            "sample it rests on, from a few hundred budget holders and carers in the health surveys "
             "to thousands of respondents in the social care surveys."
         ),
         subtitle=[

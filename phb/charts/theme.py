@@ -155,6 +155,10 @@ NARROW_CONFIG: dict[str, Any] = {
         "layout": {"bottom": {"direction": "vertical", "anchor": "start"}},
     },
     "axis": {"labelLimit": 150},
+    # An x-axis title ends where the plot ends and runs leftwards, under the labels down the side:
+    # centred under a plot that a phone has narrowed, a long title ran past the chart's right edge.
+    # Labels of a narrowed axis that would touch ("80100") are thinned out (Vega's labelOverlap).
+    "axisX": {"titleAnchor": "end", "titleAlign": "right", "labelSeparation": 4},
 }
 
 
@@ -192,7 +196,7 @@ def dark_theme() -> dict[str, Any]:
 #: The most room (px) a narrow chart's axis of categories takes beside the plot.
 NARROW_AXIS_EXTENT = 160
 #: The least distance (px) between rows of categories in a narrow chart, where labels wrap.
-NARROW_ROW_STEP = 42
+NARROW_ROW_STEP = 48
 
 
 def page_settings() -> dict[str, Any]:
@@ -221,7 +225,7 @@ def page_settings() -> dict[str, Any]:
         # 11-12 px text need about 150 px.
         "narrowAxisY": {"labelExpr": wrap_label_expression(22), "maxExtent": NARROW_AXIS_EXTENT},
         # Rows of categories at least this far apart in a narrow chart: room for a label wrapped
-        # onto three lines of 11-12 px text.
+        # onto three lines of 11-12 px text, with a gap between rows.
         "narrowRowStep": NARROW_ROW_STEP,
         # The same expression for the words of text marks (the script fills in field and width).
         "wrapTemplate": wrap_label_expression("CHARS", "VALUE"),

@@ -7,7 +7,8 @@ new width, as on a phone turned or a window resized), checked again, and checked
 What is checked:
 
 - offline and clean: no request to another host, every resource answers, no console or page error;
-- every chart drawn, in the page's colour mode, its SVG never scaled so that a text is smaller than
+- every chart drawn, in the page's colour mode, within its column at both widths (a chart wider than
+  its column makes its output box scroll sideways), its SVG never scaled so that a text is smaller than
   ``MIN_FONT_PX``, and its text on the chart's background readable (WCAG AA; a label drawn on a bar
   is not checked: the colour behind it is the bar's, which this check does not judge yet);
 - nothing scrolls sideways but an explicitly scrolled table or equation;
@@ -47,7 +48,8 @@ TIMEOUT_MS = 30_000
 #: True once every chart of the page is drawn for the page's colour mode and its column width.
 CHARTS_SETTLED = theme.CHARTS_SETTLED_JS
 
-#: Per chart: drawn or not, how much CSS scales its SVG, its smallest text as drawn, its background,
+#: Per chart: drawn or not, how much CSS scales its SVG, its width and its column's, its smallest
+#: text as drawn, its background,
 #: and each text's colour with the colour behind its middle (a bar, or the chart's background), for
 #: the contrast check in Python.
 CHART_FACTS = r"""() => [...document.querySelectorAll('.phb-chart')].map(e => {
@@ -69,6 +71,7 @@ CHART_FACTS = r"""() => [...document.querySelectorAll('.phb-chart')].map(e => {
   svg.scrollIntoView({block: 'start'});
   const pairs = texts.map(t => getComputedStyle(t).fill + '|' + behind(t));
   return {id: e.id, drawn: true, scale, background,
+          width: svg.getBoundingClientRect().width, column: e.clientWidth,
           smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
           pairs: [...new Set(pairs)].map(p => p.split('|'))};
 })"""
@@ -258,6 +261,11 @@ def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
             if not chart["drawn"]:
                 problems.append(f"{width}: {chart['id']} not drawn")
                 continue
+            if chart["width"] > chart["column"] + 1:
+                problems.append(
+                    f"{width}: {chart['id']} is {chart['width']:.0f} px wide in a {chart['column']} px column "
+                    "(its box scrolls sideways)"
+                )
             if chart["smallest"] < MIN_FONT_PX:
                 problems.append(
                     f"{width}: {chart['id']} has text drawn at {chart['smallest']:.1f} px "
