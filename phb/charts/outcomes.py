@@ -15,8 +15,8 @@ import altair as alt
 import pandas as pd
 
 from phb.charts import theme
-from phb.charts.rows import row_layout, row_words, row_y_scale
 from phb.charts.common import is_missing, or_none, secondary_sources
+from phb.charts.rows import row_layout, row_words, row_y_scale
 from phb.data import figure, load
 from phb.data.qualifiers import bound_of
 from phb.data.tables import source_titles
@@ -437,9 +437,9 @@ def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
         .mark_point(filled=True, size=100, opacity=1)
         .encode(y=y, x=alt.X("mark:Q", scale=x_scale), color=colour, tooltip=tooltip)
     )
-    chart = alt.layer(
-        row_words(layout), allowed, ranges, ticks, range_ends, up_arrows, down_arrows, dots
-    ).properties(width=400, height=layout.height)
+    chart = alt.layer(row_words(layout), allowed, ranges, ticks, range_ends, up_arrows, down_arrows, dots).properties(
+        width=400, height=layout.height
+    )
     counts = data["kind"].value_counts()
     return theme.describe(
         chart,
