@@ -18,6 +18,9 @@ What is checked:
 
 Nothing here waits for a fixed time: each step waits for a condition the page signals (the chart
 script marks each chart drawn for its mode and width; animations report when they have finished).
+A page is opened up to its ``load`` event, not Playwright's ``networkidle`` (which waits for half
+a second with no request: a fixed wait on every visit); what the page asks for later (a chart's
+files, drawn when it is asked for) is still seen, since requests are recorded until the visit ends.
 """
 
 from __future__ import annotations
@@ -153,7 +156,7 @@ def open_page(browser, url: str):
     """A new 1280 px wide page at ``url`` once its charts are drawn: (context, page)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
     _wait_for_charts(page)
     return context, page
 
@@ -199,7 +202,7 @@ def visit(browser, url: str, mode: str) -> Visit:
     page.on("console", lambda m: m.type == "error" and seen.console_errors.append(m.text))
     page.on("pageerror", lambda e: seen.page_errors.append(str(e)))
     try:
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until="load")
         _wait_for_charts(page)
         seen.theme = page.evaluate("() => document.documentElement.dataset.theme")
         seen.structure = page.evaluate(STRUCTURE)
@@ -327,7 +330,7 @@ def test_charts_follow_the_colour_mode_switch_live_and_keep_slider_settings(brow
     context = browser.new_context(viewport=WIDE, color_scheme="light")
     page = context.new_page()
     try:
-        page.goto(f"{book_url}/{LIVE_PAGE}", wait_until="networkidle")
+        page.goto(f"{book_url}/{LIVE_PAGE}", wait_until="load")
         _wait_for_charts(page)
         slider = page.locator(".phb-chart input[type=range]").first
         moved = slider.evaluate(
@@ -361,7 +364,7 @@ def test_charts_below_the_screen_are_drawn_when_scrolled_to_or_asked_for(browser
     context = browser.new_context(viewport=WIDE, color_scheme="light")
     page = context.new_page()
     try:
-        page.goto(f"{book_url}/{LIVE_PAGE}", wait_until="networkidle")
+        page.goto(f"{book_url}/{LIVE_PAGE}", wait_until="load")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.phb-chart')]"
             ".every(e => ['waiting', 'drawn'].includes(e.dataset.phbState))",
