@@ -13,6 +13,8 @@ import re
 import pytest
 from book_pages import toc_pages
 
+from phb.charts import theme
+
 pytestmark = pytest.mark.browser
 
 CHAPTERS = [p for p in toc_pages() if p.startswith("chapters/")]
@@ -36,10 +38,10 @@ def open_chapter(browser, url: str, width: int = 1280, dark: bool = False):
     # The theme's own switch keeps the reader's choice in localStorage (the default is "auto").
     context.add_init_script(f"localStorage.setItem('mode', '{'dark' if dark else 'light'}')")
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
-    page.wait_for_function(  # charts drawn: the page no longer moves under the mouse
-        "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))", timeout=15_000
-    )
+    page.goto(url, wait_until="load")
+    # Every chart drawn (charts below the screen are otherwise drawn as they are scrolled to): the
+    # page no longer moves under the mouse.
+    page.wait_for_function(theme.CHARTS_SETTLED_JS, timeout=30_000)
     page.wait_for_function(
         "(mode) => document.documentElement.dataset.theme === mode", arg="dark" if dark else "light", timeout=15_000
     )
