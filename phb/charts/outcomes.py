@@ -455,9 +455,10 @@ def poet_bounds_chart(results: pd.DataFrame) -> alt.TopLevelMixin:
             "a share, drawn from an open arrowhead at 0 to a tick. "
             f"{counts.get('range', 0)} are ranges across domains or steps, drawn as thick "
             f"bars, and {counts.get('point', 0)} are stated numbers, drawn as dots. Above "
-            "each row's marks, its words give the result as the source states it and the "
-            "sample it rests on, from a few hundred budget holders and carers in the health surveys "
-            "to thousands of respondents in the social care surveys."
+            "each row's marks, its words give the result as the source states it, under a "
+            "heading naming the survey and the sample it rests on, from a few hundred budget "
+            "holders and carers in the health surveys to thousands of respondents in the social "
+            "care surveys."
         ),
         subtitle=[
             "Dot: a stated number. Tick, dashed line and open arrow: the source gives only a bound.",
