@@ -87,6 +87,18 @@ FIRST_CHART = """() => new Promise(resolve => {
     .observe(document.body, {subtree: true, childList: true});
 })"""
 
+#: The marks book_assets/phb-charts.js sets for each chart (the first of each is the first chart's,
+#: since charts are drawn one at a time, the first in view first), in the order they happen.
+STAGES = ("queued", "files", "draw", "laid-out", "drawn")
+
+# When each stage of the first chart was reached, and DOMContentLoaded (ms from navigation start).
+STAGE_TIMES = """(stages) => {
+  const at = (name) => { const found = performance.getEntriesByName('phb-chart-' + name)[0]; return found ? found.startTime : null; };
+  const nav = performance.getEntriesByType('navigation')[0];
+  return Object.assign(Object.fromEntries(stages.map(s => [s, at(s)])),
+    {domcontentloaded: nav ? nav.domContentLoadedEventStart : null});
+}"""
+
 # Move one slider back and forth; each move is timed from the input event to the first animation
 # frame after Vega has changed the chart's SVG (that frame is when the reader sees the change).
 SLIDER_MOVES = """async ([index, moves]) => {
@@ -117,11 +129,11 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    rows = []
+    rows, breakdown = [], []
     with serve(html, _TimingHandler) as base, sync_playwright() as playwright:
         browser = launch(playwright)
         for path in [FLOOR_PATH] + toc_pages(ROOT):
-            first, moves = [], []
+            first, moves, stages = [], [], []
             for _ in range(repeats):
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{base}/{path}{first_chart_anchor(html, path)}", wait_until="domcontentloaded")
@@ -130,6 +142,8 @@ def main() -> int:
                     break
                 drawn = page.evaluate(FIRST_CHART)
                 first.append(drawn)
+                if path != FLOOR_PATH:
+                    stages.append(page.evaluate(STAGE_TIMES, list(STAGES)))
                 page.wait_for_load_state("networkidle")
                 # Charts further down are drawn when scrolled to: draw them all before moving sliders.
                 page.evaluate("() => window.phbDrawAll && window.phbDrawAll()")
@@ -138,6 +152,7 @@ def main() -> int:
                 page.close()
             if first:
                 rows.append((path, statistics.median(first), moves))
+                breakdown.append((path, stages))
         browser.close()
     floor = next(first for path, first, _ in rows if path == FLOOR_PATH)
     print("## In the browser")
@@ -174,7 +189,32 @@ def main() -> int:
             move_text, met = "no sliders", ""
         within = "yes" if ratio <= FIRST_CHART_RATIO else "**no**"
         print(f"| {path} | {first:.0f} ms | {ratio:.2f} | {within} | {move_text} | {len(moves)} | {met} |")
+    print_stages(breakdown)
     return 0
+
+
+def print_stages(breakdown: list[tuple[str, list[dict[str, float | None]]]]) -> None:
+    """Where each page's first chart spends its time: the median time (ms from navigation start) at
+    which its drawing was queued, had its files, started, was laid out and was drawn, beside
+    DOMContentLoaded (a chart that waits for it is held up by the rest of the page)."""
+    columns = (*STAGES, "domcontentloaded")
+    print()
+    print(
+        "Where the first chart's time goes (medians, ms from navigation start; the marks "
+        "book_assets/phb-charts.js sets: drawing queued by the page, its files there, drawing "
+        "started, laid out (its fit measured), drawn; and DOMContentLoaded):"
+    )
+    print()
+    print("| page | " + " | ".join(columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for path, stages in breakdown:
+        if not stages:
+            continue
+        cells = []
+        for column in columns:
+            found = [s[column] for s in stages if s.get(column) is not None]
+            cells.append(f"{statistics.median(found):.0f}" if found else "–")
+        print(f"| {path} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def test_a_long_spec_is_a_file_the_page_loads_before_queueing_its_chart():
     [name] = [n for n in files if n.startswith("spec-")]
     assert json.loads(files[name]) == spec, "the whole spec, from a file"
     script_src = html.index(f'<script src="{STATIC_DATA_URL}{name}"></script>')
-    queued = html.index('vegaEmbed(document.getElementById("phb-chart-')
+    queued = html.index('vegaEmbed("#phb-chart-')
     assert script_src < queued and f'window.phbChartFiles["{name}"]' in html, "loaded before it is drawn"
     assert "A long text description" not in html
     element = re.compile(r'<div id="(phb-chart-\w+)">')
@@ -100,3 +100,26 @@ def test_a_spec_file_is_written_as_a_script_that_files_it(tmp_path):
     write_files(SimpleNamespace(env=env, outdir=str(tmp_path), builder=SimpleNamespace(format="html")), None)
     [name] = files
     assert (tmp_path / "_static" / "phb-data" / name).read_text() == file_script(name, files[name])
+
+
+def test_a_pages_first_chart_loads_its_files_itself_and_later_charts_do_not():
+    """The first chart's theme config and data are parser-inserted scripts before its drawing is
+    queued, so it can be drawn before DOMContentLoaded; a later chart's files wait for it."""
+    from bookkit.vega_mime import STATIC_DATA_URL
+
+    env = SimpleNamespace(docname="chapters/x")
+    renderer = SimpleNamespace(renderer=SimpleNamespace(sphinx_env=env))
+
+    def page_html(spec: dict) -> str:
+        data = SimpleNamespace(mime_type=theme.LIVE_MIME, content=spec)
+        (node,) = VegaLiteForTheBook.handle_mime(renderer, data, inline=False)
+        return node.astext()
+
+    first = page_html(spec_with({"big": BIG}))
+    later = page_html(spec_with({"big": BIG[:-1]}))
+    start = first.index('"phbFiles":') + len('"phbFiles":')
+    names, _ = json.JSONDecoder().raw_decode(first, start)
+    loaded = re.findall(r'<script src="' + re.escape(STATIC_DATA_URL) + r'([^"]+)"></script>', first)
+    assert sorted(loaded) == sorted([names["config"], *names["datasets"].values()])
+    assert first.index("</script><script>(window.phbCharts") > first.index(names["config"])
+    assert "<script src=" not in later, "later charts load their files when drawn"
