@@ -27,7 +27,7 @@
   const charts = new Map(); // chart element -> its entry (spec, options, last drawing)
 
   /** A performance mark: where a chart's time goes (benchmarks/browser_timing.py reads the first
-   *  of each: queued, files, draw, laid-out, drawn). */
+   *  of each: queued, files, draw, laid-out, drawn; and counts the first chart's layouts). */
   const mark = (name) => { if (window.performance && performance.mark) performance.mark(`phb-chart-${name}`); };
 
   const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -298,6 +298,7 @@
     let last = null;
     return {
       async measure(spec, scale) {
+        mark("layout");
         const next = await layOut(spec, scale);
         this.discard();
         last = next;

@@ -102,10 +102,10 @@ def test_a_spec_file_is_written_as_a_script_that_files_it(tmp_path):
     assert (tmp_path / "_static" / "phb-data" / name).read_text() == file_script(name, files[name])
 
 
-def test_a_pages_first_chart_loads_its_files_itself_and_later_charts_do_not():
-    """The first chart's theme config and data are parser-inserted scripts before its drawing is
-    queued, so it can be drawn before DOMContentLoaded; a later chart's files wait for it."""
-    from bookkit.vega_mime import STATIC_DATA_URL
+def test_a_pages_first_chart_has_its_files_loaded_in_the_head_and_later_charts_do_not():
+    """The first chart's theme config and data are scripts in the page's head, so it can be drawn
+    before DOMContentLoaded; a later chart's files wait for phb-charts.js to load them."""
+    from bookkit.vega_mime import load_first_chart_files
 
     env = SimpleNamespace(docname="chapters/x")
     renderer = SimpleNamespace(renderer=SimpleNamespace(sphinx_env=env))
@@ -116,10 +116,23 @@ def test_a_pages_first_chart_loads_its_files_itself_and_later_charts_do_not():
         return node.astext()
 
     first = page_html(spec_with({"big": BIG}))
-    later = page_html(spec_with({"big": BIG[:-1]}))
+    page_html(spec_with({"big": BIG[:-1]}))
     start = first.index('"phbFiles":') + len('"phbFiles":')
     names, _ = json.JSONDecoder().raw_decode(first, start)
-    loaded = re.findall(r'<script src="' + re.escape(STATIC_DATA_URL) + r'([^"]+)"></script>', first)
+    context = {"metatags": "<meta>", "pathto": lambda name, resource: f"../{name}"}
+    load_first_chart_files(SimpleNamespace(env=env), "chapters/x", "page.html", context, None)
+    loaded = re.findall(r'<script src="\.\./_static/phb-data/([^"]+)"></script>', context["metatags"])
     assert sorted(loaded) == sorted([names["config"], *names["datasets"].values()])
-    assert first.index("</script><script>(window.phbCharts") > first.index(names["config"])
-    assert "<script src=" not in later, "later charts load their files when drawn"
+    other = {"metatags": "", "pathto": context["pathto"]}
+    load_first_chart_files(SimpleNamespace(env=env), "chapters/y", "page.html", other, None)
+    assert other["metatags"] == "", "a page without charts loads none"
+
+
+def test_a_first_charts_file_too_large_for_the_head_is_loaded_just_before_it():
+    from bookkit.vega_mime import HEAD_LIMIT, STATIC_DATA_URL, chart_html_with_files
+
+    huge = [{"x": i, "y": "y" * 50} for i in range(HEAD_LIMIT // 50)]
+    html, files = chart_html_with_files(spec_with({"huge": huge}), first=True)
+    [data] = [name for name in files if name.startswith("data-")]
+    assert f'<script src="{STATIC_DATA_URL}{data}"></script>' in html
+    assert html.index(data) < html.index("vegaEmbed(") and "config-" not in html.split("vegaEmbed(")[0]
