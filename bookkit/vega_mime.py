@@ -245,12 +245,23 @@ def load_first_chart_files(app: Any, pagename: str, templatename: str, context: 
     scripts and they have run before the chart's own script queues its drawing. Written here rather
     than through ``add_js_file``, which would add a checksum only when the file is already written
     (a clean build and a rebuild would then differ)."""
-    names = getattr(app.env, FIRST_KEY, {}).get(pagename)
+    names = _first_chart_files_of_page(app, pagename)
     pathto = context.get("pathto")
     if not names or pathto is None:
         return
     tags = "".join(f'<script src="{pathto(f"_static/{DATA_FOLDER}/{name}", 1)}"></script>' for name in names)
     context["metatags"] = context.get("metatags", "") + tags
+
+
+def _first_chart_files_of_page(app: Any, pagename: str) -> list[str]:
+    """The files the page ``pagename`` loads in its head: its document's first chart's, or, in the
+    single-page build (the PDF's), where the root page holds every document, every document's."""
+    first = getattr(app.env, FIRST_KEY, {})
+    if getattr(app.builder, "name", "") != "singlehtml":
+        return list(first.get(pagename) or [])
+    if pagename != app.config.root_doc:
+        return []
+    return list(dict.fromkeys(name for docname in sorted(first) for name in first[docname]))
 
 
 def purge_doc(app: Any, env: Any, docname: str) -> None:
