@@ -94,12 +94,17 @@ FIRST_CHART = """window.phbFirstChart = new Promise(resolve => {
 #: since charts are drawn one at a time, the first in view first), in the order they happen.
 STAGES = ("queued", "files", "draw", "laid-out", "drawn")
 
-# When each stage of the first chart was reached, and DOMContentLoaded (ms from navigation start).
+# When each stage of the first chart was reached, DOMContentLoaded (ms from navigation start), and how
+# many layouts the first chart took.
 STAGE_TIMES = """(stages) => {
-  const at = (name) => { const found = performance.getEntriesByName('phb-chart-' + name)[0]; return found ? found.startTime : null; };
+  const at = (name) => {
+    const found = performance.getEntriesByName('phb-chart-' + name)[0];
+    return found ? found.startTime : null;
+  };
   const nav = performance.getEntriesByType('navigation')[0];
   const drawn = at('drawn');
-  const layouts = performance.getEntriesByName('phb-chart-layout').filter(e => drawn !== null && e.startTime <= drawn);
+  const layouts = performance.getEntriesByName('phb-chart-layout')
+    .filter(e => drawn !== null && e.startTime <= drawn);
   return Object.assign(Object.fromEntries(stages.map(s => [s, at(s)])),
     {domcontentloaded: nav ? nav.domContentLoadedEventStart : null, layouts: drawn === null ? null : layouts.length});
 }"""

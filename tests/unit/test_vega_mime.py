@@ -128,9 +128,11 @@ def test_a_pages_first_chart_has_its_files_loaded_in_the_head_and_later_charts_d
     load_first_chart_files(html_app, "chapters/y", "page.html", other, None)
     assert other["metatags"] == "", "a page without charts loads none"
     single = {"metatags": "", "pathto": context["pathto"]}
-    single_app = SimpleNamespace(env=env, builder=SimpleNamespace(name="singlehtml"), config=SimpleNamespace(root_doc="intro"))
+    single_app = SimpleNamespace(
+        env=env, builder=SimpleNamespace(name="singlehtml"), config=SimpleNamespace(root_doc="intro")
+    )
     load_first_chart_files(single_app, "intro", "page.html", single, None)
-    assert single["metatags"] == context["metatags"][len("<meta>"):], "the one page holding the book loads them all"
+    assert single["metatags"] == context["metatags"][len("<meta>") :], "the one page holding the book loads them all"
 
 
 def test_a_first_charts_file_too_large_for_the_head_is_loaded_just_before_it():
