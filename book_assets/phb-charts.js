@@ -26,6 +26,15 @@
 
   const charts = new Map(); // chart element -> its entry (spec, options, last drawing)
 
+  // The page's colour mode is settled before the first chart is drawn. On a first visit the page
+  // says html[data-theme]="auto" until pydata-sphinx-theme's deferred script resolves it from the
+  // system setting at DOMContentLoaded, and the theme's dark styles make the column narrower (by
+  // 16 px at 1280 px): a chart drawn while the page is parsed would be drawn again. Resolved here
+  // as the theme resolves it (its own script then sets the same value).
+  if (document.documentElement.dataset.theme === "auto") {
+    document.documentElement.dataset.theme = window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
   /** A performance mark: where a chart's time goes (benchmarks/browser_timing.py reads the first
    *  of each: queued, files, draw, laid-out, drawn; and counts the first chart's layouts). */
   const mark = (name) => { if (window.performance && performance.mark) performance.mark(`phb-chart-${name}`); };
@@ -342,15 +351,23 @@
 
   /** The scale at which `spec` fits `target` pixels, found by measuring (no drawing): the chart's
    *  width is close to linear in the scale of its views' widths (axes, legends and padding keep
-   *  their size), so each new scale is read off the line through the last two measurements.
-   *  Returns the scale and the width measured at it. */
+   *  their size), so each new scale is read off the line through the last two measurements; the
+   *  first, when the views' designed width is known, off the line through the measured width and
+   *  the width of what does not scale (the rest), which usually fits at once: each measurement is
+   *  a layout of the chart (0.1-0.2 s for a first chart under load). Returns the scale and the
+   *  width measured at it. */
   async function fitScale(measured, spec, target, scale, width) {
+    const config = spec.config || {};
+    const designed = designedWidth(spec, ((config.view || {}).continuousWidth) || 300);
     let previous = null;
     for (let tries = 0; width > target && scale > MIN_SCALE && tries < 6; tries++) {
       let next = scale * (target - 1) / width;
       if (previous && previous.width !== width) {
         const perScale = (previous.width - width) / (previous.scale - scale);
         if (perScale > 0) next = scale - (width - target + 1) / perScale;
+      } else if (designed > 0) {
+        const rest = width - designed * scale;
+        if (rest > 0 && rest < target) next = (target - 1 - rest) / designed;
       }
       previous = { scale, width };
       scale = Math.max(MIN_SCALE, Math.floor(Math.min(next, scale * 0.99) * 1000) / 1000);
