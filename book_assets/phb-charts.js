@@ -12,9 +12,10 @@
 // The page's charts are queued on window.phbCharts by their own short scripts (bookkit/vega_mime.py);
 // this file draws them, whether it is loaded before them or deferred after (see drawQueued at the end).
 //
-// Each chart is drawn once for its column (its fit is measured before it is drawn, see measure) and
-// only when it comes near the screen; window.phbDrawAll() draws every chart at once (for tests,
-// the PDF and printing). Each chart's element has the class phb-chart and data-phb-state
+// Each chart is drawn once for its column (its fit is measured on a Vega view with no renderer,
+// and that view is the one drawn: see layOut and embedOnce) and only when it comes near the screen
+// (the page's first chart, whose files the page loads in its head, while the page is parsed);
+// window.phbDrawAll() draws every chart at once (for tests, the PDF and printing). Each chart's element has the class phb-chart and data-phb-state
 // ("loading", "waiting" until it comes near the screen, "drawing", "drawn" or "error"); once drawn
 // for the current mode and width, data-phb-mode="light|dark" and data-phb-width (the column width it
 // was fitted to): the browser tests wait for those, never for a time.

@@ -15,7 +15,8 @@ moved out of the page into content-hashed script files under the build's ``_stat
 :func:`file_script`): the spec keeps only their names (``usermeta.phbFiles``), and
 book_assets/phb-charts.js loads them from the book's own host (or the folder the book was opened
 from) before the chart is drawn (no other host, no kernel; a file shared by several charts or pages
-is loaded once and then cached). Listed in ``_config.yml`` as a Sphinx extension so
+is loaded once and then cached; the page's first chart has its files loaded in the page's head, see
+:func:`chart_html_with_files`). Listed in ``_config.yml`` as a Sphinx extension so
 that the files are written with every HTML build, including a no-change rebuild.
 """
 
