@@ -80,12 +80,34 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
-FIRST_CHART = """() => new Promise(resolve => {
+#: Run in the page before any of its own scripts (an init script): the time the first chart's SVG
+#: has marks, as ``window.phbFirstChart`` (a promise). Watched from the start, not from when the
+#: benchmark asks: a chart drawn before the page's DOMContentLoaded (when ``goto`` returns) would
+#: otherwise be timed at the moment of asking.
+FIRST_CHART = """window.phbFirstChart = new Promise(resolve => {
   const done = () => document.querySelector('.vega-embed svg .mark-group, .vega-embed svg g');
-  if (done()) return resolve(performance.now());
   new MutationObserver((_, mo) => { if (done()) { mo.disconnect(); resolve(performance.now()); } })
-    .observe(document.body, {subtree: true, childList: true});
-})"""
+    .observe(document, {subtree: true, childList: true});
+});"""
+
+#: The marks book_assets/phb-charts.js sets for each chart (the first of each is the first chart's,
+#: since charts are drawn one at a time, the first in view first), in the order they happen.
+STAGES = ("queued", "files", "draw", "laid-out", "drawn")
+
+# When each stage of the first chart was reached, DOMContentLoaded (ms from navigation start), and how
+# many layouts the first chart took.
+STAGE_TIMES = """(stages) => {
+  const at = (name) => {
+    const found = performance.getEntriesByName('phb-chart-' + name)[0];
+    return found ? found.startTime : null;
+  };
+  const nav = performance.getEntriesByType('navigation')[0];
+  const drawn = at('drawn');
+  const layouts = performance.getEntriesByName('phb-chart-layout')
+    .filter(e => drawn !== null && e.startTime <= drawn);
+  return Object.assign(Object.fromEntries(stages.map(s => [s, at(s)])),
+    {domcontentloaded: nav ? nav.domContentLoadedEventStart : null, layouts: drawn === null ? null : layouts.length});
+}"""
 
 # Move one slider back and forth; each move is timed from the input event to the first animation
 # frame after Vega has changed the chart's SVG (that frame is when the reader sees the change).
@@ -117,19 +139,22 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    rows = []
+    rows, breakdown = [], []
     with serve(html, _TimingHandler) as base, sync_playwright() as playwright:
         browser = launch(playwright)
         for path in [FLOOR_PATH] + toc_pages(ROOT):
-            first, moves = [], []
+            first, moves, stages = [], [], []
+            anchor = first_chart_anchor(html, path)
+            if not anchor and path != FLOOR_PATH:
+                continue  # no chart on the page
             for _ in range(repeats):
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"{base}/{path}{first_chart_anchor(html, path)}", wait_until="domcontentloaded")
-                if page.locator(".vega-embed").count() == 0:
-                    page.close()
-                    break
-                drawn = page.evaluate(FIRST_CHART)
+                page.add_init_script(FIRST_CHART)
+                page.goto(f"{base}/{path}{anchor}", wait_until="domcontentloaded")
+                drawn = page.evaluate("() => window.phbFirstChart")
                 first.append(drawn)
+                if path != FLOOR_PATH:
+                    stages.append(page.evaluate(STAGE_TIMES, list(STAGES)))
                 page.wait_for_load_state("networkidle")
                 # Charts further down are drawn when scrolled to: draw them all before moving sliders.
                 page.evaluate("() => window.phbDrawAll && window.phbDrawAll()")
@@ -138,6 +163,7 @@ def main() -> int:
                 page.close()
             if first:
                 rows.append((path, statistics.median(first), moves))
+                breakdown.append((path, stages))
         browser.close()
     floor = next(first for path, first, _ in rows if path == FLOOR_PATH)
     print("## In the browser")
@@ -146,7 +172,8 @@ def main() -> int:
         f"Command: `make bench` (`python benchmarks/browser_timing.py {repeats}`), Debian's Chromium "
         "headless, the built book on 127.0.0.1, a cold page each run, opened at its first chart "
         "(`page.html#phb-chart-…`: charts are drawn when they come near the screen). *First chart* is "
-        "`performance.now()` when the first chart's SVG has marks (from navigation start), median of "
+        "`performance.now()` when the first chart's SVG has marks (from navigation start, watched by a "
+        "MutationObserver set before the page's own scripts run), median of "
         f"{repeats} loads. The *floor page* loads only the book's vega, vega-lite and vega-embed files "
         "and draws one small bar chart: no page with a chart can draw sooner. *Slider repaint* is from "
         "the input event to the first animation frame after the chart's SVG changed, over every move "
@@ -174,7 +201,33 @@ def main() -> int:
             move_text, met = "no sliders", ""
         within = "yes" if ratio <= FIRST_CHART_RATIO else "**no**"
         print(f"| {path} | {first:.0f} ms | {ratio:.2f} | {within} | {move_text} | {len(moves)} | {met} |")
+    print_stages(breakdown)
     return 0
+
+
+def print_stages(breakdown: list[tuple[str, list[dict[str, float | None]]]]) -> None:
+    """Where each page's first chart spends its time: the median time (ms from navigation start) at
+    which its drawing was queued, had its files, started, was laid out and was drawn, beside
+    DOMContentLoaded (a chart that waits for it is held up by the rest of the page)."""
+    columns = (*STAGES, "domcontentloaded", "layouts")
+    print()
+    print(
+        "Where the first chart's time goes (medians, ms from navigation start; the marks "
+        "book_assets/phb-charts.js sets: drawing queued by the page, its files there, drawing "
+        "started, laid out (its fit measured), drawn; DOMContentLoaded; and how many times the "
+        "chart was laid out to find its fit, the last of which is drawn):"
+    )
+    print()
+    print("| page | " + " | ".join(columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for path, stages in breakdown:
+        if not stages:
+            continue
+        cells = []
+        for column in columns:
+            found = [s[column] for s in stages if s.get(column) is not None]
+            cells.append(f"{statistics.median(found):.0f}" if found else "–")
+        print(f"| {path} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@
 // The page's charts are queued on window.phbCharts by their own short scripts (bookkit/vega_mime.py);
 // this file draws them, whether it is loaded before them or deferred after (see drawQueued at the end).
 //
-// Each chart is drawn once for its column (its fit is measured before it is drawn, see measure) and
-// only when it comes near the screen; window.phbDrawAll() draws every chart at once (for tests,
-// the PDF and printing). Each chart's element has the class phb-chart and data-phb-state
+// Each chart is drawn once for its column (its fit is measured on a Vega view with no renderer,
+// and that view is the one drawn: see layOut and embedOnce) and only when it comes near the screen
+// (the page's first chart, whose files the page loads in its head, while the page is parsed);
+// window.phbDrawAll() draws every chart at once (for tests, the PDF and printing). Each chart's element has the class phb-chart and data-phb-state
 // ("loading", "waiting" until it comes near the screen, "drawing", "drawn" or "error"); once drawn
 // for the current mode and width, data-phb-mode="light|dark" and data-phb-width (the column width it
 // was fitted to): the browser tests wait for those, never for a time.
@@ -25,6 +26,19 @@
   if (!settings || typeof vegaEmbed !== "function") { drawQueued(); return; }
 
   const charts = new Map(); // chart element -> its entry (spec, options, last drawing)
+
+  // The page's colour mode is settled before the first chart is drawn. On a first visit the page
+  // says html[data-theme]="auto" until pydata-sphinx-theme's deferred script resolves it from the
+  // system setting at DOMContentLoaded, and the theme's dark styles make the column narrower (by
+  // 16 px at 1280 px): a chart drawn while the page is parsed would be drawn again. Resolved here
+  // as the theme resolves it (its own script then sets the same value).
+  if (document.documentElement.dataset.theme === "auto") {
+    document.documentElement.dataset.theme = window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  /** A performance mark: where a chart's time goes (benchmarks/browser_timing.py reads the first
+   *  of each: queued, files, draw, laid-out, drawn; and counts the first chart's layouts). */
+  const mark = (name) => { if (window.performance && performance.mark) performance.mark(`phb-chart-${name}`); };
 
   const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -270,20 +284,39 @@
   const vegaLite = window.vegaLite;
   const canMeasure = Boolean(vega && vegaLite && typeof vega.View === "function");
 
-  /** The width `spec` would be drawn at with its views scaled by `scale`, found without drawing: a
-   *  Vega view with no renderer lays the chart out (its text measured as the SVG renderer measures
-   *  it) and is thrown away. About the cost of a drawing less its SVG, and nothing on the page
-   *  changes, so fitting a chart to its column draws it once. The sum is vega-view's own width of
-   *  the view (the SVG's width attribute). */
-  async function measure(spec, scale) {
-    const view = new vega.View(vega.parse(vegaLite.compile(scaleWidths(spec, scale)).spec), { renderer: "none" });
+  /** `spec` with its views scaled by `scale`, laid out without drawing: a Vega view with no
+   *  renderer (its text measured as the SVG renderer measures it). About the cost of a drawing
+   *  less its SVG, and nothing on the page changes. Returns the view, its compiled Vega spec and
+   *  the width it would be drawn at (vega-view's own width of the view: the SVG's width attribute). */
+  async function layOut(spec, scale) {
+    const vgSpec = vegaLite.compile(scaleWidths(spec, scale)).spec;
+    const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
     try {
       await view.runAsync();
-      const padding = view.padding();
-      return view._viewWidth + padding.left + padding.right;
-    } finally {
+    } catch (error) {
       view.finalize();
+      throw error;
     }
+    const padding = view.padding();
+    return { view, vgSpec, width: view._viewWidth + padding.left + padding.right };
+  }
+
+  /** Measures a chart's layouts while its fit is found, keeping only the latest laid-out view: the
+   *  fit ends on the layout measured last, so that view is the one drawn (`take`) instead of laying
+   *  the chart out once more to draw it. Every other view is thrown away. */
+  function layouts() {
+    let last = null;
+    return {
+      async measure(spec, scale) {
+        mark("layout");
+        const next = await layOut(spec, scale);
+        this.discard();
+        last = next;
+        return next.width;
+      },
+      take() { const kept = last; last = null; return kept; },
+      discard() { if (last) last.view.finalize(); last = null; },
+    };
   }
 
   /** The designed width of `spec`'s views side by side (before axes and legends), or NaN where it
@@ -319,26 +352,35 @@
 
   /** The scale at which `spec` fits `target` pixels, found by measuring (no drawing): the chart's
    *  width is close to linear in the scale of its views' widths (axes, legends and padding keep
-   *  their size), so each new scale is read off the line through the last two measurements.
-   *  Returns the scale and the width measured at it. */
-  async function fitScale(spec, target, scale, width) {
+   *  their size), so each new scale is read off the line through the last two measurements; the
+   *  first, when the views' designed width is known, off the line through the measured width and
+   *  the width of what does not scale (the rest), which usually fits at once: each measurement is
+   *  a layout of the chart (0.1-0.2 s for a first chart under load). Returns the scale and the
+   *  width measured at it. */
+  async function fitScale(measured, spec, target, scale, width) {
+    const config = spec.config || {};
+    const designed = designedWidth(spec, ((config.view || {}).continuousWidth) || 300);
     let previous = null;
     for (let tries = 0; width > target && scale > MIN_SCALE && tries < 6; tries++) {
       let next = scale * (target - 1) / width;
       if (previous && previous.width !== width) {
         const perScale = (previous.width - width) / (previous.scale - scale);
         if (perScale > 0) next = scale - (width - target + 1) / perScale;
+      } else if (designed > 0) {
+        const rest = width - designed * scale;
+        if (rest > 0 && rest < target) next = (target - 1 - rest) / designed;
       }
       previous = { scale, width };
       scale = Math.max(MIN_SCALE, Math.floor(Math.min(next, scale * 0.99) * 1000) / 1000);
-      width = await measure(spec, scale);
+      width = await measured.measure(spec, scale);
     }
     return { scale, width };
   }
 
   /** How to draw the chart for `mode` in a column `target` pixels wide: {scale, wrap} (wrap: the
    *  width its text is wrapped to). Measured, not drawn; text that does not shrink with the views
-   *  (a text mark set off by an axis beside it) gets narrower lines and the views are fitted again. */
+   *  (a text mark set off by an axis beside it) gets narrower lines and the views are fitted again.
+   *  A measured fit comes with its laid-out view (`layout`: {view, vgSpec}), ready to be drawn. */
   async function findFit(entry, mode, target, mustMeasure = false) {
     let fit = { scale: 1, wrap: target, narrow: false };
     const spec = specFor(entry, mode, target, fit.wrap);
@@ -346,27 +388,51 @@
     const designed = designedWidth(spec, ((config.view || {}).continuousWidth) || 300);
     if (!canMeasure) return { fit, measured: false };
     if (!mustMeasure && designed + USUAL_GUIDES_WIDTH <= target && !hasWordyGuides(spec)) return { fit, measured: false };
-    let { scale, width } = await fitScale(spec, target, 1, await measure(spec, 1));
-    fit = { scale, wrap: target, narrow: false };
+    const measured = layouts();
+    try {
+      fit = await fitMeasured(entry, mode, target, spec, measured);
+    } catch (error) {
+      measured.discard();
+      throw error;
+    }
+    return { fit, measured: true, layout: measured.take() };
+  }
+
+  /** The fit of findFit for `spec` (the chart for `mode` and `target`), found with `measured`
+   *  (whose latest layout is then that fit's). */
+  async function fitMeasured(entry, mode, target, spec, measured) {
+    let { scale, width } = await fitScale(measured, spec, target, 1, await measured.measure(spec, 1));
+    let fit = { scale, wrap: target, narrow: false };
     if (width > target && target >= settings.narrowWidth) {
       // Its legend and labels are too wide for the column even with the views at their smallest:
       // lay it out as on a phone (legend below, long labels wrapped), in this wider column.
       const narrow = specFor(entry, mode, target, target, true);
-      ({ scale, width } = await fitScale(narrow, target, 1, await measure(narrow, 1)));
+      ({ scale, width } = await fitScale(measured, narrow, target, 1, await measured.measure(narrow, 1)));
       fit = { scale, wrap: target, narrow: true };
     }
     for (let round = 1; width > target && (fit.narrow || target < settings.narrowWidth) && round < 3; round++) {
       const wrap = fit.wrap - (width - target) - 8;
       const narrower = specFor(entry, mode, target, wrap, fit.narrow);
-      ({ scale, width } = await fitScale(narrower, target, 1, await measure(narrower, 1)));
+      ({ scale, width } = await fitScale(measured, narrower, target, 1, await measured.measure(narrower, 1)));
       fit = { scale, wrap, narrow: fit.narrow };
     }
-    return { fit, measured: true };
+    return fit;
   }
 
-  async function embedOnce(entry, spec, scale) {
+  /** Draw the chart through vega-embed (tooltips, sliders and its result as always). Given the
+   *  `layout` its fit was measured on, vega-embed draws that view (its viewClass option) from the
+   *  compiled Vega spec instead of compiling and laying the chart out again: one layout saved. */
+  async function embedOnce(entry, spec, scale, layout = null) {
     if (entry.result) entry.result.finalize();
-    entry.result = await vegaEmbed(entry.element, scaleWidths(spec, scale), entry.options);
+    if (layout) {
+      const view = layout.view.renderer(entry.options.renderer || "svg");
+      const options = Object.assign({}, entry.options, {
+        mode: "vega", hover: false, viewClass: function () { return view; },
+      });
+      entry.result = await vegaEmbed(entry.element, layout.vgSpec, options);
+    } else {
+      entry.result = await vegaEmbed(entry.element, scaleWidths(spec, scale), entry.options);
+    }
     return drawnWidth(entry.element);
   }
 
@@ -382,11 +448,14 @@
     entry.width = target;
     let fit = entry.fits.get(target);
     let measured = Boolean(fit);
-    if (!fit) ({ fit, measured } = await findFit(entry, mode, target));
-    const width = await embedOnce(entry, specFor(entry, mode, target, fit.wrap, fit.narrow), fit.scale);
+    let layout = null;
+    mark("draw");
+    if (!fit) ({ fit, measured, layout } = await findFit(entry, mode, target));
+    mark("laid-out");
+    const width = await embedOnce(entry, specFor(entry, mode, target, fit.wrap, fit.narrow), fit.scale, layout);
     if (!measured && width > target && canMeasure) {
-      ({ fit } = await findFit(entry, mode, target, true));
-      await embedOnce(entry, specFor(entry, mode, target, fit.wrap, fit.narrow), fit.scale);
+      ({ fit, layout } = await findFit(entry, mode, target, true));
+      await embedOnce(entry, specFor(entry, mode, target, fit.wrap, fit.narrow), fit.scale, layout);
     }
     entry.fits.set(target, fit);
     const pending = element.querySelector(".phb-chart-pending");
@@ -396,6 +465,7 @@
     element.dataset.phbWidth = String(target);
     element.dataset.phbMode = mode;
     element.dataset.phbState = "drawn";
+    mark("drawn");
     if (entry.whenDrawn) { entry.whenDrawn(entry.result); entry.whenDrawn = null; }
   }
 
@@ -479,17 +549,21 @@
     if (typeof entry.spec.height === "number" && element.style) element.style.minHeight = `${entry.spec.height + 60}px`;
     element.dataset.phbState = "waiting";
     waiting.set(element, entry);
-    // A chart already on the screen starts now rather than at the observer's first report, a
-    // frame or more later (when the page is busy loading).
-    if (drawEverything || onScreen(element)) start(element);
+    // A chart already near the screen starts now rather than at the observer's first report, which
+    // comes with the first frame the page renders: while the page loads, only after
+    // DOMContentLoaded (the parser and the deferred scripts), 0.2-0.5 s after the chart's files.
+    if (drawEverything || nearScreenNow(element)) start(element);
     else nearScreen.observe(element);
   }
 
-  /** Whether the element is on the screen now. */
-  function onScreen(element) {
+  /** Whether the element is near the screen now (within half a screen of it, as the observer
+   *  counts), or is the one the page's address points to (#id: the browser scrolls to it once the
+   *  page is laid out, after this has run). */
+  function nearScreenNow(element) {
+    if (element.id && window.location.hash === `#${element.id}`) return true;
     if (typeof element.getBoundingClientRect !== "function") return false;
     const box = element.getBoundingClientRect();
-    return box.bottom >= 0 && box.top <= window.innerHeight;
+    return box.bottom >= -window.innerHeight / 2 && box.top <= window.innerHeight * 1.5;
   }
 
   /** A chart's title as text. */
@@ -503,6 +577,10 @@
   const files = new Map();
 
   function fetchFile(name) {
+    // The first chart's files are loaded by the page itself (bookkit/vega_mime.py), so it can be
+    // drawn while the page is parsed: a script inserted here runs only after DOMContentLoaded.
+    const early = (window.phbChartFiles || {})[name];
+    if (early !== undefined) return Promise.resolve(early);
     // A script, not fetch(): fetch is refused in a copy of the book opened from disk (file://).
     const url = (document.documentElement.dataset.content_root || "") + "_static/phb-data/" + name;
     if (!files.has(url)) {
@@ -548,8 +626,10 @@
     // A class of the book's own: vega-embed takes its "vega-embed" class away while redrawing.
     target.classList.add("phb-chart");
     target.dataset.phbState = "loading";
+    mark("queued");
     const loading = withFiles(spec);
     const drawn = loading.then((whole) => {
+      mark("files");
       const entry = { element: target, spec: whole, options, fits: new Map() };
       const done = new Promise((resolve) => { entry.whenDrawn = resolve; });
       enqueue(entry);

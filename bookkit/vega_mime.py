@@ -15,7 +15,8 @@ moved out of the page into content-hashed script files under the build's ``_stat
 :func:`file_script`): the spec keeps only their names (``usermeta.phbFiles``), and
 book_assets/phb-charts.js loads them from the book's own host (or the folder the book was opened
 from) before the chart is drawn (no other host, no kernel; a file shared by several charts or pages
-is loaded once and then cached). Listed in ``_config.yml`` as a Sphinx extension so
+is loaded once and then cached; the page's first chart has its files loaded in the page's head, see
+:func:`chart_html_with_files`). Listed in ``_config.yml`` as a Sphinx extension so
 that the files are written with every HTML build, including a no-change rebuild.
 """
 
@@ -41,6 +42,11 @@ ENV_KEY = "phb_chart_files"
 #: A chart whose spec (without its large datasets and theme config) is longer than this many bytes
 #: has its spec served as a file too (encodings, transforms, text description).
 SPEC_LIMIT = 1_000
+#: Where the files the page's first chart needs in the head of its page are kept per document.
+FIRST_KEY = "phb_first_chart_files"
+#: A file of the first chart at most this many bytes is loaded in the page's head (with the vega
+#: files, at their priority); a larger one just before the chart (it would hold up the page's text).
+HEAD_LIMIT = 64_000
 #: What the name of a chart's spec file starts with.
 CHART_SPEC = "spec"
 #: How a page's HTML names a file of ``_static/phb-data`` before the page is written:
@@ -113,39 +119,81 @@ def _queue_drawing(element: str, spec_expression: str) -> str:
     """The script that queues a chart's drawing for book_assets/phb-charts.js (so the page needs no
     vega script while it is parsed, and no script from another host)."""
     return (
-        f"(window.phbCharts = window.phbCharts || []).push(() => vegaEmbed("
-        f'document.getElementById("{element}"), {spec_expression}, {_compact(EMBED_OPTIONS)}));'
+        f"(window.phbCharts=window.phbCharts||[]).push(()=>vegaEmbed("
+        f'"#{element}",{spec_expression},{_compact(EMBED_OPTIONS)}));'
     )
+
+
+def _in_script(text: str) -> str:
+    """JSON text as it may stand inside a script element: "</" may not appear there, and JSON
+    allows the escape "<\\/"."""
+    return text.replace("</", "<\\/")
+
+
+def _figure(element: str, scripts: str) -> str:
+    """A chart's figure: its element, then the scripts that load its files and queue its drawing."""
+    return f'<figure class="phb-figure"><div id="{element}"></div>{scripts}</figure>'
+
+
+def _file_scripts(names: Any) -> str:
+    """Parser-inserted script elements for files of ``_static/phb-data`` (each files its JSON under
+    its name in ``window.phbChartFiles`` as soon as the parser reaches it)."""
+    return "".join(f'<script src="{STATIC_DATA_URL}{name}"></script>' for name in names)
 
 
 def chart_html(spec: dict[str, Any]) -> str:
     """A chart as the page's HTML: a figure with its element and the script that queues its drawing."""
     text = _compact(spec)
-    # "</" may not appear inside a script element: JSON allows the escape "<\/".
-    call = _queue_drawing(_element_id(text), text.replace("</", "<\\/"))
-    return f'<figure class="phb-figure"><div id="{_element_id(text)}"></div><script>{call}</script></figure>'
+    call = _queue_drawing(_element_id(text), _in_script(text))
+    return _figure(_element_id(text), f"<script>{call}</script>")
 
 
-def chart_html_with_files(spec: dict[str, Any], limit: int = SPEC_LIMIT) -> tuple[str, dict[str, str]]:
+def head_files(files: dict[str, str]) -> list[str]:
+    """The names of the first chart's files loaded in its page's head: those of at most
+    :data:`HEAD_LIMIT` bytes."""
+    return [name for name, text in files.items() if len(text.encode()) <= HEAD_LIMIT]
+
+
+def chart_html_with_files(
+    spec: dict[str, Any], limit: int = SPEC_LIMIT, first: bool = False
+) -> tuple[str, dict[str, str]]:
     """A chart as the page's HTML in a Sphinx build, and its files (``{name: JSON text}``): its large
     datasets and theme config (:func:`externalise`) and, when what is left of its spec is longer than
     ``limit`` bytes, the spec itself. The page then loads the spec's file with a script element
     (a script, not a fetch, so that it also runs in a copy of the book opened from disk) just before
     the chart's own short script, which queues the drawing as inline charts do and finds the spec in
-    ``window.phbChartFiles`` (a script element without ``async`` or ``defer`` has run by then)."""
+    ``window.phbChartFiles`` (a script element without ``async`` or ``defer`` has run by then).
+
+    The page's ``first`` chart has its files (theme config, datasets, spec) loaded in the page's
+    head instead, so it can be drawn while the page is still being parsed: book_assets/phb-charts.js would otherwise
+    insert their scripts, and Chromium runs a script inserted by script only after the parser and
+    the deferred scripts (DOMContentLoaded, 0.2-0.35 s later on this book's pages; issue 18), and
+    a script element in the body is requested after the head's files and the theme's deferred ones
+    (measured: 0.6 s). Those of :func:`head_files` are loaded in the head
+    (:func:`load_first_chart_files`); a larger one by a script element just before the chart.
+    Later charts' files are still inserted by phb-charts.js: the first chart needs none of them,
+    and a parser-inserted script holds up the rest of the page until it has run.
+    """
     spec, files = externalise(spec)
     text = _compact(spec)
-    if len(text.encode()) <= limit:
-        return chart_html(spec), files
-    name = _file_name(CHART_SPEC, text)
-    files[name] = text
-    element = _element_id(text)
-    call = _queue_drawing(element, f"window.phbChartFiles[{json.dumps(name)}]")
-    return (
-        f'<figure class="phb-figure"><div id="{element}"></div>'
-        f'<script src="{STATIC_DATA_URL}{name}"></script><script>{call}</script></figure>',
-        files,
-    )
+    if len(text.encode()) > limit:
+        name = _file_name(CHART_SPEC, text)
+        files[name] = text
+        call = _queue_drawing(_element_id(text), f"window.phbChartFiles[{json.dumps(name)}]")
+    else:
+        call = _queue_drawing(_element_id(text), _in_script(text))
+    in_head = head_files(files) if first else []
+    loads = [name for name in files if name not in in_head and (first or name.startswith(CHART_SPEC))]
+    return _figure(_element_id(text), f"{_file_scripts(loads)}<script>{call}</script>"), files
+
+
+def _env_store(env: Any, key: str) -> dict[str, Any]:
+    """The build environment's dictionary ``key`` (per document), made empty on first use."""
+    store = getattr(env, key, None)
+    if store is None:
+        store = {}
+        setattr(env, key, store)
+    return store
 
 
 def _sphinx_env(renderer: Any) -> Any:
@@ -167,12 +215,14 @@ class VegaLiteForTheBook:
         if env is None:
             html = chart_html(data.content)
         else:
-            html, files = chart_html_with_files(data.content)
-            store = getattr(env, ENV_KEY, None)
-            if store is None:
-                store = {}
-                setattr(env, ENV_KEY, store)
+            store = _env_store(env, ENV_KEY)
+            # Outputs are rendered in the page's order: a document with no chart files yet is at
+            # its first chart.
+            first = not store.get(env.docname)
+            html, files = chart_html_with_files(data.content, first=first)
             store.setdefault(env.docname, {}).update(files)
+            if first:
+                _env_store(env, FIRST_KEY)[env.docname] = head_files(files)
         return [nodes.raw("", html, format="html", classes=["output", "text_html"])]
 
 
@@ -190,18 +240,41 @@ def write_files(app: Any, exception: Exception | None) -> None:
                 target.write_text(file_script(name, text), encoding="utf-8")
 
 
+def load_first_chart_files(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Load the page's first chart's files (:func:`head_files`) in its head (``html-page-context``):
+    script elements among the page's meta tags, so the browser requests them with the head's other
+    scripts and they have run before the chart's own script queues its drawing. Written here rather
+    than through ``add_js_file``, which would add a checksum only when the file is already written
+    (a clean build and a rebuild would then differ)."""
+    names = _first_chart_files_of_page(app, pagename)
+    pathto = context.get("pathto")
+    if not names or pathto is None:
+        return
+    tags = "".join(f'<script src="{pathto(f"_static/{DATA_FOLDER}/{name}", 1)}"></script>' for name in names)
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def _first_chart_files_of_page(app: Any, pagename: str) -> list[str]:
+    """The files the page ``pagename`` loads in its head: its document's first chart's, or, in the
+    single-page build (the PDF's), where the root page holds every document, every document's."""
+    first = getattr(app.env, FIRST_KEY, {})
+    if getattr(app.builder, "name", "") != "singlehtml":
+        return list(first.get(pagename) or [])
+    if pagename != app.config.root_doc:
+        return []
+    return list(dict.fromkeys(name for docname in sorted(first) for name in first[docname]))
+
+
 def purge_doc(app: Any, env: Any, docname: str) -> None:
     """Forget a document's chart files before it is read again."""
-    getattr(env, ENV_KEY, {}).pop(docname, None)
+    for key in (ENV_KEY, FIRST_KEY):
+        getattr(env, key, {}).pop(docname, None)
 
 
 def merge_info(app: Any, env: Any, docnames: Any, other: Any) -> None:
     """Take the chart files read by a parallel reader into the main environment."""
-    store = getattr(env, ENV_KEY, None)
-    if store is None:
-        store = {}
-        setattr(env, ENV_KEY, store)
-    store.update(getattr(other, ENV_KEY, {}))
+    for key in (ENV_KEY, FIRST_KEY):
+        _env_store(env, key).update(getattr(other, key, {}))
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -209,4 +282,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", write_files)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
+    app.connect("html-page-context", load_first_chart_files)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 6}

@@ -82,7 +82,7 @@ def test_a_long_spec_is_a_file_the_page_loads_before_queueing_its_chart():
     [name] = [n for n in files if n.startswith("spec-")]
     assert json.loads(files[name]) == spec, "the whole spec, from a file"
     script_src = html.index(f'<script src="{STATIC_DATA_URL}{name}"></script>')
-    queued = html.index('vegaEmbed(document.getElementById("phb-chart-')
+    queued = html.index('vegaEmbed("#phb-chart-')
     assert script_src < queued and f'window.phbChartFiles["{name}"]' in html, "loaded before it is drawn"
     assert "A long text description" not in html
     element = re.compile(r'<div id="(phb-chart-\w+)">')
@@ -100,3 +100,46 @@ def test_a_spec_file_is_written_as_a_script_that_files_it(tmp_path):
     write_files(SimpleNamespace(env=env, outdir=str(tmp_path), builder=SimpleNamespace(format="html")), None)
     [name] = files
     assert (tmp_path / "_static" / "phb-data" / name).read_text() == file_script(name, files[name])
+
+
+def test_a_pages_first_chart_has_its_files_loaded_in_the_head_and_later_charts_do_not():
+    """The first chart's theme config and data are scripts in the page's head, so it can be drawn
+    before DOMContentLoaded; a later chart's files wait for phb-charts.js to load them."""
+    from bookkit.vega_mime import load_first_chart_files
+
+    env = SimpleNamespace(docname="chapters/x")
+    renderer = SimpleNamespace(renderer=SimpleNamespace(sphinx_env=env))
+
+    def page_html(spec: dict) -> str:
+        data = SimpleNamespace(mime_type=theme.LIVE_MIME, content=spec)
+        (node,) = VegaLiteForTheBook.handle_mime(renderer, data, inline=False)
+        return node.astext()
+
+    first = page_html(spec_with({"big": BIG}))
+    page_html(spec_with({"big": BIG[:-1]}))
+    start = first.index('"phbFiles":') + len('"phbFiles":')
+    names, _ = json.JSONDecoder().raw_decode(first, start)
+    context = {"metatags": "<meta>", "pathto": lambda name, resource: f"../{name}"}
+    html_app = SimpleNamespace(env=env, builder=SimpleNamespace(name="html"))
+    load_first_chart_files(html_app, "chapters/x", "page.html", context, None)
+    loaded = re.findall(r'<script src="\.\./_static/phb-data/([^"]+)"></script>', context["metatags"])
+    assert sorted(loaded) == sorted([names["config"], *names["datasets"].values()])
+    other = {"metatags": "", "pathto": context["pathto"]}
+    load_first_chart_files(html_app, "chapters/y", "page.html", other, None)
+    assert other["metatags"] == "", "a page without charts loads none"
+    single = {"metatags": "", "pathto": context["pathto"]}
+    single_app = SimpleNamespace(
+        env=env, builder=SimpleNamespace(name="singlehtml"), config=SimpleNamespace(root_doc="intro")
+    )
+    load_first_chart_files(single_app, "intro", "page.html", single, None)
+    assert single["metatags"] == context["metatags"][len("<meta>") :], "the one page holding the book loads them all"
+
+
+def test_a_first_charts_file_too_large_for_the_head_is_loaded_just_before_it():
+    from bookkit.vega_mime import HEAD_LIMIT, STATIC_DATA_URL, chart_html_with_files
+
+    huge = [{"x": i, "y": "y" * 50} for i in range(HEAD_LIMIT // 50)]
+    html, files = chart_html_with_files(spec_with({"huge": huge}), first=True)
+    [data] = [name for name in files if name.startswith("data-")]
+    assert f'<script src="{STATIC_DATA_URL}{data}"></script>' in html
+    assert html.index(data) < html.index("vegaEmbed(") and "config-" not in html.split("vegaEmbed(")[0]
