@@ -155,7 +155,7 @@ def main() -> int:
                 first.append(drawn)
                 if path != FLOOR_PATH:
                     stages.append(page.evaluate(STAGE_TIMES, list(STAGES)))
-                page.wait_for_load_state("networkidle")
+                page.wait_for_load_state("load")
                 # Charts further down are drawn when scrolled to: draw them all before moving sliders.
                 page.evaluate("() => window.phbDrawAll && window.phbDrawAll()")
                 for index in range(page.locator(".vega-embed input[type=range]").count()):

@@ -174,8 +174,7 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False, solutions: 
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
             page.route("**/*", only_local)
-            page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
-            page.wait_for_load_state("load", timeout=TIMEOUT_MS)
+            page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
             _wait_for_charts(page)
             page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             if open_details:

@@ -36,6 +36,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from bookkit.figures import BIBLIOGRAPHY, COMPUTED, COMPUTED_NOTE, citation_label, source_note
+from bookkit.vega_mime import ONE_PAGE_BUILDER
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +112,6 @@ def _where(node: nodes.Node) -> str:
 
 def _slug(docname: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
-
-
-#: The builder that writes every document into one page (the PDF's source): ids there need the
-#: document's name to stay unique, and each figure keeps its note inside it.
-ONE_PAGE_BUILDER = "singlehtml"
 
 
 def figure_anchor(builder_name: str, docname: str, number: int) -> str:

@@ -42,6 +42,10 @@ ENV_KEY = "phb_chart_files"
 #: A chart whose spec (without its large datasets and theme config) is longer than this many bytes
 #: has its spec served as a file too (encodings, transforms, text description).
 SPEC_LIMIT = 1_000
+#: The builder that writes every document into one page (the PDF's source): ids there need the
+#: document's name to stay unique, each figure keeps its note inside it (bookkit.sphinx_ext), and
+#: the one page loads every document's first-chart files.
+ONE_PAGE_BUILDER = "singlehtml"
 #: Where the files the page's first chart needs in the head of its page are kept per document.
 FIRST_KEY = "phb_first_chart_files"
 #: A file of the first chart at most this many bytes is loaded in the page's head (with the vega
@@ -215,14 +219,14 @@ class VegaLiteForTheBook:
         if env is None:
             html = chart_html(data.content)
         else:
-            store = _env_store(env, ENV_KEY)
-            # Outputs are rendered in the page's order: a document with no chart files yet is at
-            # its first chart.
-            first = not store.get(env.docname)
+            # Outputs are rendered in the page's order: a document whose first chart is not yet
+            # recorded is at its first chart (recorded even when it has no files of its own).
+            first_files = _env_store(env, FIRST_KEY)
+            first = env.docname not in first_files
             html, files = chart_html_with_files(data.content, first=first)
-            store.setdefault(env.docname, {}).update(files)
+            _env_store(env, ENV_KEY).setdefault(env.docname, {}).update(files)
             if first:
-                _env_store(env, FIRST_KEY)[env.docname] = head_files(files)
+                first_files[env.docname] = head_files(files)
         return [nodes.raw("", html, format="html", classes=["output", "text_html"])]
 
 
@@ -258,7 +262,7 @@ def _first_chart_files_of_page(app: Any, pagename: str) -> list[str]:
     """The files the page ``pagename`` loads in its head: its document's first chart's, or, in the
     single-page build (the PDF's), where the root page holds every document, every document's."""
     first = getattr(app.env, FIRST_KEY, {})
-    if getattr(app.builder, "name", "") != "singlehtml":
+    if getattr(app.builder, "name", "") != ONE_PAGE_BUILDER:
         return list(first.get(pagename) or [])
     if pagename != app.config.root_doc:
         return []

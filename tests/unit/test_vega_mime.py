@@ -135,6 +135,18 @@ def test_a_pages_first_chart_has_its_files_loaded_in_the_head_and_later_charts_d
     assert single["metatags"] == context["metatags"][len("<meta>") :], "the one page holding the book loads them all"
 
 
+def test_a_first_chart_without_files_is_still_the_first():
+    """A page whose first chart moves nothing out (no theme config, small data) loads nothing in its
+    head, and its second chart is not taken for the first."""
+    from bookkit.vega_mime import FIRST_KEY
+
+    env = SimpleNamespace(docname="chapters/x")
+    renderer = SimpleNamespace(renderer=SimpleNamespace(sphinx_env=env))
+    for spec in ({"mark": "bar", "datasets": {"small": SMALL}}, spec_with({"big": BIG})):
+        VegaLiteForTheBook.handle_mime(renderer, SimpleNamespace(mime_type=theme.LIVE_MIME, content=spec), inline=False)
+    assert getattr(env, FIRST_KEY) == {"chapters/x": []}
+
+
 def test_a_first_charts_file_too_large_for_the_head_is_loaded_just_before_it():
     from bookkit.vega_mime import HEAD_LIMIT, STATIC_DATA_URL, chart_html_with_files
 
