@@ -52,6 +52,7 @@ check-node:
 $(VENV)/.installed: requirements.txt pyproject.toml | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m bookkit.environment --remove-unpinned
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (phb)" >/dev/null
 	@touch $@
 

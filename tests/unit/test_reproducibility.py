@@ -8,12 +8,12 @@ these tests check that they did, and that no run-to-run noise is stored.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from bookkit.environment import installed_set, pinned_set, requirement_lines, unpinned
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p for d in ("chapters", "appendices") for p in (ROOT / d).glob("*.ipynb"))
@@ -37,20 +37,16 @@ def test_outputs_are_from_one_clean_in_order_run(path: Path) -> None:
 
 def test_installed_environment_is_exactly_the_pinned_set() -> None:
     """What `make` installed from requirements.txt is the same set, at the same versions."""
-
-    def normalise(lines):
-        return {
-            line.strip().lower().replace("_", "-")
-            for line in lines
-            if line.strip() and not line.startswith(("#", "-e"))
-        }
-
-    pinned = normalise((ROOT / "requirements.txt").read_text().splitlines())
-    frozen = subprocess.run(
-        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    installed = {line for line in normalise(frozen) if not line.startswith("phb-book")}
+    pinned, installed = pinned_set(), installed_set()
     assert installed == pinned, (
         f"installed but not pinned: {sorted(installed - pinned)}; "
         f"pinned but not installed: {sorted(pinned - installed)}"
     )
+
+
+def test_packages_no_longer_pinned_are_named_for_removal() -> None:
+    """`make setup` removes what an earlier pin brought in; a package at another version is pip's."""
+    pinned = requirement_lines(["# header", "jsonschema==4.24.1", "Foo_Bar==1.0", "-e ."])
+    installed = {"jsonschema==4.26.0", "lark==1.3.1", "rfc3987-syntax==1.1.0", "foo-bar==1.0"}
+    assert pinned == {"jsonschema==4.24.1", "foo-bar==1.0"}
+    assert unpinned(installed, pinned) == ["lark", "rfc3987-syntax"]
