@@ -203,16 +203,18 @@ def interval_row(n: float, share: float) -> dict[str, float]:
     """One twin-grid row: both intervals for ``share`` of ``n`` (wide, short names, rounded).
 
     Columns: ``k`` (the count), ``wl``/``wu`` (Wilson lower/upper), ``cl``/``cu``
-    (Clopper–Pearson lower/upper). Built from :func:`phb.models.stats.interval_scenario`, the same model
-    the live explorer calls.
+    (Clopper–Pearson lower/upper). Built from :func:`phb.models.stats.share_interval`, the model
+    the live explorer calls through :func:`phb.models.stats.interval_scenario`.
     """
-    rows = stats.interval_scenario(int(round(n)), float(share)).set_index("method")
+    count = int(round(n))
+    wilson = stats.share_interval(float(share), count, "wilson")
+    exact = stats.share_interval(float(share), count, "clopper-pearson")
     return {
-        "k": int(rows.loc["wilson", "successes"]),
-        "wl": round(float(rows.loc["wilson", "lower"]), DIGITS),
-        "wu": round(float(rows.loc["wilson", "upper"]), DIGITS),
-        "cl": round(float(rows.loc["clopper-pearson", "lower"]), DIGITS),
-        "cu": round(float(rows.loc["clopper-pearson", "upper"]), DIGITS),
+        "k": int(wilson.successes),
+        "wl": round(float(wilson.lower), DIGITS),
+        "wu": round(float(wilson.upper), DIGITS),
+        "cl": round(float(exact.lower), DIGITS),
+        "cu": round(float(exact.upper), DIGITS),
     }
 
 
