@@ -14,7 +14,8 @@ What is checked:
 - nothing scrolls sideways but an explicitly scrolled table or equation;
 - WCAG 2.2 A/AA by axe-core (the version locked in package-lock.json) with toggles closed and open;
 - headings, chart descriptions and slider labels that assistive technology needs;
-- every slider redraws its chart (light mode; the sliders do not depend on the mode).
+- every slider redraws its chart (light mode; the sliders do not depend on the mode);
+- the footer names the book's edition and the date the page's source last changed.
 
 Nothing here waits for a fixed time: each step waits for a condition the page signals (the chart
 script marks each chart drawn for its mode and width; animations report when they have finished).
@@ -25,13 +26,17 @@ files, drawn when it is asked for) is still seen, since requests are recorded un
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
+import subprocess
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
 from book_pages import ROOT, toc_pages
 
+from bookkit.edition import current_edition
 from phb.charts import theme
 
 pytestmark = pytest.mark.browser
@@ -138,6 +143,7 @@ class Visit:
     violations: dict[str, list[dict]] = field(default_factory=dict)  # per state
     structure: dict = field(default_factory=dict)
     sliders_that_did_nothing: list[str] = field(default_factory=list)
+    footer: str = ""
 
 
 def _wait_for_charts(page) -> None:
@@ -206,6 +212,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         _wait_for_charts(page)
         seen.theme = page.evaluate("() => document.documentElement.dataset.theme")
         seen.structure = page.evaluate(STRUCTURE)
+        seen.footer = page.locator("footer.bd-footer-content").inner_text()
         seen.charts["1366 px"] = page.evaluate(CHART_FACTS)
         seen.overflow["1366 px"] = page.evaluate(OVERFLOW)
         seen.violations["1366 px, toggles closed"] = run_axe(page)
@@ -317,6 +324,50 @@ def test_every_slider_redraws_its_chart(seen) -> None:
     path, mode, found = seen
     assert not found.sliders_that_did_nothing, (
         f"{path}: moving these sliders did not change their chart: {found.sliders_that_did_nothing}"
+    )
+
+
+#: The footer's date, as sphinx-last-updated-by-git writes it.
+LAST_UPDATED = re.compile(r"Last updated on (\d{1,2} [A-Z][a-z]+ \d{4})\.")
+
+
+def source_of(path: str) -> str:
+    """The source file of a built page: chapters/05_outcomes.html -> chapters/05_outcomes.ipynb."""
+    stem = path.removesuffix(".html")
+    return next(f"{stem}{ext}" for ext in (".md", ".ipynb") if (ROOT / f"{stem}{ext}").is_file())
+
+
+def last_commit_date(source: str) -> dt.date | None:
+    """The UTC date of the last commit that changed ``source``, or None if git does not know it."""
+    result = subprocess.run(
+        ["git", "log", "-1", "--format=%ct", "--", source], cwd=ROOT, capture_output=True, text=True
+    )
+    stamp = result.stdout.strip()
+    return dt.datetime.fromtimestamp(int(stamp), dt.UTC).date() if stamp else None
+
+
+def is_shallow() -> bool:
+    result = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip() == "true"
+
+
+def test_page_shows_its_edition_and_when_it_last_changed(seen) -> None:
+    path, mode, found = seen
+    footer = found.footer
+    assert current_edition().label in footer, f"{path}: no '{current_edition().label}' in {footer!r}"
+    shown = LAST_UPDATED.search(footer)
+    if not shown and is_shallow():
+        pytest.skip(
+            "a shallow clone: git cannot date every page (the build still passes); "
+            "run the tests in a full clone to check the dates"
+        )
+    assert shown, f"{path}: no 'Last updated on <date>.' in the footer {footer!r} (is it committed?)"
+    date = dt.datetime.strptime(shown.group(1), "%d %B %Y").date()
+    committed = last_commit_date(source_of(path))
+    assert committed is not None, f"{source_of(path)} is not committed, yet the page shows a date"
+    # The page's date is its source's last commit, or later if a file it includes changed since.
+    assert committed <= date <= dt.datetime.now(dt.UTC).date(), (
+        f"{path}: shows {date}, its source last changed on {committed}"
     )
 
 

@@ -1,45 +1,20 @@
-"""What a reader of the published book sees about the book itself: the edition and the date each page
-last changed, on every page; and a 404 page that draws cleanly offline and leads back into the book."""
+"""What a reader of the published book sees about the book itself: a 404 page that draws cleanly
+offline and leads back into the book. (The edition and the date each page last changed, shown on
+every page, are checked in the one visit of each page by tests/book/test_pages.py.)"""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import subprocess
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from book_pages import ROOT, toc_pages
+from book_pages import toc_pages
 from test_pages import run_axe
-
-from bookkit.edition import current_edition
 
 pytestmark = pytest.mark.browser
 
 PAGES = toc_pages()
-LAST_UPDATED = re.compile(r"Last updated on (\d{1,2} [A-Z][a-z]+ \d{4})\.")
 #: Missing addresses at several depths: the same 404 page must work from each.
 MISSING = ["no-such-page.html", "chapters/no-such-chapter.html", "chapters/gone/deeper/still.html"]
-
-
-def source_of(path: str) -> str:
-    """The source file of a built page: chapters/05_outcomes.html -> chapters/05_outcomes.ipynb."""
-    stem = path.removesuffix(".html")
-    return next(f"{stem}{ext}" for ext in (".md", ".ipynb") if (ROOT / f"{stem}{ext}").is_file())
-
-
-def last_commit_date(source: str) -> dt.date | None:
-    """The UTC date of the last commit that changed ``source``, or None if git does not know it."""
-    result = subprocess.run(
-        ["git", "log", "-1", "--format=%ct", "--", source], cwd=ROOT, capture_output=True, text=True
-    )
-    stamp = result.stdout.strip()
-    return dt.datetime.fromtimestamp(int(stamp), dt.UTC).date() if stamp else None
-
-
-def is_shallow() -> bool:
-    result = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True)
-    return result.stdout.strip() == "true"
 
 
 @pytest.fixture(scope="module")
@@ -48,35 +23,6 @@ def context(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield context
     context.close()
-
-
-def footer_text(context, url: str) -> str:
-    page = context.new_page()
-    try:
-        page.goto(url, wait_until="load")
-        return page.locator("footer.bd-footer-content").inner_text()
-    finally:
-        page.close()
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_shows_its_edition_and_when_it_last_changed(context, book_url: str, path: str) -> None:
-    footer = footer_text(context, f"{book_url}/{path}")
-    assert current_edition().label in footer, f"{path}: no '{current_edition().label}' in {footer!r}"
-    shown = LAST_UPDATED.search(footer)
-    if not shown and is_shallow():
-        pytest.skip(
-            "a shallow clone: git cannot date every page (the build still passes); "
-            "run the tests in a full clone to check the dates"
-        )
-    assert shown, f"{path}: no 'Last updated on <date>.' in the footer {footer!r} (is it committed?)"
-    date = dt.datetime.strptime(shown.group(1), "%d %B %Y").date()
-    committed = last_commit_date(source_of(path))
-    assert committed is not None, f"{source_of(path)} is not committed, yet the page shows a date"
-    # The page's date is its source's last commit, or later if a file it includes changed since.
-    assert committed <= date <= dt.datetime.now(dt.UTC).date(), (
-        f"{path}: shows {date}, its source last changed on {committed}"
-    )
 
 
 # ---------------------------------------------------------------- the 404 page
