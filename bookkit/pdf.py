@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,22 @@ EDITION_JS = """(label) => {
 }"""
 
 
+#: Adds a style sheet to the document (adopted: it can be added before the page has an element,
+#: and it comes after the page's own sheets, as a style tag at the end of the head would).
+ADOPT_STYLES_JS = """(css) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}"""
+
+
+def print_styles_script(solutions: bool = True) -> str:
+    """A script that gives the page the print styles (and, without ``solutions``, hides them) before
+    anything of it is parsed: run by Chromium at the start of the page (an init script)."""
+    css = PRINT_CSS if solutions else PRINT_CSS + NO_SOLUTIONS_CSS
+    return f"({ADOPT_STYLES_JS})({json.dumps(css)});"
+
+
 class PdfError(RuntimeError):
     """The PDF could not be made as the book requires (a build error, a chart not drawn, a request
     to another host)."""
@@ -174,23 +191,22 @@ def print_pdf(url: str, target: Path, *, open_details: bool = False, solutions: 
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
             page.route("**/*", only_local)
+            # The print layout from the first parse on, so that each chart is drawn once, for the
+            # printed column (laid out for the screen first, every chart was drawn twice).
+            page.emulate_media(media="print")
+            page.add_init_script(print_styles_script(solutions))
             page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
-            _wait_for_charts(page)
-            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-            if open_details:
-                page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
             # togglebutton folds the dropdowns once the page has loaded: wait until it has folded
             # every one, unfold them all, and wait until none is folded (no fixed wait: under load
             # a fixed wait printed chapters with their solutions still folded).
             _wait(page, TOGGLES_READY_JS, "the dropdowns were never set up by sphinx-togglebutton")
             page.evaluate(UNFOLD_JS)
             _wait(page, UNFOLDED_JS, "some dropdowns stayed folded")
+            if open_details:
+                page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             page.evaluate(EDITION_JS, edition)
-            page.add_style_tag(content=PRINT_CSS)
-            if not solutions:
-                page.add_style_tag(content=NO_SOLUTIONS_CSS)
-            page.emulate_media(media="print")
-            # The print styles widen the column: the charts redraw for it; print once they have.
+            # Every chart drawn for the layout printed (nothing above changes it after this).
             _wait_for_charts(page)
             page.evaluate(SETTLED_JS)
             page.pdf(

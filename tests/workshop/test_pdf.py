@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import subprocess
@@ -42,9 +41,15 @@ def title_of(path: Path) -> str:
     return re.sub(r"[*_`]", "", match.group(1))  # the PDF shows emphasis, not its markup
 
 
+#: Icons (Font Awesome's private-use characters before an admonition's title): no words.
+ICONS = re.compile("[\ue000-\uf8ff]")
+
+
 def normalise(text: str) -> str:
-    """PDF text as words: ligatures undone (NFKC), curly quotes straightened, lines joined."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    """PDF text as words: ligatures undone (NFKC), curly quotes straightened, icons dropped, a hyphen
+    that PDFium marks as ending a line (U+0002, the line joined) a hyphen again, lines joined."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").replace("\u0002", "-")
+    text = ICONS.sub("", text)
     text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                                          "\u2013": "-", "\u2014": "-"}))
     return re.sub(r"\s+", " ", text).strip().casefold()
@@ -62,9 +67,15 @@ def pdf_file(tmp_path_factory: pytest.TempPathFactory, chromium: Path) -> Path:
 
 
 def page_texts(path: Path) -> list[str]:
-    from pypdf import PdfReader
+    """The normalised text of each sheet, read by PDFium (pypdfium2: the 355 sheets in about half a
+    second, where pypdf took 9 s)."""
+    import pypdfium2
 
-    return [normalise(page.extract_text() or "") for page in PdfReader(path).pages]
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return [normalise(page.get_textpage().get_text_bounded()) for page in document]
+    finally:
+        document.close()
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +136,8 @@ def test_the_pages_come_in_toc_order(pages: list[str]) -> None:
     to open a sheet earlier does not count)."""
     sheet = -1
     for source in toc_files():
-        later = [i for i in range(sheet + 1, len(pages)) if starts_with(pages[i], title_of(source))]
+        title = title_of(source)  # read once, not once a sheet
+        later = [i for i in range(sheet + 1, len(pages)) if starts_with(pages[i], title)]
         assert later, f"{source.name} does not open a sheet after sheet {sheet + 1}"
         sheet = later[0]
 
