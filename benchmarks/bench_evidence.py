@@ -18,6 +18,7 @@ from phb.charts.social_care import (
 )
 from phb.charts.timeline import timeline_chart, timeline_events
 from phb.data import load
+from phb.data.uptake import national_series
 
 
 def _render(chart) -> str:
@@ -25,8 +26,8 @@ def _render(chart) -> str:
 
 
 def timeline() -> str:
-    """Chapter 1: events from the timeline and uptake tables, drawn and rendered."""
-    return _render(timeline_chart(timeline_events(load("timeline"), uptake=load("phb_uptake"))))
+    """Chapter 1: events from the timeline and the national uptake series, drawn and rendered."""
+    return _render(timeline_chart(timeline_events(load("timeline"), uptake=national_series())))
 
 
 def social_care() -> list[str]:
