@@ -7,10 +7,11 @@ new width, as on a phone turned or a window resized), checked again, and checked
 What is checked:
 
 - offline and clean: no request to another host, every resource answers, no console or page error;
-- every chart drawn, in the page's colour mode, within its column at both widths (a chart wider than
-  its column makes its output box scroll sideways), its SVG never scaled so that a text is smaller than
-  ``MIN_FONT_PX``, and its text on the chart's background readable (WCAG AA; a label drawn on a bar
-  is not checked: the colour behind it is the bar's, which this check does not judge yet);
+- every chart drawn, in the page's colour mode (with no frame of another colour around it), within
+  its column at both widths (a chart wider than its column makes its output box scroll sideways),
+  its SVG never scaled so that a text is smaller than ``MIN_FONT_PX``, and its text on the chart's
+  background readable (WCAG AA; a label drawn on a bar is not checked: the colour behind it is the
+  bar's, which this check does not judge yet);
 - nothing scrolls sideways but an explicitly scrolled table or equation;
 - WCAG 2.2 A/AA by axe-core (the version locked in package-lock.json) with toggles closed and open;
 - headings, chart descriptions and slider labels that assistive technology needs;
@@ -78,7 +79,9 @@ CHART_FACTS = r"""() => [...document.querySelectorAll('.phb-chart')].map(e => {
   };
   svg.scrollIntoView({block: 'start'});
   const pairs = texts.map(t => getComputedStyle(t).fill + '|' + behind(t));
+  const output = e.closest('.cell_output .text_html');
   return {id: e.id, drawn: true, scale, background,
+          frame: output ? getComputedStyle(output).backgroundColor : 'rgba(0, 0, 0, 0)',
           width: svg.getBoundingClientRect().width, column: e.clientWidth,
           smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
           pairs: [...new Set(pairs)].map(p => p.split('|'))};
@@ -283,6 +286,8 @@ def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
                 )
             if _rgb(chart["background"]) != _rgb(expected):
                 problems.append(f"{width}: {chart['id']} background {chart['background']} in {mode} mode")
+            if chart["frame"] != "rgba(0, 0, 0, 0)" and _rgb(chart["frame"]) != _rgb(expected):
+                problems.append(f"{width}: {chart['id']} sits on a {chart['frame']} frame in {mode} mode")
             for fill, behind in chart["pairs"]:
                 if behind.startswith("mark "):
                     continue  # a label on a bar: not checked here (see the module docstring)
