@@ -12,6 +12,7 @@ import re
 
 import pytest
 from book_pages import toc_pages
+from test_pages import PHONE
 
 from phb.charts import theme
 
@@ -33,8 +34,10 @@ NOTE_SHOWN = """(fig) => {
 }"""
 
 
-def open_chapter(browser, url: str, width: int = 1280, dark: bool = False):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
+def open_chapter(browser, url: str, dark: bool = False):
+    """A new 1280 px page at ``url`` in ``dark`` or light mode, every chart drawn and every toggle
+    open: (context, page)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light")
     # The theme's own switch keeps the reader's choice in localStorage (the default is "auto").
     context.add_init_script(f"localStorage.setItem('mode', '{'dark' if dark else 'light'}')")
     page = context.new_page()
@@ -76,9 +79,6 @@ ON_FOCUS = f"""async (figs) => {{
 #: Scroll a figure to the middle of the screen; where its first line is, for the mouse to go to.
 POINT_AT = """(fig) => { fig.scrollIntoView({block: 'center', inline: 'nearest'});
   const box = fig.getClientRects()[0]; return {x: box.left + box.width / 2, y: box.top + box.height / 2}; }"""
-
-#: Where each note shown on focus lies against the screen (the phone check).
-PHONE = {"width": 390, "height": 900}
 
 
 def _hover_each(page, figures) -> list[dict]:
