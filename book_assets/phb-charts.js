@@ -280,6 +280,44 @@
     return Math.max(settings.minWidth, Math.floor(element.clientWidth));
   }
 
+  // A page's first chart comes with its Vega spec compiled by the book's build, with the same
+  // vega-lite (bookkit/vega_mime.py): whole spec -> that Vega spec. Used only for the spec it was
+  // compiled from (light mode, a wide column: specFor returns the chart's own spec), at its
+  // designed width; everything else is compiled here as before.
+  const built = new WeakMap();
+
+  /** The build's Vega spec for `spec` drawn at `scale`, or null. */
+  function builtVega(spec, scale) {
+    return scale === 1 && built.has(spec) ? built.get(spec).vega : null;
+  }
+
+  /** A compiled chart file's Vega spec, a copy of its own (Vega adds to the spec it draws), with
+   *  the values of its named datasets put back from `spec`, the chart's whole spec. */
+  function restored(file, spec) {
+    const datasets = spec.datasets || {};
+    const vgSpec = structuredClone(file.spec);
+    vgSpec.data = (vgSpec.data || []).map((d) => (file.datasets.includes(d.name) ? Object.assign(d, { values: datasets[d.name] }) : d));
+    return vgSpec;
+  }
+
+  /** Take the build's compiled Vega spec for the chart `element` (its file, loaded in the page's
+   *  head, names the element) whose whole spec is `spec`. */
+  function takeBuilt(element, spec) {
+    const file = Object.values(window.phbChartFiles || {}).find((f) => isObject(f) && f.for === element.id);
+    if (file && isObject(file.spec) && Array.isArray(file.datasets)) built.set(spec, { file, vega: restored(file, spec) });
+  }
+
+  /** For the tests: whether each chart's build-compiled Vega spec is the one vega-lite compiles
+   *  here from the same spec (keys sorted, as vega-lite's own stringify does). */
+  window.phbBuiltVegaMatches = function () {
+    return [...charts.values(), ...waiting.values()].filter((entry) => built.has(entry.spec)).map((entry) => {
+      vegaLite.resetIdCounter();
+      const here = vegaLite.compile(entry.spec).spec;
+      const file = restored(built.get(entry.spec).file, entry.spec);
+      return { id: entry.element.id, matches: vegaLite.stringify(here) === vegaLite.stringify(file) };
+    });
+  };
+
   const vega = window.vega;
   const vegaLite = window.vegaLite;
   const canMeasure = Boolean(vega && vegaLite && typeof vega.View === "function");
@@ -289,7 +327,7 @@
    *  less its SVG, and nothing on the page changes. Returns the view, its compiled Vega spec and
    *  the width it would be drawn at (vega-view's own width of the view: the SVG's width attribute). */
   async function layOut(spec, scale) {
-    const vgSpec = vegaLite.compile(scaleWidths(spec, scale)).spec;
+    const vgSpec = builtVega(spec, scale) || vegaLite.compile(scaleWidths(spec, scale)).spec;
     const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
     try {
       await view.runAsync();
@@ -430,6 +468,9 @@
         mode: "vega", hover: false, viewClass: function () { return view; },
       });
       entry.result = await vegaEmbed(entry.element, layout.vgSpec, options);
+    } else if (builtVega(spec, scale)) {
+      const options = Object.assign({}, entry.options, { mode: "vega", hover: false });
+      entry.result = await vegaEmbed(entry.element, builtVega(spec, scale), options);
     } else {
       entry.result = await vegaEmbed(entry.element, scaleWidths(spec, scale), entry.options);
     }
@@ -631,6 +672,7 @@
     const drawn = loading.then((whole) => {
       mark("files");
       const entry = { element: target, spec: whole, options, fits: new Map() };
+      takeBuilt(target, whole);
       const done = new Promise((resolve) => { entry.whenDrawn = resolve; });
       enqueue(entry);
       return done;

@@ -10,11 +10,25 @@ two code styles those tokens are drawn exactly as plain code text. Chapter 7's t
 were 18 KB, more than half of it such spans. And once the pages are written, it drops the
 indentation the templates put at the start of each line (outside ``pre``, ``textarea``, ``script``
 and ``style``, where it could matter): a browser shows a newline and a newline with spaces alike.
+
+Two changes let a page draw its first chart sooner (issue 18; measured in benchmarks/why.md):
+
+- The scripts that only set up the page once it is parsed (Sphinx's doctools and highlighting, the
+  copy and toggle buttons, sphinx-design's tabs, the theme's own) are deferred: they no longer hold
+  up the parser, nor compete for the first connections with the chart's files. Each waits for the
+  page to be parsed anyway, and deferred scripts still run in order and before DOMContentLoaded.
+- The page's eleven style sheets (and basic.css, which the theme's theme.css imports, a request
+  that could only start once theme.css had arrived) are one same-host file,
+  ``_static/phb-styles-<content hash>.css``: one request instead of twelve, in the same cascade
+  order. Its second line names the files it was made from, so that a later build remakes it for
+  pages it does not rewrite.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -83,23 +97,175 @@ def drop_indentation(page: str) -> str:
     return "".join(INDENTED_BREAK.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
 
 
-def drop_indentation_in_pages(app: Any, exception: Exception | None) -> None:
-    """After an HTML build, drop the indentation of every page written (``build-finished``)."""
+#: Scripts (by file name) that only act once the page is parsed, each checked to wait for it (a
+#: ``DOMContentLoaded`` listener or a ready-state check): safe to defer. documentation_options.js is
+#: not among them: the page's inline scripts set its fields while the page is parsed.
+DEFERRED_SCRIPTS = frozenset(
+    {
+        "doctools.js",  # Sphinx: _ready(Documentation.init)
+        "sphinx_highlight.js",  # Sphinx: _ready(SphinxHighlight.highlightSearchWords)
+        "clipboard.min.js",  # a library; copybutton.js (after it) uses it on ready
+        "copybutton.js",  # runWhenDOMLoaded(addCopyButtonToCodeCells)
+        "sphinx-book-theme.js",  # DOMContentLoaded listeners
+        "togglebutton.js",  # sphinxToggleRunWhenDOMLoaded; its settings are inline scripts before it
+        "design-tabs.js",  # DOMContentLoaded; reads its data attribute from currentScript, as before
+    }
+)
+
+
+def defer_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Mark the page's :data:`DEFERRED_SCRIPTS` ``defer`` (``html-page-context``)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    if "script_files" not in context:
+        return
+    context["script_files"] = [
+        _JavaScript(js.filename, priority=js.priority, **{**js.attributes, "defer": "defer"})
+        if isinstance(js, _JavaScript) and posixpath.basename(str(js.filename)) in DEFERRED_SCRIPTS
+        else js
+        for js in context["script_files"]
+    ]
+
+
+#: A style sheet of the page's: a ``<link>`` with rel="stylesheet" and an href into ``_static/``
+#: (group 1: the href up to and including ``_static/``; group 2: the file's path under it, without
+#: any ``?v=`` query). A link with a ``media`` attribute is not one: it applies only sometimes.
+STYLE_LINK = re.compile(
+    r'<link (?=[^>]*\brel="stylesheet")(?![^>]*\bmedia=)[^>]*?href="([^"]*?_static/)([^"?]+)(?:\?[^"]*)?"[^>]*>'
+)
+#: Whitespace only, between two style sheet links of one run (their order is the cascade's).
+BETWEEN_LINKS = re.compile(r"\s*")
+BUNDLE_PREFIX = "phb-styles-"
+#: The bundle's second line (after its charset): the files it was made from, paths under ``_static/``.
+BUNDLE_SOURCES = re.compile(r"/\* phb-styles of: ([^*]*) \*/")
+CSS_IMPORT = re.compile(r'@import\s+(?:url\()?\s*["\']?([^"\')\s;]+)["\']?\s*\)?\s*;')
+CSS_URL = re.compile(r'url\(\s*(["\']?)([^"\')]+)\1\s*\)')
+CSS_DROPPED = re.compile(r'@charset\s+"[^"]*";|/\*# sourceMappingURL=[^*]*\*/')
+
+
+class StyleBundleError(RuntimeError):
+    """A style sheet could not be put into a bundle (missing, or importing another host's)."""
+
+
+def _rebased_urls(css: str, source_dir: str) -> str:
+    """``css`` (from ``_static/<source_dir>``) with its relative ``url()``s made relative to ``_static/``."""
+
+    def rebase(match: re.Match[str]) -> str:
+        quote, target = match.group(1), match.group(2)
+        if re.match(r"[a-z][a-z0-9+.-]*:|/|#", target, re.I):  # data:, another scheme, absolute, a fragment
+            return match.group(0)
+        return f"url({quote}{posixpath.normpath(posixpath.join(source_dir, target))}{quote})"
+
+    return CSS_URL.sub(rebase, css)
+
+
+def style_sheet_text(static: Path, path: str, seen: tuple[str, ...] = ()) -> str:
+    """The text of ``_static/<path>`` as it reads inside a bundle at ``_static/``: its same-host
+    ``@import``s put in place (the cascade is the same), its ``url()``s rebased, its ``@charset``
+    and source-map comments dropped (one charset heads the bundle; the maps describe other files)."""
+    file = static / path
+    if not file.is_file():
+        raise StyleBundleError(f"{file}: a page links this style sheet, but it is not in the build")
+    if path in seen:
+        raise StyleBundleError(f"{file}: imports itself (through {' -> '.join(seen)})")
+    source_dir = posixpath.dirname(path)
+
+    css = CSS_DROPPED.sub("", file.read_text(encoding="utf-8"))
+    # split() gives the text around each import, then the imported path: the text's urls are this
+    # file's to rebase; the imported file's text comes already rebased
+    parts = CSS_IMPORT.split(css)
+    for i in range(1, len(parts), 2):
+        target = parts[i]
+        if re.match(r"[a-z][a-z0-9+.-]*:|/", target, re.I):
+            raise StyleBundleError(f"{file}: imports {target!r}, not a file of the book's own")
+        parts[i] = style_sheet_text(static, posixpath.normpath(posixpath.join(source_dir, target)), (*seen, path))
+    return "".join(part if i % 2 else _rebased_urls(part, source_dir) for i, part in enumerate(parts))
+
+
+def write_style_bundle(static: Path, sources: tuple[str, ...]) -> str:
+    """Write the bundle of ``sources`` (paths under ``_static/``, in cascade order) into ``static``
+    unless already there; return its file name (content-hashed, so a changed style is a new file)."""
+    header = f'@charset "UTF-8";\n/* phb-styles of: {" ".join(sources)} */\n'
+    text = header + "\n".join(style_sheet_text(static, path) for path in sources)
+    name = f"{BUNDLE_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]}.css"
+    target = static / name
+    if not target.is_file():
+        target.write_text(text, encoding="utf-8")
+    return name
+
+
+def bundle_sources(static: Path, links: list[re.Match[str]]) -> tuple[str, ...]:
+    """The style sheets (paths under ``_static/``) a run of ``links`` stands for: the links' own files,
+    or, for a link to a bundle an earlier build wrote, the files named in its second line."""
+    sources: list[str] = []
+    for link in links:
+        path = link.group(2)
+        if path.startswith(BUNDLE_PREFIX) and "/" not in path:
+            bundle = static / path
+            head = bundle.read_text(encoding="utf-8").split("\n", 2)[:2] if bundle.is_file() else []
+            named = BUNDLE_SOURCES.fullmatch(head[1]) if len(head) == 2 else None
+            if not named:
+                raise StyleBundleError(f"{bundle}: a page links this style bundle, but it is missing or unnamed")
+            sources += named.group(1).split()
+        else:
+            sources.append(path)
+    return tuple(sources)
+
+
+def first_style_run(page: str) -> list[re.Match[str]]:
+    """The first run of style sheet links in ``page``'s head, one after another with only whitespace
+    between them (an element between two links could depend on the cascade order so far)."""
+    head_end = page.find("</head>")
+    run: list[re.Match[str]] = []
+    for link in STYLE_LINK.finditer(page, 0, head_end if head_end >= 0 else len(page)):
+        if run and not BETWEEN_LINKS.fullmatch(page, run[-1].end(), link.start()):
+            break
+        run.append(link)
+    return run
+
+
+def bundle_styles(page: str, static: Path, bundles: dict[tuple[str, ...], str]) -> str:
+    """``page`` with its first run of style sheets (:func:`first_style_run`) replaced by one link to
+    their bundle (written into ``static`` once per set of files, remembered in ``bundles``)."""
+    run = first_style_run(page)
+    if not run:
+        return page
+    sources = bundle_sources(static, run)
+    if sources not in bundles:
+        bundles[sources] = write_style_bundle(static, sources)
+    link = f'<link rel="stylesheet" href="{run[0].group(1)}{bundles[sources]}" />'
+    return page[: run[0].start()] + link + page[run[-1].end() :]
+
+
+def lighten_written_pages(app: Any, exception: Exception | None) -> None:
+    """After an HTML build, in every page written (``build-finished``): one style sheet bundle for
+    its style sheets, and no indentation. Every page, not just those this build wrote, so that a
+    changed style sheet reaches the pages Sphinx kept; bundles no page links any more are removed."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    static = outdir / "_static"
+    bundles: dict[tuple[str, ...], str] = {}
     for path in outdir.rglob("*.html"):
         if path.relative_to(outdir).parts[0].startswith("_"):  # _static, _sources: not pages
             continue
         page = path.read_text(encoding="utf-8")
-        lighter = drop_indentation(page)
+        lighter = drop_indentation(bundle_styles(page, static, bundles))
         if lighter != page:
             path.write_text(lighter, encoding="utf-8")
+    linked = set(bundles.values())
+    for old in static.glob(f"{BUNDLE_PREFIX}*.css"):
+        if old.name not in linked:
+            old.unlink()
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Register the templates, the code lightening and the indentation drop with Sphinx."""
+    """Register the templates, the code lightening, the deferred scripts and the written pages'
+    style bundles and indentation drop with Sphinx."""
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", lighten_code)
-    app.connect("build-finished", drop_indentation_in_pages)
+    app.connect("html-page-context", defer_scripts, priority=900)
+    # after the theme's and extensions' own build-finished handlers, which still write style sheets
+    # (pydata-sphinx-theme its pygments.css, myst-nb and sphinx-exercise theirs)
+    app.connect("build-finished", lighten_written_pages, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +60,10 @@ CHART_SPEC = "spec"
 #: ``phb-data:NAME``; :mod:`bookkit.data_toggles` replaces it by the file's URL relative to the page
 #: (which only the builder knows: the one-page build puts every chapter at the top folder).
 STATIC_DATA_URL = "phb-data:"
+#: What the name of a first chart's compiled Vega spec file starts with (:func:`compiled_file`).
+COMPILED = "vega"
+#: The build-time compiler: vega-lite's own compile, run by Node (bookkit/compile_vega.cjs).
+COMPILER = Path(__file__).resolve().with_name("compile_vega.cjs")
 #: vega-embed's options for every chart: SVG (readable by screen readers) and no actions menu (its
 #: button has no accessible name, and the data is one click away in the toggle under each chart).
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
@@ -159,7 +166,10 @@ def head_files(files: dict[str, str]) -> list[str]:
 
 
 def chart_html_with_files(
-    spec: dict[str, Any], limit: int = SPEC_LIMIT, first: bool = False
+    spec: dict[str, Any],
+    limit: int = SPEC_LIMIT,
+    first: bool = False,
+    compile_spec: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> tuple[str, dict[str, str]]:
     """A chart as the page's HTML in a Sphinx build, and its files (``{name: JSON text}``): its large
     datasets and theme config (:func:`externalise`) and, when what is left of its spec is longer than
@@ -177,9 +187,18 @@ def chart_html_with_files(
     (:func:`load_first_chart_files`); a larger one by a script element just before the chart.
     Later charts' files are still inserted by phb-charts.js: the first chart needs none of them,
     and a parser-inserted script holds up the rest of the page until it has run.
+
+    Given ``compile_spec`` (:func:`vega_compiler`), the ``first`` chart also gets its compiled Vega
+    spec as a file (:func:`compiled_file`): drawn in light mode at its designed width, as on a wide
+    screen, the chart is then drawn from it without compiling in the reader's browser (31-63 ms
+    of the first chart on this book's pages; issue 18).
     """
     spec, files = externalise(spec)
     text = _compact(spec)
+    if first and compile_spec is not None:
+        whole = whole_spec(spec, files)
+        name, compiled = compiled_file(_element_id(text), whole, compile_spec(whole))
+        files[name] = compiled
     if len(text.encode()) > limit:
         name = _file_name(CHART_SPEC, text)
         files[name] = text
@@ -189,6 +208,72 @@ def chart_html_with_files(
     in_head = head_files(files) if first else []
     loads = [name for name in files if name not in in_head and (first or name.startswith(CHART_SPEC))]
     return _figure(_element_id(text), f"{_file_scripts(loads)}<script>{call}</script>"), files
+
+
+def whole_spec(spec: dict[str, Any], files: dict[str, str]) -> dict[str, Any]:
+    """``spec`` (as :func:`externalise` left it in the page) whole again, as book_assets/phb-charts.js
+    rebuilds it from its files before drawing (its ``withFiles``): the theme config, then the
+    moved datasets, put back."""
+    names = (spec.get("usermeta") or {}).get("phbFiles")
+    if not isinstance(names, dict):
+        return spec
+    out = dict(spec)
+    if names.get("config"):
+        config = json.loads(files[names["config"]])
+        out["config"] = _merged(config, spec.get("config"))
+    moved = names.get("datasets") or {}
+    if moved:
+        out["datasets"] = {
+            **(spec.get("datasets") or {}),
+            **{key: json.loads(files[name]) for key, name in moved.items()},
+        }
+    return out
+
+
+def _merged(base: dict[str, Any], extra: Any) -> dict[str, Any]:
+    """``base`` updated by ``extra``, nested dictionaries merged (phb-charts.js's ``merge``)."""
+    out = dict(base)
+    for key, value in (extra or {}).items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def vega_compiler(static_paths: list[Path]) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """A function compiling a Vega-Lite spec to Vega with the vega-lite the book serves (the first
+    ``vendor/vega-lite.min.js`` under ``static_paths``), run by Node; None where Node or the vendored
+    files are missing (``make`` copies them): the browser then compiles every chart, as before."""
+    node = shutil.which("node")
+    vendor = next((path / "vendor" for path in static_paths if (path / "vendor" / "vega-lite.min.js").is_file()), None)
+    if node is None or vendor is None:
+        return None
+
+    def compile_spec(spec: dict[str, Any]) -> dict[str, Any]:
+        done = subprocess.run(
+            [node, str(COMPILER), str(vendor)], input=_compact([spec]), capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"vega-lite could not compile a chart ({COMPILER.name}): {done.stderr.strip()[-2000:]}")
+        return json.loads(done.stdout)[0]
+
+    return compile_spec
+
+
+def compiled_file(element: str, whole: dict[str, Any], vega_spec: dict[str, Any]) -> tuple[str, str]:
+    """A first chart's compiled Vega spec as a chart file (name, JSON text): ``{"for": element id,
+    "spec": …, "datasets": [...]}``, the spec without the values of the chart's named datasets
+    (``datasets``: their names), which the browser already has in the chart's own spec and puts
+    back (phb-charts.js), so no data is loaded twice."""
+    datasets = whole.get("datasets") or {}
+    shared = []
+    data = []
+    for entry in vega_spec.get("data") or []:
+        name = entry.get("name")
+        if name in datasets and entry.get("values") == datasets[name]:
+            entry = {key: value for key, value in entry.items() if key != "values"}
+            shared.append(name)
+        data.append(entry)
+    text = _compact({"for": element, "spec": {**vega_spec, "data": data}, "datasets": shared})
+    return _file_name(COMPILED, text), text
 
 
 def _env_store(env: Any, key: str) -> dict[str, Any]:
@@ -203,6 +288,14 @@ def _env_store(env: Any, key: str) -> dict[str, Any]:
 def _sphinx_env(renderer: Any) -> Any:
     """The Sphinx build environment behind a myst-nb renderer, or None outside a Sphinx build."""
     return getattr(getattr(renderer, "renderer", None), "sphinx_env", None)
+
+
+def _compiler(env: Any) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """:func:`vega_compiler` for the build's static paths (``html_static_path``, from the source folder)."""
+    source, config = getattr(env, "srcdir", None), getattr(env, "config", None)
+    if source is None or config is None:
+        return None
+    return vega_compiler([Path(source) / path for path in config.html_static_path])
 
 
 class VegaLiteForTheBook:
@@ -223,7 +316,8 @@ class VegaLiteForTheBook:
             # recorded is at its first chart (recorded even when it has no files of its own).
             first_files = _env_store(env, FIRST_KEY)
             first = env.docname not in first_files
-            html, files = chart_html_with_files(data.content, first=first)
+            compile_spec = _compiler(env) if first else None
+            html, files = chart_html_with_files(data.content, first=first, compile_spec=compile_spec)
             _env_store(env, ENV_KEY).setdefault(env.docname, {}).update(files)
             if first:
                 first_files[env.docname] = head_files(files)
@@ -287,4 +381,4 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", write_files)
     app.connect("html-page-context", load_first_chart_files)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 6}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 7}

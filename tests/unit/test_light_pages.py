@@ -32,3 +32,92 @@ def test_indentation_goes_but_not_inside_code_scripts_or_styles() -> None:
 
 def test_a_no_break_space_after_a_line_break_is_text_and_stays() -> None:
     assert drop_indentation("<p>a\n\xa0b\n   c</p>") == "<p>a\n\xa0b\nc</p>"
+
+
+def test_deferred_scripts_are_the_listed_ones_and_keep_their_attributes() -> None:
+    from sphinx.builders.html._assets import _JavaScript
+
+    from bookkit.light_pages import defer_scripts
+
+    tabs = _JavaScript("design-tabs.js", priority=500, **{"data-sd-tabs-storage-prefix": "x-"})
+    options = _JavaScript("documentation_options.js", priority=1)
+    inline = _JavaScript(None, body="let toggleHintShow = 'Click to show';")
+    context = {"script_files": [options, _JavaScript("_static/doctools.js"), inline, tabs]}
+    defer_scripts(None, "p", "page.html", context, None)
+    [kept, doctools, same_inline, deferred_tabs] = context["script_files"]
+    assert kept == options and same_inline == inline, "its fields are set inline while the page is parsed"
+    assert doctools.attributes == {"defer": "defer"}
+    assert deferred_tabs.attributes == {"data-sd-tabs-storage-prefix": "x-", "defer": "defer"}
+    assert deferred_tabs.priority == 500
+
+
+def _static_tree(tmp_path):
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "basic.css").write_text("div.b { background: url(file.png); }\n")
+    (static / "styles" / "theme.css").write_text('@import "../basic.css";\n')
+    (static / "styles" / "theme2.css").write_text(
+        '@charset "UTF-8";\n@font-face { src: url(../vendor/fa.woff2); }\n'
+        '.i { background: url("data:image/svg+xml;x"); }\n/*# sourceMappingURL=theme2.css.map*/'
+    )
+    (static / "book.css").write_text(".book { color: red; }\n")
+    return static
+
+
+PAGE_HEAD = (
+    '<html><head><link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+    '<link href="../_static/styles/theme2.css?digest=1" rel="stylesheet" />\n'
+    '<link rel="stylesheet" type="text/css" href="../_static/book.css?v=2" />\n'
+    '<link rel="stylesheet" href="../_static/print.css" media="print" />\n'
+    '<link rel="preload" as="script" href="../_static/x.js" />\n'
+    "</head><body></body></html>"
+)
+
+
+def test_a_pages_style_sheets_become_one_file_in_the_same_cascade(tmp_path) -> None:
+    from bookkit.light_pages import bundle_styles
+
+    static = _static_tree(tmp_path)
+    page = bundle_styles(PAGE_HEAD, static, {})
+    [bundle] = static.glob("phb-styles-*.css")
+    assert page.startswith(f'<html><head><link rel="stylesheet" href="../_static/{bundle.name}" />\n<link rel')
+    assert 'media="print"' in page and 'rel="preload"' in page, "a print sheet and a preload are not in it"
+    css = bundle.read_text()
+    assert css.startswith('@charset "UTF-8";\n/* phb-styles of: styles/theme.css styles/theme2.css book.css */\n')
+    # the import in place, each url relative to the bundle, one charset, no source map
+    order = [css.index(text) for text in ("url(file.png)", "url(vendor/fa.woff2)", ".book")]
+    assert order == sorted(order)
+    assert 'url("data:image/svg+xml;x")' in css and "sourceMappingURL" not in css and css.count("@charset") == 1
+
+
+def test_a_page_written_by_an_earlier_build_gets_the_changed_styles_and_old_bundles_go(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from bookkit.light_pages import lighten_written_pages
+
+    static = _static_tree(tmp_path)
+    (tmp_path / "chapters").mkdir()
+    page = tmp_path / "chapters" / "x.html"
+    page.write_text(PAGE_HEAD)
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    lighten_written_pages(app, None)
+    [first] = static.glob("phb-styles-*.css")
+    (static / "book.css").write_text(".book { color: blue; }\n")  # Sphinx copies it, keeps the page
+    lighten_written_pages(app, None)
+    [second] = static.glob("phb-styles-*.css")
+    assert second != first and "color: blue" in second.read_text()
+    assert f"../_static/{second.name}" in page.read_text()
+
+
+def test_a_style_sheet_missing_or_importing_another_host_is_refused_by_name(tmp_path) -> None:
+    import pytest
+
+    from bookkit.light_pages import StyleBundleError, bundle_styles
+
+    static = _static_tree(tmp_path)
+    (static / "book.css").unlink()
+    with pytest.raises(StyleBundleError, match=r"book\.css: a page links this style sheet, but it is not in the build"):
+        bundle_styles(PAGE_HEAD, static, {})
+    (static / "book.css").write_text('@import url("https://fonts.example/x.css");')
+    with pytest.raises(StyleBundleError, match="not a file of the book's own"):
+        bundle_styles(PAGE_HEAD, static, {})

@@ -155,3 +155,63 @@ def test_a_first_charts_file_too_large_for_the_head_is_loaded_just_before_it():
     [data] = [name for name in files if name.startswith("data-")]
     assert f'<script src="{STATIC_DATA_URL}{data}"></script>' in html
     assert html.index(data) < html.index("vegaEmbed(") and "config-" not in html.split("vegaEmbed(")[0]
+
+
+def test_the_whole_spec_is_rebuilt_as_the_page_rebuilds_it():
+    """bookkit.vega_mime.whole_spec mirrors phb-charts.js's withFiles: the spec compiled at build
+    time is the spec the browser would compile (the browser tests compare the two compiles)."""
+    from bookkit.vega_mime import whole_spec
+
+    spec = spec_with({"big": BIG, "small": SMALL})
+    page, files = externalise(spec)
+    whole = whole_spec(page, files)
+    assert whole["usermeta"]["phbFiles"] == page["usermeta"]["phbFiles"], "kept, as the page keeps it"
+    assert {**whole, "usermeta": {"kept": True}} == spec
+    assert whole_spec({"mark": "bar"}, {}) == {"mark": "bar"}
+
+
+def test_a_first_chart_gets_its_compiled_vega_spec_without_its_data_twice():
+    from bookkit.vega_mime import chart_html_with_files
+
+    compiled = []
+
+    def compile_spec(whole: dict) -> dict:
+        compiled.append(whole)
+        return {"data": [{"name": "big", "values": whole["datasets"]["big"]}, {"name": "data_0", "source": "big"}]}
+
+    _, later = chart_html_with_files(spec_with({"big": BIG}), compile_spec=compile_spec)
+    assert compiled == [] and not any(name.startswith("vega-") for name in later), "only a page's first chart"
+    html, files = chart_html_with_files(spec_with({"big": BIG}), first=True, compile_spec=compile_spec)
+    [name] = [name for name in files if name.startswith("vega-")]
+    built = json.loads(files[name])
+    assert built["for"] == re.search(r'<div id="([^"]+)"', html).group(1)
+    assert built["datasets"] == ["big"]
+    assert built["spec"]["data"] == [{"name": "big"}, {"name": "data_0", "source": "big"}], "values not repeated"
+    assert compiled[0]["datasets"]["big"] == BIG, "compiled from the whole spec"
+
+
+def test_the_build_compiles_with_the_vega_lite_the_book_serves(tmp_path):
+    """bookkit/compile_vega.cjs, run by Node on the vendored files: a Vega spec, or a clear error."""
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    from bookkit.vega_mime import vega_compiler
+
+    root = Path(__file__).resolve().parents[2]
+    vendor = root / "_build" / "assets"
+    if shutil.which("node") is None or not (vendor / "vendor" / "vega-lite.min.js").is_file():
+        pytest.skip("needs Node and the vendored vega files (make setup)")
+    assert vega_compiler([tmp_path]) is None, "no vendored files: the browser compiles, as before"
+    compile_spec = vega_compiler([tmp_path, vendor])
+    vega_spec = compile_spec({"data": {"values": SMALL}, "mark": "bar", "encoding": {"x": {"field": "x"}}})
+    assert vega_spec["$schema"].endswith("/vega/v6.json") and vega_spec["marks"][0]["type"] == "rect"
+    with pytest.raises(RuntimeError, match="could not compile"):
+        compile_spec(
+            {
+                "mark": {"type": "bar"},
+                "encoding": {"x": {"field": "x", "type": "quantitative", "bin": {"step": -1}}},
+                "layer": 3,
+            }
+        )
