@@ -22,6 +22,8 @@ Two changes let a page draw its first chart sooner (issue 18; measured in benchm
   ``_static/phb-styles-<content hash>.css``: one request instead of twelve, in the same cascade
   order. Its second line names the files it was made from, so that a later build remakes it for
   pages it does not rewrite.
+- The theme's icon script (Font Awesome's SVG with JS, 1.5 MB) is not loaded: the theme's style
+  sheet draws the same icons from web fonts.
 """
 
 from __future__ import annotations
@@ -237,9 +239,34 @@ def bundle_styles(page: str, static: Path, bundles: dict[tuple[str, ...], str]) 
     return page[: run[0].start()] + link + page[run[-1].end() :]
 
 
+#: The theme's icon script, Font Awesome's "SVG with JS" (1.5 MB, by far the largest file any page
+#: loads, and 60 ms of script on this machine before the page is interactive), which swaps each
+#: icon element for an SVG. The theme's style sheet already draws the same icons from Font Awesome's
+#: web fonts (which the page loads either way); the book adds no custom icons, the one thing the
+#: theme loads the script for.
+ICON_SCRIPT = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+#: The theme's preloads of its two deferred scripts (loaded at the end of the body in any case): as
+#: preloads they were requested at high priority, ahead of the vega files the first chart needs.
+THEME_PRELOADS = re.compile(
+    r'<link rel="preload" as="script" href="[^"]*_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />\n?'
+)
+#: An icon element without ``aria-hidden``: the SVG the script made was hidden from screen readers;
+#: a web-font icon is a private-use character, hidden the same way (each icon button has its label).
+ICON_ELEMENT = re.compile(
+    r'<(i|span) class="((?:fa|fas|far|fab|fa-solid|fa-regular|fa-brands)(?: [-a-z0-9 ]*)?)"(?![^>]*aria-hidden)'
+)
+
+
+def drop_icon_script(page: str) -> str:
+    """``page`` without the theme's icon script and its scripts' preloads, its icons drawn by the
+    theme's web fonts and hidden from screen readers as the script hid them."""
+    page = THEME_PRELOADS.sub("", ICON_SCRIPT.sub("", page))
+    return ICON_ELEMENT.sub(r'<\1 class="\2" aria-hidden="true"', page)
+
+
 def lighten_written_pages(app: Any, exception: Exception | None) -> None:
     """After an HTML build, in every page written (``build-finished``): one style sheet bundle for
-    its style sheets, and no indentation. Every page, not just those this build wrote, so that a
+    its style sheets, no icon script, and no indentation. Every page, not just those this build wrote, so that a
     changed style sheet reaches the pages Sphinx kept; bundles no page links any more are removed."""
     if exception is not None or app.builder.format != "html":
         return
@@ -250,7 +277,7 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
         if path.relative_to(outdir).parts[0].startswith("_"):  # _static, _sources: not pages
             continue
         page = path.read_text(encoding="utf-8")
-        lighter = drop_indentation(bundle_styles(page, static, bundles))
+        lighter = drop_indentation(drop_icon_script(bundle_styles(page, static, bundles)))
         if lighter != page:
             path.write_text(lighter, encoding="utf-8")
     linked = set(bundles.values())

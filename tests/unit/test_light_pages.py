@@ -121,3 +121,24 @@ def test_a_style_sheet_missing_or_importing_another_host_is_refused_by_name(tmp_
     (static / "book.css").write_text('@import url("https://fonts.example/x.css");')
     with pytest.raises(StyleBundleError, match="not a file of the book's own"):
         bundle_styles(PAGE_HEAD, static, {})
+
+
+def test_the_icon_script_goes_and_its_icons_stay_hidden_from_screen_readers() -> None:
+    from bookkit.light_pages import drop_icon_script
+
+    head = (
+        '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+        '<link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+        '<link rel="preload" as="script" href="../_static/scripts/pydata-sphinx-theme.js?digest=1" />\n'
+        '<link rel="preload" as="font" href="../_static/x.woff2" />\n'
+    )
+    body = (
+        '<i class="fa-solid fa-bars"></i><span class="fas fa-file" aria-hidden="true"></span>'
+        '<i class="fake"></i><span class="fa-brands fa-github"></span>'
+    )
+    assert drop_icon_script(head + body) == (
+        '<link rel="preload" as="font" href="../_static/x.woff2" />\n'
+        '<i class="fa-solid fa-bars" aria-hidden="true"></i><span class="fas fa-file" aria-hidden="true"></span>'
+        '<i class="fake"></i><span class="fa-brands fa-github" aria-hidden="true"></span>'
+    )
+    assert drop_icon_script(drop_icon_script(head + body)) == drop_icon_script(head + body)
