@@ -115,11 +115,34 @@ DEFERRED_SCRIPTS = frozenset(
 )
 
 
-def defer_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Mark the page's :data:`DEFERRED_SCRIPTS` ``defer`` (``html-page-context``)."""
+#: The scripts that draw the book's charts (``_config.yml``'s ``html_js_files`` and the settings
+#: bookkit/site.py adds): 0.8 MB of script that a page without a chart does not load.
+CHART_SCRIPTS = re.compile(
+    r"(?:^|/)(?:vega-preload\.js|vega(?:-lite|-embed)?\.min\.js|phb-chart-settings-[0-9a-f]+\.js|phb-charts\.js)$"
+)
+
+
+def drop_chart_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Leave the chart scripts out of a page that draws no chart (``html-page-context``): its body
+    queues no drawing (bookkit/vega_mime.py writes ``vegaEmbed(`` into each chart's script)."""
     from sphinx.builders.html._assets import _JavaScript
 
-    if "script_files" not in context:
+    if "script_files" not in context or "vegaEmbed(" in (context.get("body") or ""):
+        return
+    context["script_files"] = [
+        js
+        for js in context["script_files"]
+        if not (isinstance(js, _JavaScript) and CHART_SCRIPTS.search(str(js.filename)))
+    ]
+
+
+def defer_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Mark the page's :data:`DEFERRED_SCRIPTS` ``defer`` (``html-page-context``). Not on the search
+    page: its template loads Sphinx's search tools there as plain scripts, and they use doctools.js
+    as they run."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    if "script_files" not in context or templatename == "search.html":
         return
     context["script_files"] = [
         _JavaScript(js.filename, priority=js.priority, **{**js.attributes, "defer": "defer"})
@@ -311,6 +334,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", lighten_code)
     app.connect("html-page-context", defer_scripts, priority=900)
+    app.connect("html-page-context", drop_chart_scripts, priority=900)
     # after the theme's and extensions' own build-finished handlers, which still write style sheets
     # (pydata-sphinx-theme its pygments.css, myst-nb and sphinx-exercise theirs)
     app.connect("build-finished", lighten_written_pages, priority=900)

@@ -1,6 +1,7 @@
 """What a reader of the published book sees about the book itself: a 404 page that draws cleanly
-offline and leads back into the book. (The edition and the date each page last changed, shown on
-every page, are checked in the one visit of each page by tests/book/test_pages.py.)"""
+offline and leads back into the book, and a search page that finds what the book says. (The edition
+and the date each page last changed, shown on every page, are checked in the one visit of each page
+by tests/book/test_pages.py.)"""
 
 from __future__ import annotations
 
@@ -90,5 +91,24 @@ def test_the_404_page_has_no_wcag_violations(context, book_url: str) -> None:
     try:
         violations = run_axe(page)
         assert not violations, "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in violations)
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- the search page
+def test_the_search_page_finds_a_word_of_the_book_without_errors(context, book_url: str) -> None:
+    """The search field leads here (no other page loads the search index): a word the book uses
+    gives results linking to its pages, with nothing in the console."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{book_url}/search.html?q=advocacy", wait_until="load")
+        results = page.locator("#search-results ul.search li a")
+        results.first.wait_for(timeout=30_000)
+        hrefs = results.evaluate_all("links => links.map(a => new URL(a.href).pathname.replace(/^\\//, ''))")
+        assert {href.split("#")[0] for href in hrefs} & set(PAGES), f"no result is a page of the book: {hrefs}"
+        assert not errors, f"search page errors: {errors}"
     finally:
         page.close()

@@ -158,3 +158,32 @@ def test_on_a_chart_page_the_style_bundle_follows_the_chart_scripts_and_stays_th
     assert once.index("phb-charts.js") < once.index(bundle.name) < once.index("later.js")
     assert once.index('media="print"') < once.index("vega.min.js"), "only the bundled sheets move"
     assert bundle_styles(once, static, {}) == once, "a later build leaves it where it is"
+
+
+def test_a_page_without_a_chart_loads_no_chart_script() -> None:
+    from sphinx.builders.html._assets import _JavaScript
+
+    from bookkit.light_pages import drop_chart_scripts
+
+    scripts = [
+        _JavaScript(name)
+        for name in (
+            "doctools.js",
+            "vega-preload.js",
+            "vendor/vega.min.js",
+            "vendor/vega-lite.min.js",
+            "vendor/vega-embed.min.js",
+            "phb-chart-settings-0123abcd.js",
+            "phb-charts.js",
+            "phb-figures.js",
+        )
+    ]
+    text_page = {"script_files": scripts, "body": "<p>words</p>"}
+    drop_chart_scripts(None, "intro", "page.html", text_page, None)
+    assert [js.filename for js in text_page["script_files"]] == ["doctools.js", "phb-figures.js"]
+    chart_page = {
+        "script_files": scripts,
+        "body": '<script>(window.phbCharts=[]).push(()=>vegaEmbed("#c",{}))</script>',
+    }
+    drop_chart_scripts(None, "chapters/x", "page.html", chart_page, None)
+    assert chart_page["script_files"] == scripts
