@@ -203,11 +203,12 @@ def size_section() -> list[str]:
 
 def chart_files_of(page: Path, folder: Path) -> int:
     """Bytes of the chart files a page loads: its charts' specs (spec-*.js) and the data and theme
-    config (data-*.js, config-*.js) that the page or those specs name; each counted once per page."""
+    config (data-*.js, config-*.js) that the page or those specs name, and the first chart's compiled
+    Vega spec (vega-*.js); each counted once per page."""
     text = page.read_text(encoding="utf-8")
     scripts = set(re.findall(r"spec-[0-9a-f]{16}\.js", text))
     text += "".join((folder / name).read_text(encoding="utf-8") for name in scripts if (folder / name).exists())
-    names = scripts | set(re.findall(r"(?:data|config)-[0-9a-f]{16}\.js", text))
+    names = scripts | set(re.findall(r"(?:data|config|vega)-[0-9a-f]{16}\.js", text))
     return sum((folder / name).stat().st_size for name in names if (folder / name).exists())
 
 
