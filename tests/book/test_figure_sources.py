@@ -16,25 +16,16 @@ import re
 
 import pytest
 from reader_steps import FIGURE_PAGES, FigureNotes, FirstFigure
-from test_pages import visit_once
+from test_pages import recorded
 
 pytestmark = pytest.mark.browser
 
 
-def _figure_notes(browser, book_url: str, path: str, mode: str) -> FigureNotes:
-    found = visit_once(browser, book_url, path, mode).figure_notes
-    assert found is not None, f"{path} ({mode}): the visit did not focus its figures"
-    if found.failure is not None:
-        raise found.failure
-    return found
-
-
-def _first_figure(browser, book_url: str, path: str, mode: str) -> FirstFigure:
-    found = visit_once(browser, book_url, path, mode).first_figure
-    assert found is not None, f"{path} ({mode}): the visit did not check its first figure"
-    if found.failure is not None:
-        raise found.failure
-    return found
+def _without_failure(record: FigureNotes | FirstFigure) -> FigureNotes | FirstFigure:
+    """The record, or the exception of the browser step that failed while recording it."""
+    if record.failure is not None:
+        raise record.failure
+    return record
 
 
 @pytest.mark.parametrize(("path", "mode"), [(p, "light") for p in FIGURE_PAGES])
@@ -44,7 +35,7 @@ def test_every_figure_shows_its_source_on_focus_and_hover_and_fits_a_phone(
     """At 1366 px every figure's note shows on keyboard focus and on hover, and never unasked; then,
     the window narrowed to 390 px (as a phone turned), every note shown on focus lies inside the
     screen and makes the page no wider."""
-    notes = _figure_notes(browser, book_url, path, mode)
+    notes = _without_failure(recorded(browser, book_url, path, mode, "figure_notes"))
     assert notes.count > 0, f"{path}: no sourced figure on the page"
     unasked = [i for i, seen in enumerate(notes.focused) if seen["unasked"]]
     assert not unasked, f"{path}: figures whose notes show unasked: {unasked[:10]}"
@@ -65,7 +56,7 @@ def test_every_figure_shows_its_source_on_focus_and_hover_and_fits_a_phone(
 
 @pytest.mark.parametrize(("path", "mode"), [(FIGURE_PAGES[0], "light")])
 def test_figures_are_reached_with_the_tab_key(browser, book_url: str, path: str, mode: str) -> None:
-    note = _first_figure(browser, book_url, path, mode).tab_note
+    note = _without_failure(recorded(browser, book_url, path, mode, "first_figure")).tab_note
     if note is None:
         pytest.fail(f"{path}: 300 presses of Tab never reached a figure")
     assert note["shown"]
@@ -85,6 +76,6 @@ def contrast(foreground: str, background: str) -> float:
 
 @pytest.mark.parametrize(("path", "mode"), [(FIGURE_PAGES[0], "light"), (FIGURE_PAGES[0], "dark")])
 def test_source_notes_are_readable_in_light_and_dark_mode(browser, book_url: str, path: str, mode: str) -> None:
-    colours = _first_figure(browser, book_url, path, mode).note_colours
+    colours = _without_failure(recorded(browser, book_url, path, mode, "first_figure")).note_colours
     dark = mode == "dark"
     assert contrast(*colours) >= 7, f"note colours {colours} (dark={dark}) contrast under 7:1"

@@ -302,6 +302,14 @@ def visit_once(browser, book_url: str, path: str, mode: str) -> Visit:
     return _cached_visit(browser, f"{book_url}/{path}", mode)
 
 
+def recorded(browser, book_url: str, path: str, mode: str, step: str):
+    """What the one visit's reader step ``step`` (a :class:`Visit` field filled by ``_act_as_reader``)
+    recorded on ``path`` in ``mode``."""
+    found = getattr(visit_once(browser, book_url, path, mode), step)
+    assert found is not None, f"{path} ({mode}): the visit recorded no {step.replace('_', ' ')}"
+    return found
+
+
 @pytest.fixture(params=[(p, m) for p in PAGES for m in MODES], ids=lambda pm: f"{pm[0]}-{pm[1]}")
 def seen(request, browser, book_url: str) -> tuple[str, str, Visit]:
     """The one visit of this page in this mode (made by the first test that asks for it)."""

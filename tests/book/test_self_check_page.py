@@ -11,20 +11,14 @@ from __future__ import annotations
 
 import pytest
 from reader_steps import SELF_CHECK_PAGES, SelfChecks
-from test_pages import MODES, visit_once
+from test_pages import MODES, recorded
 
 pytestmark = pytest.mark.browser
 
 
-def _answers(browser, book_url: str, path: str, mode: str) -> SelfChecks:
-    found = visit_once(browser, book_url, path, mode).self_checks
-    assert found is not None, f"{path} ({mode}): the visit did not answer its questions"
-    return found
-
-
 @pytest.mark.parametrize(("path", "mode"), [(p, "light") for p in SELF_CHECK_PAGES])
 def test_each_question_answers_by_keyboard(browser, book_url: str, path: str, mode: str) -> None:
-    found = _answers(browser, book_url, path, mode)
+    found: SelfChecks = recorded(browser, book_url, path, mode, "self_checks")
     assert found.questions >= 3, f"{path}: fewer than three self-check questions"
     for seen in found.choices:
         assert seen[-1][0] and len(seen[-1][1]) > len("Right. "), "the right answer gives its reason"
@@ -35,7 +29,7 @@ def test_each_question_answers_by_keyboard(browser, book_url: str, path: str, mo
 
 @pytest.mark.parametrize(("path", "mode"), [(SELF_CHECK_PAGES[0], m) for m in MODES])
 def test_an_answered_page_has_no_axe_violations(browser, book_url: str, path: str, mode: str) -> None:
-    found = _answers(browser, book_url, path, mode)
+    found: SelfChecks = recorded(browser, book_url, path, mode, "self_checks")
     if found.answered_violations is None:
         raise found.failure or AssertionError(f"{path}: fewer than two questions to answer")
     violations = found.answered_violations
