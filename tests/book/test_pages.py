@@ -200,7 +200,7 @@ def _move_every_slider(page) -> list[str]:
 
 def visit(browser, url: str, mode: str) -> Visit:
     """Open ``url`` once in ``mode`` (the reader's system setting; the book follows it) and check it
-    at both widths, toggles closed and open."""
+    at both widths, toggles closed and open; then, on a chapter, act as its reader (``_act_as_reader``)."""
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` (make test does)", pytrace=False)
     seen = Visit()
