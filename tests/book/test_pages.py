@@ -23,7 +23,7 @@ self-check questions and focuses and hovers the sourced figures, which tests/boo
 and tests/book/test_figure_sources.py check; so no page is opened twice in one mode.
 
 Nothing here waits for a fixed time: each step waits for a condition the page signals (the chart
-script marks each chart drawn for its mode and width; animations report when they have finished).
+script marks each chart drawn for its mode and width; the toggles' fade-ins are brought to their end).
 A page is opened up to its ``load`` event, not Playwright's ``networkidle`` (which waits for half
 a second with no request: a fixed wait on every visit); what the page asks for later (a chart's
 files, drawn when it is asked for) is still seen, since requests are recorded until the visit ends.
