@@ -45,8 +45,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """How make test shares its tests between processes (pytest-xdist, ``-n``): each test file's
     tests in one process, in order (a notebook's cells share one kernel under nbval; module fixtures
     such as the PDF or the workshop kit are made once), except the page checks, which are shared out
-    by page and colour mode (one browser visit serves every check of that page in that mode) and the
-    tests of :data:`SPREAD_TESTS`, which are shared out one by one."""
+    by page and colour mode (one browser visit serves every check of that page in that mode)."""
     from xdist.scheduler import LoadScopeScheduling
 
     class ByFileAndPage(LoadScopeScheduling):
@@ -57,22 +56,20 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 
 
 def xdist_scope(nodeid: str) -> str:
-    """The scope a test runs in under xdist: its file, its page and mode for a page check, or itself
-    for a test of :data:`SPREAD_TESTS`."""
+    """The scope a test runs in under xdist: its file, or its page and mode for a page check (the
+    tests of every file of :data:`PAGE_CHECKS` parametrized ``[<page>-<mode>]`` share one scope, so
+    one process makes that page's one visit)."""
     file, _, rest = nodeid.partition("::")
-    if file == PAGE_CHECKS and rest.endswith("]") and "[" in rest:
+    if file in PAGE_CHECKS and rest.endswith("]") and "[" in rest:
         return "page:" + rest[rest.index("[") + 1 : -1]
-    if file in SPREAD_TESTS:
-        return nodeid
     return file
 
 
-#: The file whose tests are parametrized by page and colour mode (tests/book/test_pages.py's ``seen``).
-PAGE_CHECKS = "tests/book/test_pages.py"
-
-#: Files whose tests share nothing but the browser (each opens its own page): each test is a scope
-#: of its own, so that a file of two minutes is shared between the processes.
-SPREAD_TESTS = frozenset({"tests/book/test_figure_sources.py"})
+#: The files whose tests are parametrized by page and colour mode and read test_pages' one visit of
+#: that page in that mode (``visit_once``; test_pages' ``seen``).
+PAGE_CHECKS = frozenset(
+    {"tests/book/test_pages.py", "tests/book/test_figure_sources.py", "tests/book/test_self_check_page.py"}
+)
 
 
 #: Files whose tests take minutes in one process (a JupyterLab running every chapter, three PDF
@@ -82,7 +79,6 @@ LONGEST_FIRST = (
     "tests/live/test_jupyterlab.py",
     "tests/workshop/test_pdf.py",
     "tests/workshop/test_workshop.py",
-    "tests/book/test_figure_sources.py",
     "tests/unit/test_stats_papermill.py",
     "tests/unit/test_uptake_papermill.py",
     "tests/live/test_self_check_live.py",

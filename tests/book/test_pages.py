@@ -18,8 +18,12 @@ What is checked:
 - every slider redraws its chart (light mode; the sliders do not depend on the mode);
 - the footer names the book's edition and the date the page's source last changed.
 
+The same visit then acts as a reader on the chapters (tests/book/reader_steps.py): it answers the
+self-check questions and focuses and hovers the sourced figures, which tests/book/test_self_check_page.py
+and tests/book/test_figure_sources.py check; so no page is opened twice in one mode.
+
 Nothing here waits for a fixed time: each step waits for a condition the page signals (the chart
-script marks each chart drawn for its mode and width; animations report when they have finished).
+script marks each chart drawn for its mode and width; the toggles' fade-ins are brought to their end).
 A page is opened up to its ``load`` event, not Playwright's ``networkidle`` (which waits for half
 a second with no request: a fixed wait on every visit); what the page asks for later (a chart's
 files, drawn when it is asked for) is still seen, since requests are recorded until the visit ends.
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
+import reader_steps
 from book_pages import ROOT, toc_pages
 
 from bookkit.edition import current_edition
@@ -110,12 +115,14 @@ STRUCTURE = """() => ({
     .filter(i => i.tabIndex < 0 || i.disabled).length,
 })"""
 
-#: Open every toggle: <details> (data tables) and the theme's dropdowns (solutions), then let
-#: their fade-in animations finish (mid-fade text is pale and would fail the contrast check).
-OPEN_TOGGLES = """async () => {
+#: Open every toggle: <details> (data tables) and the theme's dropdowns (solutions), then bring
+#: their fade-in animations to their end (mid-fade text is pale and would fail the contrast check):
+#: ``finish()`` shows at once what the reader sees 0.3 s later (awaiting them cost that on every
+#: visit). Finished, not awaited, only animations that end: the theme has none that repeat.
+OPEN_TOGGLES = """() => {
   document.querySelectorAll('details').forEach(d => d.open = true);
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
-  await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+  document.getAnimations().filter(a => a.effect.getTiming().iterations !== Infinity).forEach(a => a.finish());
 }"""
 
 #: The theme makes a box that scrolls (code, wide outputs) reachable by keyboard (tabindex 0) a
@@ -147,6 +154,9 @@ class Visit:
     structure: dict = field(default_factory=dict)
     sliders_that_did_nothing: list[str] = field(default_factory=list)
     footer: str = ""
+    self_checks: reader_steps.SelfChecks | None = None  # where the page's questions are answered
+    figure_notes: reader_steps.FigureNotes | None = None  # where the figures are focused and hovered
+    first_figure: reader_steps.FirstFigure | None = None  # on the first chapter
 
 
 def _wait_for_charts(page) -> None:
@@ -159,15 +169,6 @@ def run_axe(page, within: str | None = None) -> list[dict]:
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE, [WCAG_TAGS, within])
-
-
-def open_page(browser, url: str):
-    """A new 1280 px wide page at ``url`` once its charts are drawn: (context, page)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(url, wait_until="load")
-    _wait_for_charts(page)
-    return context, page
 
 
 def _move_every_slider(page) -> list[str]:
@@ -199,7 +200,7 @@ def _move_every_slider(page) -> list[str]:
 
 def visit(browser, url: str, mode: str) -> Visit:
     """Open ``url`` once in ``mode`` (the reader's system setting; the book follows it) and check it
-    at both widths, toggles closed and open."""
+    at both widths, toggles closed and open; then, on a chapter, act as its reader (``_act_as_reader``)."""
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` (make test does)", pytrace=False)
     seen = Visit()
@@ -230,6 +231,9 @@ def visit(browser, url: str, mode: str) -> Visit:
         page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
         seen.overflow["390 px, toggles open"] = page.evaluate(OVERFLOW)
         seen.violations["390 px, toggles open"] = run_axe(page)
+        # What follows changes the page (answers, notes moved into their figures, sliders moved):
+        # it comes after every check above, which needs the page as it was loaded.
+        _act_as_reader(page, urlparse(url).path.lstrip("/"), mode, seen)
         if mode == "light":
             seen.sliders_that_did_nothing = _move_every_slider(page)
     finally:
@@ -237,16 +241,80 @@ def visit(browser, url: str, mode: str) -> Visit:
     return seen
 
 
+def _act_as_reader(page, path: str, mode: str, seen: Visit) -> None:
+    """On the chapters, after the checks of the page as loaded: answer the self-check questions and
+    focus and hover the sourced figures (tests/book/reader_steps.py), at the widths those checks
+    were written for. The page comes here at 390 px with its toggles open (figures in solutions and
+    data tables count too); in light mode it leaves at 390 px, where the sliders were always moved.
+
+    The order: back at the laptop's width, the questions are answered first (axe then sees an
+    answered page with no other change: no note moved yet); then the figures are focused and hovered
+    (each note moves into its figure), and last, narrowed to 390 px as a phone is turned, focused again."""
+    light = mode == "light"
+    first_chapter = path in reader_steps.SELF_CHECK_PAGES[:1] + reader_steps.FIGURE_PAGES[:1]
+    answers = path in reader_steps.SELF_CHECK_PAGES[:1] or (light and path in reader_steps.SELF_CHECK_PAGES)
+    figures = light and path in reader_steps.FIGURE_PAGES
+    if not (first_chapter or answers or figures):
+        return
+    page.set_viewport_size(WIDE)
+    _wait_for_charts(page)
+    if first_chapter:
+        # axe (on the answered page) and the Tab key meet the boxes that scroll as a reader does:
+        # once the theme has made them keyboard stops for this width.
+        page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
+    if answers:
+        _answer_questions(page, path, mode, seen)
+    if path in reader_steps.FIGURE_PAGES[:1]:
+        seen.first_figure = reader_steps.check_first_figure(page, by_tab=light)
+    if figures:
+        seen.figure_notes = reader_steps.focus_and_hover_figures(page)
+    if light:
+        page.set_viewport_size(PHONE)
+        _wait_for_charts(page)  # charts redrawn for the phone
+    if figures:
+        reader_steps.focus_figures_on_phone(page, seen.figure_notes)
+
+
+def _answer_questions(page, path: str, mode: str, seen: Visit) -> None:
+    """Answer every question by keyboard (light mode); on the first self-check page, in both modes,
+    run axe once one question is answered right and another answered, perhaps wrongly: the whole
+    page in light mode, the questions in dark mode (the rest of the page is checked in dark mode
+    above), and keep a screenshot of it in _build/self-check-<mode>.png."""
+    first = path in reader_steps.SELF_CHECK_PAGES[:1]
+    within = None if mode == "light" else "fieldset.self-check"
+    seen.self_checks = reader_steps.answer_questions(
+        page,
+        limit=None if mode == "light" else 2,
+        when_answered=(lambda: run_axe(page, within=within)) if first else None,
+    )
+    if first:
+        page.screenshot(path=str(ROOT / "_build" / f"self-check-{mode}.png"), full_page=False)
+
+
 @functools.cache
 def _cached_visit(browser, url: str, mode: str) -> Visit:
     return visit(browser, url, mode)
+
+
+def visit_once(browser, book_url: str, path: str, mode: str) -> Visit:
+    """The one visit of ``path`` in ``mode`` in this process, made by the first test that asks for it
+    (test_pages, test_figure_sources and test_self_check_page all read it)."""
+    return _cached_visit(browser, f"{book_url}/{path}", mode)
+
+
+def recorded(browser, book_url: str, path: str, mode: str, step: str):
+    """What the one visit's reader step ``step`` (a :class:`Visit` field filled by ``_act_as_reader``)
+    recorded on ``path`` in ``mode``."""
+    found = getattr(visit_once(browser, book_url, path, mode), step)
+    assert found is not None, f"{path} ({mode}): the visit recorded no {step.replace('_', ' ')}"
+    return found
 
 
 @pytest.fixture(params=[(p, m) for p in PAGES for m in MODES], ids=lambda pm: f"{pm[0]}-{pm[1]}")
 def seen(request, browser, book_url: str) -> tuple[str, str, Visit]:
     """The one visit of this page in this mode (made by the first test that asks for it)."""
     path, mode = request.param
-    return path, mode, _cached_visit(browser, f"{book_url}/{path}", mode)
+    return path, mode, visit_once(browser, book_url, path, mode)
 
 
 # ---------------------------------------------------------------- the checks, one visit each
