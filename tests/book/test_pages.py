@@ -157,6 +157,7 @@ class Visit:
     self_checks: reader_steps.SelfChecks | None = None  # where the page's questions are answered
     figure_notes: reader_steps.FigureNotes | None = None  # where the figures are focused and hovered
     first_figure: reader_steps.FirstFigure | None = None  # on the first chapter
+    built_vega: list[dict] = field(default_factory=list)  # charts drawn from the build's Vega spec
 
 
 def _wait_for_charts(page) -> None:
@@ -218,6 +219,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         seen.structure = page.evaluate(STRUCTURE)
         seen.footer = page.locator("footer.bd-footer-content").inner_text()
         seen.charts["1366 px"] = page.evaluate(CHART_FACTS)
+        seen.built_vega = page.evaluate(BUILT_VEGA)
         seen.overflow["1366 px"] = page.evaluate(OVERFLOW)
         seen.violations["1366 px, toggles closed"] = run_axe(page)
         page.set_viewport_size(PHONE)
@@ -363,6 +365,26 @@ def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
                 if ratio < MIN_CONTRAST:
                     problems.append(f"{width}: {chart['id']} text in {fill} on {behind}: {ratio:.2f}:1")
     assert not problems, f"{path} ({mode}): " + "; ".join(sorted(set(problems)))
+
+
+#: Each chart whose Vega spec the build compiled (a page's first: bookkit/vega_mime.py) and whether
+#: it is the spec vega-lite compiles in the page from the same chart (book_assets/phb-charts.js).
+BUILT_VEGA = "() => window.phbBuiltVegaMatches ? window.phbBuiltVegaMatches() : []"
+
+
+def test_the_first_chart_comes_compiled_as_the_page_would_compile_it(seen) -> None:
+    """A page's first chart is drawn from the Vega spec compiled at build time (light mode, a wide
+    column): it must be exactly what the browser's vega-lite makes of the chart's spec, rebuilt from
+    its files as the page rebuilds it (checked in both modes)."""
+    path, mode, visit = seen
+    if not visit.charts["1366 px"]:
+        assert visit.built_vega == [], f"{path} ({mode}): no chart, but a compiled spec"
+        return
+    first = visit.charts["1366 px"][0]["id"]
+    assert [entry["id"] for entry in visit.built_vega] == [first], (
+        f"{path} ({mode}): the build's compiled spec should be the first chart's ({first}): {visit.built_vega}"
+    )
+    assert visit.built_vega[0]["matches"], f"{path} ({mode}): the build's Vega spec differs from the page's compile"
 
 
 def test_nothing_scrolls_sideways(seen) -> None:
