@@ -144,22 +144,6 @@ def test_the_icon_script_goes_and_its_icons_stay_hidden_from_screen_readers() ->
     assert drop_icon_script(drop_icon_script(head + body)) == drop_icon_script(head + body)
 
 
-def test_on_a_chart_page_the_style_bundle_follows_the_chart_scripts_and_stays_there(tmp_path) -> None:
-    from bookkit.light_pages import bundle_styles
-
-    static = _static_tree(tmp_path)
-    charts = (
-        '<script src="../_static/vendor/vega.min.js?v=1"></script>\n'
-        '<script src="../_static/phb-charts.js?v=2"></script>\n'
-    )
-    page = PAGE_HEAD.replace("</head>", charts + '<script defer src="../_static/later.js"></script>\n</head>')
-    once = bundle_styles(page, static, {})
-    [bundle] = static.glob("phb-styles-*.css")
-    assert once.index("phb-charts.js") < once.index(bundle.name) < once.index("later.js")
-    assert once.index('media="print"') < once.index("vega.min.js"), "only the bundled sheets move"
-    assert bundle_styles(once, static, {}) == once, "a later build leaves it where it is"
-
-
 def test_a_page_without_a_chart_loads_no_chart_script() -> None:
     from sphinx.builders.html._assets import _JavaScript
 
