@@ -11,12 +11,14 @@ were 18 KB, more than half of it such spans. And once the pages are written, it 
 indentation the templates put at the start of each line (outside ``pre``, ``textarea``, ``script``
 and ``style``, where it could matter): a browser shows a newline and a newline with spaces alike.
 
-Two changes let a page draw its first chart sooner (issue 18; measured in benchmarks/why.md):
+What every page loads before its first chart is drawn is kept small too (issue 18; measured in
+benchmarks/why.md):
 
 - The scripts that only set up the page once it is parsed (Sphinx's doctools and highlighting, the
   copy and toggle buttons, sphinx-design's tabs, the theme's own) are deferred: they no longer hold
   up the parser, nor compete for the first connections with the chart's files. Each waits for the
   page to be parsed anyway, and deferred scripts still run in order and before DOMContentLoaded.
+- A page without a chart loads none of the chart scripts (vega, vega-lite, vega-embed: 0.8 MB).
 - The page's eleven style sheets (and basic.css, which the theme's theme.css imports, a request
   that could only start once theme.css had arrived) are one same-host file,
   ``_static/phb-styles-<content hash>.css``: one request instead of twelve, in the same cascade
@@ -166,6 +168,8 @@ BUNDLE_SOURCES = re.compile(r"/\* phb-styles of: ([^*]*) \*/")
 CSS_IMPORT = re.compile(r'@import\s+(?:url\()?\s*["\']?([^"\')\s;]+)["\']?\s*\)?\s*;')
 CSS_URL = re.compile(r'url\(\s*(["\']?)([^"\')]+)\1\s*\)')
 CSS_DROPPED = re.compile(r'@charset\s+"[^"]*";|/\*# sourceMappingURL=[^*]*\*/')
+#: A URL that is not a path relative to the style sheet: with a scheme (data:, https:) or absolute.
+NOT_RELATIVE = re.compile(r"[a-z][a-z0-9+.-]*:|/", re.I)
 
 
 class StyleBundleError(RuntimeError):
@@ -177,7 +181,7 @@ def _rebased_urls(css: str, source_dir: str) -> str:
 
     def rebase(match: re.Match[str]) -> str:
         quote, target = match.group(1), match.group(2)
-        if re.match(r"[a-z][a-z0-9+.-]*:|/|#", target, re.I):  # data:, another scheme, absolute, a fragment
+        if NOT_RELATIVE.match(target) or target.startswith("#"):  # data:, another host, absolute, a fragment
             return match.group(0)
         return f"url({quote}{posixpath.normpath(posixpath.join(source_dir, target))}{quote})"
 
@@ -201,7 +205,7 @@ def style_sheet_text(static: Path, path: str, seen: tuple[str, ...] = ()) -> str
     parts = CSS_IMPORT.split(css)
     for i in range(1, len(parts), 2):
         target = parts[i]
-        if re.match(r"[a-z][a-z0-9+.-]*:|/", target, re.I):
+        if NOT_RELATIVE.match(target):
             raise StyleBundleError(f"{file}: imports {target!r}, not a file of the book's own")
         parts[i] = style_sheet_text(static, posixpath.normpath(posixpath.join(source_dir, target)), (*seen, path))
     return "".join(part if i % 2 else _rebased_urls(part, source_dir) for i, part in enumerate(parts))
@@ -299,8 +303,9 @@ def drop_icon_script(page: str) -> str:
 
 def lighten_written_pages(app: Any, exception: Exception | None) -> None:
     """After an HTML build, in every page written (``build-finished``): one style sheet bundle for
-    its style sheets, no icon script, and no indentation. Every page, not just those this build wrote, so that a
-    changed style sheet reaches the pages Sphinx kept; bundles no page links any more are removed."""
+    its style sheets, no icon script, and no indentation. Every page, not just those this build
+    wrote, so that a changed style sheet reaches the pages Sphinx kept; bundles no page links any
+    more are removed."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -320,8 +325,9 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Register the templates, the code lightening, the deferred scripts and the written pages'
-    style bundles and indentation drop with Sphinx."""
+    """Register with Sphinx: the templates, the code lightening, the deferred scripts, the chart
+    scripts left out of pages without charts, and the pass over the written pages (style bundle,
+    icon script, indentation)."""
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", lighten_code)
     app.connect("html-page-context", defer_scripts, priority=900)
