@@ -197,8 +197,9 @@ hub-load: workshop
 	$(PY) -m hub.load --n $(HUB_LOAD_N) --results benchmarks/RESULTS.md $(HUB_LOAD_FLAGS)
 
 # The room's fault tests (root needed; they skip with a message otherwise, except under CI=true).
+# A test still running after 300 s prints every thread's stack (faulthandler), so a hang shows where.
 test-hub: workshop
-	$(PY) -m pytest tests/hub -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest tests/hub -p no:cacheprovider -o faulthandler_timeout=300 $(PYTEST_ARGS)
 
 # Regenerate the pinned set from the top-level requirements (needs the package registry).
 lock: check-python

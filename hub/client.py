@@ -80,11 +80,42 @@ class Kernel:
             "buffers": [],
         }
 
-    def _replies(self, msg_id: str) -> Iterator[dict[str, Any]]:
-        """Messages answering ``msg_id``, until the kernel is idle again and has replied."""
+    def _next_message(self, deadline: float, waiting_for: str) -> dict[str, Any]:
+        """The next JSON message from the kernel's channel, or TimeoutError at ``deadline``.
+
+        Why not ``ws.recv()`` with a socket timeout: the server pings the websocket every 30 s or
+        so, and ``recv`` answers pings inside its own loop, so a reply that never comes would keep
+        it waiting for ever (a CI run hung that way). Control frames come back here instead, and
+        the deadline is checked between every frame.
+        """
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"no answer from the kernel to {waiting_for} in time (kernel timeout {self.timeout_s:g} s)"
+                )
+            self.ws.settimeout(remaining)
+            try:
+                opcode, data = self.ws.recv_data(control_frame=True)
+            except websocket.WebSocketTimeoutException:
+                continue
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                raise ConnectionError(f"the server closed the kernel's channel while waiting for {waiting_for}")
+            if opcode in (websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY):
+                return json.loads(data)
+
+    def _replies(
+        self, msg_id: str, waiting_for: str = "a cell", deadline: float | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Messages answering ``msg_id``, until the kernel is idle again and has replied.
+
+        The whole exchange must finish by ``deadline`` (default: the kernel's ``timeout_s`` from
+        now), however busy the channel.
+        """
+        deadline = time.monotonic() + self.timeout_s if deadline is None else deadline
         replied = idle = False
         while not (replied and idle):
-            message = json.loads(self.ws.recv())
+            message = self._next_message(deadline, waiting_for)
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = message["header"]["msg_type"]
@@ -109,6 +140,29 @@ class Kernel:
         )
         self.ws.send(json.dumps(request))
         return request["header"]["msg_id"]
+
+    def wait_ready(self, timeout_s: float = 120.0, try_s: float = 5.0) -> None:
+        """Return once the kernel answers a ``kernel_info_request`` on both channels a cell needs:
+        the reply on shell and the idle status on iopub (what JupyterLab asks first, and what
+        jupyter_server's own "nudge" checks).
+
+        A kernel that has just been restarted may miss the first requests; each try waits ``try_s``
+        and asks again, until ``timeout_s``, then raises TimeoutError.
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            request = self._message("kernel_info_request", {})
+            self.ws.send(json.dumps(request))
+            try_until = min(deadline, time.monotonic() + try_s)
+            try:
+                for _ in self._replies(request["header"]["msg_id"], "kernel_info_request", try_until):
+                    pass
+                return
+            except TimeoutError:
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(
+                        f"the kernel did not answer kernel_info_request on shell and iopub in {timeout_s:g} s"
+                    ) from None
 
     def execute(self, code: str, raise_on_error: bool = True) -> Execution:
         """Run ``code`` as one cell and collect what it sends back."""
@@ -237,7 +291,8 @@ class Participant:
         return self.server_api("GET", f"contents/{quote(path)}?content=1&type=file&format=text")
 
     def open_kernel(self, notebook_path: str) -> tuple[str, Kernel]:
-        """Open a notebook as JupyterLab does: a session, whose kernel runs in the notebook's folder."""
+        """Open a notebook as JupyterLab does: a session, whose kernel runs in the notebook's folder,
+        and a channel to it once the kernel answers ``kernel_info`` (JupyterLab asks that first too)."""
         response = self.server_api(
             "POST",
             "sessions",
@@ -250,11 +305,32 @@ class Participant:
         )
         response.raise_for_status()
         kernel_id = response.json()["kernel"]["id"]
+        return kernel_id, self.kernel_channel(kernel_id)
+
+    def kernel_channel(self, kernel_id: str, timeout_s: float | None = None, channel_s: float = 20.0) -> Kernel:
+        """A channel (websocket) to kernel ``kernel_id`` on which the kernel has answered.
+
+        Why a channel may need opening again: a kernel that dies in its first seconds is restarted
+        on new ports (jupyter_client's restarter), and a channel opened while the server moves to
+        them can stay deaf on iopub (jupyter_server issue 481). JupyterLab reconnects then; so does
+        this: a channel that gets no answer in ``channel_s`` is closed and another opened, until
+        ``timeout_s`` (default: the participant's).
+        """
         ws_base = self.base_url.replace("http://", "ws://").replace("https://", "wss://")
-        kernel = Kernel(
-            f"{ws_base}/user/{self.name}/api/kernels/{kernel_id}/channels", self.token or "", self.timeout_s
-        )
-        return kernel_id, kernel
+        url = f"{ws_base}/user/{self.name}/api/kernels/{kernel_id}/channels"
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + limit
+        while True:
+            kernel = Kernel(url, self.token or "", self.timeout_s)
+            try:
+                kernel.wait_ready(min(channel_s, max(deadline - time.monotonic(), 1.0)))
+                return kernel
+            except TimeoutError:
+                kernel.close()
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(
+                        f"{self.name}: kernel {kernel_id} answered on no channel in {limit:g} s"
+                    ) from None
 
 
 def arrive(base_url: str, name: str, password: str, timeout_s: float = 300.0) -> Participant:

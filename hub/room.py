@@ -36,7 +36,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from hub import cgroup, runtime
+from hub import PARTICIPANT_COMMENT, cgroup, runtime
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -378,12 +378,27 @@ def remove_users(room: Room) -> list[str]:
     return removed
 
 
+def leftover_users(prefix: str) -> list[str]:
+    """Participants' system users named with ``prefix`` that still exist (see :func:`synthetic_room`)."""
+    return sorted(
+        account.pw_name
+        for account in pwd.getpwall()
+        if account.pw_name.startswith(prefix) and account.pw_gecos == PARTICIPANT_COMMENT
+    )
+
+
 def synthetic_room(folder: Path, prefix: str, mem_limit: str = "2G") -> Room:
     """A room for simulated participants (load and fault tests) kept entirely inside ``folder``.
 
     Its state is private (``folder/state``, 0700) and its homes sit beside it (``folder/home``),
     since participants must reach their homes; ``folder`` is opened to them for that (0755).
+
+    A run that was killed (a CI timeout, say) leaves its participants' system users behind, with
+    homes that may have gone with the clone they lived in; a new room would reuse those accounts.
+    The prefix is this kind of room's own, so any such user left over is removed first.
     """
+    for name in leftover_users(prefix):
+        subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o755)
     (folder / "home").mkdir(exist_ok=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Unicode
 
-from hub import cgroup
+from hub import PARTICIPANT_COMMENT, cgroup
 
 #: JupyterLab settings each new home starts with: never ask to fetch news from the internet (a room
 #: fetches nothing from another host), and start a notebook's kernel without asking which (every
@@ -78,7 +78,7 @@ class RoomSpawner(LocalProcessSpawner):
                 "--shell",
                 "/usr/sbin/nologin",
                 "--comment",
-                "workshop participant",
+                PARTICIPANT_COMMENT,
                 self.system_user,
             ],
             check=True,

@@ -38,6 +38,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.skip(reason=reason))
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a failure here, the end of the hub's log: in CI the clone, and the log, go with the run."""
+    log = rooms.Room(state=FOLDER / "state").log_file
+    failed = terminalreporter.stats.get("failed", []) + terminalreporter.stats.get("error", [])
+    if log.is_file() and any("tests/hub" in report.nodeid for report in failed):
+        terminalreporter.section(f"the end of the room's log ({log})")
+        terminalreporter.write_line("\n".join(log.read_text(errors="replace").splitlines()[-40:]))
+
+
 @pytest.fixture(scope="session")
 def room() -> Iterator[rooms.Room]:
     """A running room; stopped, with its users and their homes removed, after the tests."""

@@ -54,11 +54,6 @@ def wait_for_new_kernel(system_user: str, kernel_id: str, old_pid: int, timeout_
     raise TimeoutError(f"kernel {kernel_id} of {system_user} was not restarted in {timeout_s} s")
 
 
-def reconnect(person: Participant, kernel_id: str) -> Kernel:
-    base = person.base_url.replace("http://", "ws://")
-    return Kernel(f"{base}/user/{person.name}/api/kernels/{kernel_id}/channels", person.token or "")
-
-
 def test_wrong_password_is_refused(room: rooms.Room, password: str) -> None:
     with pytest.raises(LoginRefused):
         Participant(room.local_url, "mallory", password + "x").login()
@@ -124,7 +119,7 @@ def only_alices_kernel_restarts(
         fault(alice_kernel, old)
         restarted = wait_for_new_kernel(room.prefix + alice.name, alice_id, old.pid)
         assert restarted.username() == room.prefix + alice.name
-        fresh = reconnect(alice, alice_id)
+        fresh = alice.kernel_channel(alice_id, timeout_s=120)  # a new channel, as JupyterLab opens
         try:
             result = fresh.execute("'x' in globals(), 6 * 7")
             assert result.outputs[-1]["data"]["text/plain"] == "(False, 42)"  # new, and working

@@ -1,15 +1,21 @@
-"""The workshop room's pure parts, without a hub: the load report and the room's settings."""
+"""The workshop room's pure parts, without a hub: the load report, the room's settings, and how the
+kernel client waits (on a fake channel)."""
 
 from __future__ import annotations
 
+import json
 import math
+import pwd
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import websocket
 
-from hub import load
+from hub import PARTICIPANT_COMMENT, load
 from hub import room as rooms
+from hub.client import Kernel
 
 
 def test_percentile_interpolates_between_ranks_and_ignores_missing() -> None:
@@ -67,3 +73,85 @@ def test_room_settings_survive_a_save_and_load(tmp_path: Path) -> None:
     assert again.local_url == "http://127.0.0.1:8123"
     with pytest.raises(rooms.RoomError, match="make hub"):
         rooms.Room.load(tmp_path / "nothing")
+
+
+class FakeChannel:
+    """A kernel's websocket as :class:`hub.client.Kernel` reads it: frames queued by the test, and
+    pings (as the server sends every 30 s) whenever the queue is empty."""
+
+    def __init__(self, answer: Callable[[dict], list[dict]]) -> None:
+        self.answer = answer  # what the kernel sends back for a request
+        self.frames: list[tuple[int, bytes]] = []
+        self.sent: list[dict] = []
+
+    def settimeout(self, seconds: float) -> None:
+        assert seconds > 0
+
+    def send(self, text: str) -> None:
+        request = json.loads(text)
+        self.sent.append(request)
+        for message in self.answer(request):
+            self.frames.append((websocket.ABNF.OPCODE_TEXT, json.dumps(message).encode()))
+
+    def recv_data(self, control_frame: bool = False) -> tuple[int, bytes]:
+        assert control_frame, "pings must come back to the caller, or a silent kernel hangs it"
+        return self.frames.pop(0) if self.frames else (websocket.ABNF.OPCODE_PING, b"")
+
+
+def kernel_over(channel: FakeChannel, timeout_s: float) -> Kernel:
+    kernel = Kernel.__new__(Kernel)
+    kernel.session_id, kernel.timeout_s, kernel.ws = "test", timeout_s, channel
+    return kernel
+
+
+def reply(request: dict, msg_type: str, content: dict) -> dict:
+    return {"header": {"msg_type": msg_type}, "parent_header": request["header"], "content": content}
+
+
+def test_a_cell_whose_reply_never_comes_times_out_although_the_server_keeps_pinging() -> None:
+    kernel = kernel_over(FakeChannel(lambda request: []), timeout_s=0.3)
+    with pytest.raises(TimeoutError, match="a cell"):
+        kernel.execute("1 + 1")
+
+
+def test_a_cell_is_answered_among_other_traffic() -> None:
+    def kernel_side(request: dict) -> list[dict]:
+        other = {"header": {"msg_id": "x"}}
+        return [
+            reply(other, "status", {"execution_state": "busy"}),
+            reply(request, "execute_result", {"data": {"text/plain": "2"}}),
+            reply(request, "execute_reply", {"status": "ok"}),
+            reply(request, "status", {"execution_state": "idle"}),
+        ]
+
+    result = kernel_over(FakeChannel(kernel_side), timeout_s=5).execute("1 + 1")
+    assert result.outputs == [{"data": {"text/plain": "2"}}] and result.error is None
+
+
+def test_a_restarted_kernel_is_asked_again_until_it_answers() -> None:
+    def deaf_at_first(request: dict) -> list[dict]:
+        asked = sum(r["header"]["msg_type"] == "kernel_info_request" for r in channel.sent)
+        answer = [reply(request, "kernel_info_reply", {}), reply(request, "status", {"execution_state": "idle"})]
+        return answer if asked >= 3 else []
+
+    channel = FakeChannel(deaf_at_first)
+    kernel_over(channel, timeout_s=5).wait_ready(timeout_s=5, try_s=0.05)
+    assert len(channel.sent) == 3
+    with pytest.raises(TimeoutError, match="kernel_info_request"):
+        kernel_over(FakeChannel(lambda request: []), timeout_s=5).wait_ready(timeout_s=0.2, try_s=0.05)
+
+
+def test_leftover_participants_are_found_by_prefix_and_comment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed test run leaves its participants' accounts; a new room removes those and no other."""
+
+    def account(name: str, comment: str) -> pwd.struct_passwd:
+        return pwd.struct_passwd((name, "x", 1001, 1001, comment, f"/gone/{name}", "/usr/sbin/nologin"))
+
+    accounts = [
+        account("phbtest-alice", PARTICIPANT_COMMENT),
+        account("phbtest-admin", "someone else's account"),
+        account("phb-alice", PARTICIPANT_COMMENT),  # a real room's participant
+        account("root", "root"),
+    ]
+    monkeypatch.setattr(pwd, "getpwall", lambda: accounts)
+    assert rooms.leftover_users("phbtest-") == ["phbtest-alice"]
