@@ -141,13 +141,31 @@ class Kernel:
         self.ws.send(json.dumps(request))
         return request["header"]["msg_id"]
 
+    def wait_started(self, msg_id: str, timeout_s: float = 60.0) -> None:
+        """Return once the kernel has taken request ``msg_id`` and started running it (its
+        ``execute_input`` on iopub).
+
+        Why: a request still on its way when the kernel dies is not lost; the server can hand it to
+        the restarted kernel, which then runs it (a fault test once restarted a kernel straight into
+        the endless cell it had sent the old one). A fault meant for a running cell waits for this.
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            message = self._next_message(deadline, "the start of a cell")
+            if message.get("parent_header", {}).get("msg_id") == msg_id and (
+                message["header"]["msg_type"] == "execute_input"
+            ):
+                return
+
     def wait_ready(self, timeout_s: float = 120.0, try_s: float = 5.0) -> None:
         """Return once the kernel answers a ``kernel_info_request`` on both channels a cell needs:
         the reply on shell and the idle status on iopub (what JupyterLab asks first, and what
         jupyter_server's own "nudge" checks).
 
-        A kernel that has just been restarted may miss the first requests; each try waits ``try_s``
-        and asks again, until ``timeout_s``, then raises TimeoutError.
+        On a new channel the first answers on iopub can be lost while its subscription is still being
+        set up (ZeroMQ's "slow joiner"; jupyter_server nudges a kernel for the same reason), so each
+        try waits ``try_s`` and asks again, until ``timeout_s``; then TimeoutError. A kernel busy with
+        a cell answers only when the cell ends.
         """
         deadline = time.monotonic() + timeout_s
         while True:
@@ -307,30 +325,25 @@ class Participant:
         kernel_id = response.json()["kernel"]["id"]
         return kernel_id, self.kernel_channel(kernel_id)
 
-    def kernel_channel(self, kernel_id: str, timeout_s: float | None = None, channel_s: float = 20.0) -> Kernel:
-        """A channel (websocket) to kernel ``kernel_id`` on which the kernel has answered.
+    def close_notebook(self, kernel_id: str) -> None:
+        """End the session (and so the kernel) that ``kernel_id`` runs, as closing the notebook and
+        shutting its kernel down does in JupyterLab; the next :meth:`open_kernel` starts afresh."""
+        for session in self.server_api("GET", "sessions").json():
+            if session.get("kernel", {}).get("id") == kernel_id:
+                self.server_api("DELETE", f"sessions/{session['id']}").raise_for_status()
 
-        Why a channel may need opening again: a kernel that dies in its first seconds is restarted
-        on new ports (jupyter_client's restarter), and a channel opened while the server moves to
-        them can stay deaf on iopub (jupyter_server issue 481). JupyterLab reconnects then; so does
-        this: a channel that gets no answer in ``channel_s`` is closed and another opened, until
-        ``timeout_s`` (default: the participant's).
-        """
+    def kernel_channel(self, kernel_id: str, timeout_s: float | None = None) -> Kernel:
+        """A channel (websocket) to kernel ``kernel_id``, once the kernel has answered on it
+        (:meth:`Kernel.wait_ready`, within ``timeout_s``; default: the participant's timeout)."""
         ws_base = self.base_url.replace("http://", "ws://").replace("https://", "wss://")
         url = f"{ws_base}/user/{self.name}/api/kernels/{kernel_id}/channels"
-        limit = self.timeout_s if timeout_s is None else timeout_s
-        deadline = time.monotonic() + limit
-        while True:
-            kernel = Kernel(url, self.token or "", self.timeout_s)
-            try:
-                kernel.wait_ready(min(channel_s, max(deadline - time.monotonic(), 1.0)))
-                return kernel
-            except TimeoutError:
-                kernel.close()
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(
-                        f"{self.name}: kernel {kernel_id} answered on no channel in {limit:g} s"
-                    ) from None
+        kernel = Kernel(url, self.token or "", self.timeout_s)
+        try:
+            kernel.wait_ready(self.timeout_s if timeout_s is None else timeout_s)
+        except TimeoutError:
+            kernel.close()
+            raise
+        return kernel
 
 
 def arrive(base_url: str, name: str, password: str, timeout_s: float = 300.0) -> Participant:

@@ -131,13 +131,16 @@ def only_alices_kernel_restarts(
     finally:
         alice_kernel.close()
         bob_kernel.close()
+        alice.close_notebook(alice_id)  # the next test starts new kernels, not these
+        bob.close_notebook(bob_id)
 
 
 def test_a_killed_kernel_restarts_without_touching_another(
     room: rooms.Room, alice_and_bob: tuple[Participant, Participant]
 ) -> None:
     def kill_mid_run(kernel: Kernel, process: psutil.Process) -> None:
-        kernel.submit("import threading\nthreading.Event().wait()")  # a cell that never ends
+        # A cell that never ends, killed once it runs (not on its way: the new kernel would run it).
+        kernel.wait_started(kernel.submit("import threading\nthreading.Event().wait()"))
         process.kill()
 
     only_alices_kernel_restarts(room, *alice_and_bob, kill_mid_run)

@@ -155,3 +155,14 @@ def test_leftover_participants_are_found_by_prefix_and_comment(monkeypatch: pyte
     ]
     monkeypatch.setattr(pwd, "getpwall", lambda: accounts)
     assert rooms.leftover_users("phbtest-") == ["phbtest-alice"]
+
+
+def test_a_fault_for_a_running_cell_waits_until_the_cell_runs() -> None:
+    def kernel_side(request: dict) -> list[dict]:
+        return [reply(request, "status", {"execution_state": "busy"}), reply(request, "execute_input", {})]
+
+    kernel = kernel_over(FakeChannel(kernel_side), timeout_s=5)
+    kernel.wait_started(kernel.submit("import threading\nthreading.Event().wait()"))
+    silent = kernel_over(FakeChannel(lambda request: []), timeout_s=5)
+    with pytest.raises(TimeoutError, match="the start of a cell"):
+        silent.wait_started(silent.submit("1"), timeout_s=0.2)
