@@ -164,8 +164,9 @@ def _hover_each(page, figures) -> list[dict]:
     cover it. (Scrolling to the next figure while the pointer still rests on this one lost a hover;
     so did going straight on to a figure the shown note had pushed down the page.)"""
     seen = []
-    for index in range(figures.count()):
-        fig = figures.nth(index)
+    # Handles, found once: a locator finds its element again on every call (9 ms against 2 ms a call
+    # on chapter 7's 92 figures; the pointer's moves, a frame each, are the rest).
+    for fig in figures.element_handles():
         point = fig.evaluate(POINT_AT)
         page.mouse.move(point["x"], point["y"])
         seen.append(fig.evaluate(NOTE_SHOWN))
