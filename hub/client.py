@@ -91,9 +91,7 @@ class Kernel:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(
-                    f"no answer from the kernel to {waiting_for} in time (kernel timeout {self.timeout_s:g} s)"
-                )
+                raise TimeoutError(f"no answer from the kernel to {waiting_for} before the deadline")
             self.ws.settimeout(remaining)
             try:
                 opcode, data = self.ws.recv_data(control_frame=True)

@@ -128,7 +128,7 @@ def test_a_cell_is_answered_among_other_traffic() -> None:
     assert result.outputs == [{"data": {"text/plain": "2"}}] and result.error is None
 
 
-def test_a_restarted_kernel_is_asked_again_until_it_answers() -> None:
+def test_a_new_channel_asks_the_kernel_again_until_it_answers() -> None:
     def deaf_at_first(request: dict) -> list[dict]:
         asked = sum(r["header"]["msg_type"] == "kernel_info_request" for r in channel.sent)
         answer = [reply(request, "kernel_info_reply", {}), reply(request, "status", {"execution_state": "idle"})]
