@@ -172,6 +172,8 @@ def size_section() -> list[str]:
     shared = sum(p.stat().st_size for p in static.rglob("*") if p.is_file())
     loaded = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js")
     vega = sum((static / name).stat().st_size for name in loaded if (static / name).exists())
+    # the one style sheet every page links (bookkit/light_pages.py; its unused rules dropped)
+    styles = sum(p.stat().st_size for p in static.glob("phb-styles-*.css"))
     lines = [
         "## Page sizes",
         "",
@@ -184,7 +186,8 @@ def size_section() -> list[str]:
         "folder, loaded once and cached by the browser. Goal: no page over 100 KB.",
         "",
         f"Shared assets: {shared / 1e6:.1f} MB in all (MathJax fonts and components are fetched only "
-        f"when a page has mathematics); vega + vega-lite + vega-embed: {vega / 1e3:.0f} KB.",
+        f"when a page has mathematics); vega + vega-lite + vega-embed: {vega / 1e3:.0f} KB; the style "
+        f"sheet every page links: {styles / 1e3:.0f} KB (555 KB before its unused rules were dropped).",
         "",
         "| page | size | chart files it fetches | within 100 KB |",
         "|---|---|---|---|",

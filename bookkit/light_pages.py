@@ -26,18 +26,28 @@ benchmarks/why.md):
   pages it does not rewrite.
 - The theme's icon script (Font Awesome's SVG with JS, 1.5 MB) is not loaded: the theme's style
   sheet draws the same icons from web fonts.
+- The bundle keeps only the rules some page or script of the book can use (bookkit/purge_styles.cjs,
+  PurgeCSS run by Node once the pages are written): 555 KB of theme styles, most of them Bootstrap
+  components and Font Awesome icons the book never shows, become about 165 KB. Without Node or
+  ``node_modules`` (``make`` installs both) the whole bundle is linked, as before.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import posixpath
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The style purger, run by Node with the book's own node_modules (package.json pins purgecss).
+PURGER = Path(__file__).resolve().with_name("purge_styles.cjs")
+NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 
 
 def add_templates(app: Any, config: Any) -> None:
@@ -301,9 +311,67 @@ def drop_icon_script(page: str) -> str:
     return ICON_ELEMENT.sub(r'<\1 class="\2" aria-hidden="true"', page)
 
 
+#: Scripts under ``_static`` that are not content for the purge: MathJax (30 MB) writes its own
+#: styles, and the names it uses are kept whole (bookkit/purge_styles.cjs).
+NOT_PURGE_CONTENT = ("vendor/mathjax/",)
+
+
+def purge_content(outdir: Path) -> list[str]:
+    """The files whose words decide which style rules are kept: every written page, and every script
+    under ``_static`` (a class a script adds keeps its rules) but MathJax's."""
+    static = outdir / "_static"
+    pages = [path for path in outdir.rglob("*.html") if not path.relative_to(outdir).parts[0].startswith("_")]
+    scripts = [
+        path for path in static.rglob("*.js") if not path.relative_to(static).as_posix().startswith(NOT_PURGE_CONTENT)
+    ]
+    return sorted(str(path) for path in pages + scripts)
+
+
+def purge_key(static: Path, name: str, content: list[str]) -> str:
+    """What a purge of the bundle ``name`` depends on, as one hash: the bundle's text, the purger,
+    and each content file's path and bytes."""
+    digest = hashlib.sha256((static / name).read_bytes() + PURGER.read_bytes())
+    for path in content:
+        digest.update(path.encode() + b"\0" + hashlib.sha256(Path(path).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def purged_bundle(static: Path, name: str, content: list[str], memo: Path | None = None) -> str:
+    """Write the bundle ``name`` (in ``static``) with only the rules the ``content`` files can use,
+    under its own content-hashed name, which is returned; its first two lines (the charset and the
+    files it was made from) kept. ``name`` itself where Node or purgecss is not installed.
+
+    ``memo`` (a JSON file outside the published pages) remembers the last purge's inputs and result:
+    a rebuild that changed none of them reuses the kept bundle instead of running Node (1 s)."""
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / "purgecss").is_dir():
+        return name
+    key = purge_key(static, name, content)
+    remembered = json.loads(memo.read_text(encoding="utf-8")) if memo is not None and memo.is_file() else {}
+    if remembered.get(name, {}).get("key") == key and (static / remembered[name]["kept"]).is_file():
+        return remembered[name]["kept"]
+    full = static / name
+    head = "".join(full.read_text(encoding="utf-8").splitlines(keepends=True)[:2])
+    done = subprocess.run(
+        [node, str(PURGER), str(full)], input=json.dumps(content), capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise StyleBundleError(f"{full}: the unused rules could not be dropped ({PURGER.name}): {done.stderr[-2000:]}")
+    kept = done.stdout[len(head) :] if done.stdout.startswith(head) else done.stdout
+    text = head + kept.lstrip("\n")
+    purged = f"{BUNDLE_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]}.css"
+    if not (static / purged).is_file():
+        (static / purged).write_text(text, encoding="utf-8")
+    if memo is not None:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({**remembered, name: {"key": key, "kept": purged}}), encoding="utf-8")
+    return purged
+
+
 def lighten_written_pages(app: Any, exception: Exception | None) -> None:
     """After an HTML build, in every page written (``build-finished``): one style sheet bundle for
-    its style sheets, no icon script, and no indentation. Every page, not just those this build
+    its style sheets, no icon script, and no indentation; then the bundle's unused rules dropped
+    (:func:`purged_bundle`, over every page and script). Every page, not just those this build
     wrote, so that a changed style sheet reaches the pages Sphinx kept; bundles no page links any
     more are removed."""
     if exception is not None or app.builder.format != "html":
@@ -311,6 +379,7 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     static = outdir / "_static"
     bundles: dict[tuple[str, ...], str] = {}
+    written: dict[Path, str] = {}
     for path in outdir.rglob("*.html"):
         if path.relative_to(outdir).parts[0].startswith("_"):  # _static, _sources: not pages
             continue
@@ -318,7 +387,18 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
         lighter = drop_indentation(drop_icon_script(bundle_styles(page, static, bundles)))
         if lighter != page:
             path.write_text(lighter, encoding="utf-8")
-    linked = set(bundles.values())
+        written[path] = lighter
+    content = purge_content(outdir) if bundles else []
+    # beside the doctrees: kept between builds, never published (absent in a bare call, as in tests)
+    memo = Path(app.doctreedir) / "phb-styles-purged.json" if getattr(app, "doctreedir", None) else None
+    purged = {name: purged_bundle(static, name, content, memo) for name in sorted(set(bundles.values()))}
+    for path, page in written.items():
+        relinked = page
+        for name, kept in purged.items():
+            relinked = relinked.replace(f'_static/{name}"', f'_static/{kept}"')
+        if relinked != page:
+            path.write_text(relinked, encoding="utf-8")
+    linked = set(purged.values())
     for old in static.glob(f"{BUNDLE_PREFIX}*.css"):
         if old.name not in linked:
             old.unlink()

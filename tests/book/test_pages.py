@@ -40,7 +40,7 @@ from urllib.parse import urlparse
 
 import pytest
 import reader_steps
-from book_pages import ROOT, toc_pages
+from book_pages import HTML, ROOT, toc_pages
 
 from bookkit.edition import current_edition
 from phb.charts import theme
@@ -158,6 +158,7 @@ class Visit:
     figure_notes: reader_steps.FigureNotes | None = None  # where the figures are focused and hovered
     first_figure: reader_steps.FirstFigure | None = None  # on the first chapter
     built_vega: list[dict] = field(default_factory=list)  # charts drawn from the build's Vega spec
+    dropped_rules: list[str] = field(default_factory=list)  # style selectors the page uses, not kept
 
 
 def _wait_for_charts(page) -> None:
@@ -233,6 +234,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
         seen.overflow["390 px, toggles open"] = page.evaluate(OVERFLOW)
         seen.violations["390 px, toggles open"] = run_axe(page)
+        seen.dropped_rules = page.evaluate(DROPPED_RULES, _style_bundles(page))
         # What follows changes the page (answers, notes moved into their figures, sliders moved):
         # it comes after every check above, which needs the page as it was loaded.
         _act_as_reader(page, urlparse(url).path.lstrip("/"), mode, seen)
@@ -385,6 +387,70 @@ def test_the_first_chart_comes_compiled_as_the_page_would_compile_it(seen) -> No
         f"{path} ({mode}): the build's compiled spec should be the first chart's ({first}): {visit.built_vega}"
     )
     assert visit.built_vega[0]["matches"], f"{path} ({mode}): the build's Vega spec differs from the page's compile"
+
+
+#: The selectors of the page's whole style bundle (its sources, as bookkit.light_pages joins them)
+#: that match an element of the page (with its toggles open), and that the bundle the page links
+#: (the rules PurgeCSS kept: bookkit/purge_styles.cjs) does not have. A state a script or the reader
+#: sets (``:hover``, ``:focus-visible``, ``::before``) is left out of the match: the rule's element is.
+DROPPED_RULES = r"""([whole, kept]) => {
+  const selectors = (text) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(text.replace(/@charset[^;]*;/g, ''));
+    const out = [];
+    const walk = (rules) => { for (const rule of rules) {
+      if (rule.selectorText !== undefined) out.push(...split(rule.selectorText));
+      if (rule.cssRules) walk(rule.cssRules);
+    } };
+    walk(sheet.cssRules);
+    return out;
+  };
+  const split = (list) => {
+    const out = []; let depth = 0, current = '';
+    for (const ch of list) {
+      if (ch === '(' || ch === '[') depth++; else if (ch === ')' || ch === ']') depth--;
+      if (ch === ',' && depth === 0) { out.push(current.trim()); current = ''; } else current += ch;
+    }
+    out.push(current.trim());
+    return out;
+  };
+  const state = new RegExp('::?(?:' + [
+    'hover', 'focus-visible', 'focus-within', 'focus', 'active', 'visited', 'target', 'checked', 'link',
+    'any-link', 'placeholder-shown', 'autofill', 'before', 'after', 'marker', 'placeholder', 'selection',
+    'first-line', 'first-letter', 'backdrop', 'file-selector-button', '-webkit-[a-z-]+', '-moz-[a-z-]+',
+  ].join('|') + ')(?![-a-z(])', 'g');
+  const keptSet = new Set(selectors(kept));
+  const dropped = new Set();
+  for (const selector of selectors(whole)) {
+    if (keptSet.has(selector)) continue;
+    let element = selector.replace(state, '').trim();
+    if (element === '' || /[>+~]$/.test(element)) element += '*';
+    try {
+      if (document.querySelector(element)) dropped.add(selector);
+    } catch (error) { /* not a selector this browser knows */ }
+  }
+  return [...dropped];
+}"""
+
+
+def _style_bundles(page) -> list[str]:
+    """The page's whole style bundle (the files its bundle names, joined as bookkit.light_pages joins
+    them) and the bundle it links."""
+    from bookkit.light_pages import BUNDLE_PREFIX, BUNDLE_SOURCES, style_sheet_text
+
+    href = page.evaluate(f"() => document.querySelector('link[rel=stylesheet][href*=\"{BUNDLE_PREFIX}\"]').href")
+    static = HTML / "_static"
+    kept = (static / urlparse(href).path.rsplit("/", 1)[-1]).read_text(encoding="utf-8")
+    sources = BUNDLE_SOURCES.fullmatch(kept.split("\n")[1]).group(1).split()
+    return ["\n".join(style_sheet_text(static, source) for source in sources), kept]
+
+
+def test_no_style_rule_the_page_uses_was_dropped(seen) -> None:
+    """The style bundle keeps every rule whose selector matches an element of the page: what
+    bookkit/purge_styles.cjs drops, no page could use (PurgeCSS alone dropped the keyboard focus ring
+    and the book's dark-mode rule for a figure's output)."""
+    path, mode, found = seen
+    assert not found.dropped_rules, f"{path} ({mode}): rules the page uses were dropped: {found.dropped_rules[:10]}"
 
 
 def test_nothing_scrolls_sideways(seen) -> None:

@@ -70,7 +70,7 @@ PAGE_HEAD = (
     '<link rel="stylesheet" type="text/css" href="../_static/book.css?v=2" />\n'
     '<link rel="stylesheet" href="../_static/print.css" media="print" />\n'
     '<link rel="preload" as="script" href="../_static/x.js" />\n'
-    "</head><body></body></html>"
+    '</head><body><div class="b book">x</div></body></html>'
 )
 
 
@@ -107,6 +107,70 @@ def test_a_page_written_by_an_earlier_build_gets_the_changed_styles_and_old_bund
     [second] = static.glob("phb-styles-*.css")
     assert second != first and "color: blue" in second.read_text()
     assert f"../_static/{second.name}" in page.read_text()
+
+
+def _purge_tree(tmp_path):
+    """A built book of one page and one script, whose one style sheet has rules for what they use
+    and for what nothing uses."""
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "book.css").write_text(
+        ":focus-visible { outline: 3px solid purple; }\n"
+        ".used { color: red; }\n"
+        ".unused-component { color: green; }\n"
+        ".menu.shown-by-script { display: block; }\n"
+        ".phb-written-later { color: blue; }\n"
+        ":is(p, li):has(.used) { margin: 0; }\n"
+        ".used:is(:has(.inner), :has(.not-on-any-page)) { padding: 0; }\n"
+        'html[data-theme="dark"] .used { color: pink; }\n'
+    )
+    (static / "theme.js").write_text('menu.classList.add("shown-by-script"); root.dataset.theme = "dark";')
+    (static / "vendor" / "mathjax").mkdir(parents=True)
+    (static / "vendor" / "mathjax" / "tex.js").write_text('"unused-component"')  # not content
+    page = tmp_path / "x.html"
+    page.write_text(
+        '<html data-theme="auto"><head><link rel="stylesheet" href="_static/book.css" /></head>'
+        '<body><p class="used"><i class="inner"></i></p><div class="menu"></div></body></html>'
+    )
+    return static, page
+
+
+def test_the_style_bundle_keeps_only_rules_a_page_or_script_can_use(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from bookkit.light_pages import BUNDLE_SOURCES, lighten_written_pages
+
+    static, page = _purge_tree(tmp_path)
+    lighten_written_pages(SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html")), None)
+    [bundle] = static.glob("phb-styles-*.css")  # the whole bundle is gone: only the kept one is linked
+    assert f'href="_static/{bundle.name}"' in page.read_text()
+    css = bundle.read_text()
+    assert BUNDLE_SOURCES.fullmatch(css.split("\n")[1]), "a later build finds the files it was made from"
+    for kept in (
+        ":focus-visible",  # the keyboard focus ring: PurgeCSS alone drops it
+        ".used {",
+        ".menu.shown-by-script",  # a class only a script adds
+        ".phb-written-later",  # the book's own classes stay
+        ":is(p, li):has(.used)",  # PurgeCSS alone drops these two
+        ".used:is(:has(.inner), :has(.not-on-any-page))",
+        'html[data-theme="dark"] .used',  # a value only a script sets
+    ):
+        assert kept in css, kept
+    assert "unused-component" not in css, "a rule for what no page or script has goes (MathJax is not content)"
+
+
+def test_without_node_the_whole_bundle_is_linked(tmp_path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    import bookkit.light_pages as light_pages
+
+    static, page = _purge_tree(tmp_path)
+    monkeypatch.setattr(light_pages.shutil, "which", lambda name: None)
+    light_pages.lighten_written_pages(
+        SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html")), None
+    )
+    [bundle] = static.glob("phb-styles-*.css")
+    assert ".unused-component" in bundle.read_text() and bundle.name in page.read_text()
 
 
 def test_a_style_sheet_missing_or_importing_another_host_is_refused_by_name(tmp_path) -> None:
@@ -171,3 +235,25 @@ def test_a_page_without_a_chart_loads_no_chart_script() -> None:
     }
     drop_chart_scripts(None, "chapters/x", "page.html", chart_page, None)
     assert chart_page["script_files"] == scripts
+
+
+def test_a_rebuild_that_changed_nothing_reuses_the_kept_bundle(tmp_path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    import bookkit.light_pages as light_pages
+
+    static, page = _purge_tree(tmp_path)
+    app = SimpleNamespace(
+        outdir=str(tmp_path), doctreedir=str(tmp_path / ".doctrees"), builder=SimpleNamespace(format="html")
+    )
+    light_pages.lighten_written_pages(app, None)
+    [kept] = static.glob("phb-styles-*.css")
+    runs = []
+    real_run = light_pages.subprocess.run
+    monkeypatch.setattr(light_pages.subprocess, "run", lambda *a, **k: runs.append(a) or real_run(*a, **k))
+    light_pages.lighten_written_pages(app, None)
+    assert runs == [] and [kept] == list(static.glob("phb-styles-*.css")), "nothing changed: Node not run"
+    page.write_text(page.read_text().replace('class="menu"', 'class="menu unused-component"'))
+    light_pages.lighten_written_pages(app, None)
+    [again] = static.glob("phb-styles-*.css")
+    assert len(runs) == 1 and again != kept and ".unused-component" in again.read_text(), "a page changed: purged again"
