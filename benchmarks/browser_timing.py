@@ -47,16 +47,20 @@ vegaEmbed("#chart", {"$schema": "https://vega.github.io/schema/vega-lite/v6.json
 
 
 class _TimingHandler(QuietHandler):
-    """The built book, plus the floor page at ``/__floor__.html``."""
+    """The built book, plus the pages in :attr:`pages` answered from memory (the floor page at
+    ``/__floor__.html``; benchmarks/chart_alone.py adds its own)."""
+
+    pages: dict[str, bytes] = {FLOOR_PATH: FLOOR_PAGE}
 
     def do_GET(self) -> None:
-        if self.path.lstrip("/") != FLOOR_PATH:
+        body = self.pages.get(self.path.lstrip("/"))
+        if body is None:
             return super().do_GET()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(FLOOR_PAGE)))
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(FLOOR_PAGE)
+        self.wfile.write(body)
         return None
 
 

@@ -39,23 +39,12 @@ Object.defineProperty(window, 'vegaEmbed', { configurable: true,
     Object.assign(embed, value);
   } }); })();"""
 
-#: Pages this tool answers from memory: ``__alone_<chapter>.html`` -> HTML bytes.
-ALONE: dict[str, bytes] = {}
-
 
 class _AloneHandler(FloorHandler):
-    """The built book, the floor page, and each captured chart on a bare page."""
+    """The built book, the floor page, and each captured chart on a bare page
+    (``__alone_<chapter>.html``, added to :attr:`pages` as they are captured)."""
 
-    def do_GET(self) -> None:
-        body = ALONE.get(self.path.lstrip("/"))
-        if body is None:
-            return super().do_GET()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
+    pages = dict(FloorHandler.pages)
 
 
 def alone_page(spec: dict) -> bytes:
@@ -96,7 +85,7 @@ def main() -> int:
             page.goto(f"{base}/{path}{first_chart_anchor(html, path)}")
             page.wait_for_function("() => window.phbCaptured.length > 0")
             captured = json.loads(page.evaluate("() => window.phbCaptured[0]"))
-            ALONE[f"__alone_{Path(path).stem}.html"] = alone_page(captured)
+            _AloneHandler.pages[f"__alone_{Path(path).stem}.html"] = alone_page(captured)
             page.close()
         for path in paths:
             times, ratios = [], []
