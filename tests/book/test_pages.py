@@ -234,7 +234,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
         seen.overflow["390 px, toggles open"] = page.evaluate(OVERFLOW)
         seen.violations["390 px, toggles open"] = run_axe(page)
-        seen.dropped_rules = page.evaluate(DROPPED_RULES, _style_bundles(page))
+        seen.dropped_rules = _dropped_rules(page)
         # What follows changes the page (answers, notes moved into their figures, sliders moved):
         # it comes after every check above, which needs the page as it was loaded.
         _act_as_reader(page, urlparse(url).path.lstrip("/"), mode, seen)
@@ -389,11 +389,11 @@ def test_the_first_chart_comes_compiled_as_the_page_would_compile_it(seen) -> No
     assert visit.built_vega[0]["matches"], f"{path} ({mode}): the build's Vega spec differs from the page's compile"
 
 
-#: The selectors of the page's whole style bundle (its sources, as bookkit.light_pages joins them)
-#: that match an element of the page (with its toggles open), and that the bundle the page links
-#: (the rules PurgeCSS kept: bookkit/purge_styles.cjs) does not have. A state a script or the reader
-#: sets (``:hover``, ``:focus-visible``, ``::before``) is left out of the match: the rule's element is.
-DROPPED_RULES = r"""([whole, kept]) => {
+#: The selectors of a whole style bundle (``whole``: its sources, as bookkit.light_pages joins them)
+#: that the bundle a page links (``kept``: the rules PurgeCSS kept, bookkit/purge_styles.cjs) does
+#: not have, each with the selector of the element it styles: a state a script or the reader sets
+#: (``:hover``, ``:focus-visible``, ``::before``) is left out, the rule's element is not.
+DROPPED_SELECTORS = r"""([whole, kept]) => {
   const selectors = (text) => {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(text.replace(/@charset[^;]*;/g, ''));
@@ -420,29 +420,63 @@ DROPPED_RULES = r"""([whole, kept]) => {
     'first-line', 'first-letter', 'backdrop', 'file-selector-button', '-webkit-[a-z-]+', '-moz-[a-z-]+',
   ].join('|') + ')(?![-a-z(])', 'g');
   const keptSet = new Set(selectors(kept));
-  const dropped = new Set();
-  for (const selector of selectors(whole)) {
-    if (keptSet.has(selector)) continue;
+  return [...new Set(selectors(whole))].filter(s => !keptSet.has(s)).map(selector => {
     let element = selector.replace(state, '').trim();
     if (element === '' || /[>+~]$/.test(element)) element += '*';
-    try {
-      if (document.querySelector(element)) dropped.add(selector);
-    } catch (error) { /* not a selector this browser knows */ }
-  }
-  return [...dropped];
+    return [selector, element];
+  });
 }"""
 
+#: Of the dropped selectors (with the classes each needs), those whose element is on the page (a
+#: selector this browser does not know is skipped).
+DROPPED_RULES = r"""(dropped) => dropped.filter(([selector, element]) => {
+  try { return document.querySelector(element) !== null; } catch (error) { return false; }
+}).map(([selector]) => selector)"""
+#: Every class some element of the page has.
+PAGE_CLASSES = "() => [...new Set([...document.querySelectorAll('[class]')].flatMap(e => [...e.classList]))]"
+#: A class a selector names outside any parentheses (where it is needed, not excluded by :not()).
+CLASS_NAMED = re.compile(r"\.(-?[_a-zA-Z][-_a-zA-Z0-9]*)")
 
-def _style_bundles(page) -> list[str]:
-    """The page's whole style bundle (the files its bundle names, joined as bookkit.light_pages joins
-    them) and the bundle it links."""
+
+def _classes_needed(element: str) -> frozenset[str]:
+    """The classes an element must have for the selector ``element`` to match anything on a page."""
+    outside, depth = [], 0
+    for ch in element:
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch != ")":
+            outside.append(ch)
+    return frozenset(CLASS_NAMED.findall("".join(outside)))
+
+
+def _dropped_rules(page) -> list[str]:
+    """The selectors the page uses that its style bundle dropped: only those whose classes are all
+    on the page are asked of the browser (most need a class no page has: Bootstrap's, Font Awesome's)."""
+    present = set(page.evaluate(PAGE_CLASSES))
+    possible = [[selector, element] for selector, element, needed in _dropped_selectors(page) if needed <= present]
+    return page.evaluate(DROPPED_RULES, possible)
+
+
+#: DROPPED_SELECTORS per kept bundle's name, each with the classes it needs: worked out once, by the
+#: first visit that links the bundle.
+_DROPPED: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
+
+
+def _dropped_selectors(page) -> list[tuple[str, str, frozenset[str]]]:
+    """:data:`DROPPED_SELECTORS`, with the classes each needs (:func:`_classes_needed`), for the
+    style bundle the page links (its whole bundle rebuilt from the files the bundle names, as
+    bookkit.light_pages joins them)."""
     from bookkit.light_pages import BUNDLE_PREFIX, BUNDLE_SOURCES, style_sheet_text
 
     href = page.evaluate(f"() => document.querySelector('link[rel=stylesheet][href*=\"{BUNDLE_PREFIX}\"]').href")
-    static = HTML / "_static"
-    kept = (static / urlparse(href).path.rsplit("/", 1)[-1]).read_text(encoding="utf-8")
-    sources = BUNDLE_SOURCES.fullmatch(kept.split("\n")[1]).group(1).split()
-    return ["\n".join(style_sheet_text(static, source) for source in sources), kept]
+    name = urlparse(href).path.rsplit("/", 1)[-1]
+    if name not in _DROPPED:
+        static = HTML / "_static"
+        kept = (static / name).read_text(encoding="utf-8")
+        sources = BUNDLE_SOURCES.fullmatch(kept.split("\n")[1]).group(1).split()
+        whole = "\n".join(style_sheet_text(static, source) for source in sources)
+        dropped = page.evaluate(DROPPED_SELECTORS, [whole, kept])
+        _DROPPED[name] = [(selector, element, _classes_needed(element)) for selector, element in dropped]
+    return _DROPPED[name]
 
 
 def test_no_style_rule_the_page_uses_was_dropped(seen) -> None:
