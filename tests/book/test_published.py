@@ -112,3 +112,25 @@ def test_the_search_page_finds_a_word_of_the_book_without_errors(context, book_u
         assert not errors, f"search page errors: {errors}"
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- the launch menu
+def test_the_launch_menus_logos_load_when_it_opens(context, book_url: str) -> None:
+    """The Binder and Colab logos sit in a closed menu: loaded only once the reader opens it
+    (bookkit.light_pages.lazy_menu_images), and then shown."""
+    page = context.new_page()
+    logos: list[str] = []
+    page.on("request", lambda r: "/_static/images/logo_" in r.url and logos.append(r.url))
+    try:
+        page.goto(f"{book_url}/chapters/01_what_is_a_phb.html", wait_until="networkidle")
+        assert logos == [], f"the closed menu's logos were loaded: {logos}"
+        page.locator(".dropdown-launch-buttons .dropdown-toggle").click()
+        images = page.locator(".dropdown-launch-buttons .dropdown-menu img")
+        assert images.count() >= 1
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.dropdown-launch-buttons .dropdown-menu img')]"
+            ".every(img => img.complete && img.naturalWidth > 0)"
+        )
+        assert len(logos) == images.count()
+    finally:
+        page.close()

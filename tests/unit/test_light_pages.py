@@ -257,3 +257,18 @@ def test_a_rebuild_that_changed_nothing_reuses_the_kept_bundle(tmp_path, monkeyp
     light_pages.lighten_written_pages(app, None)
     [again] = static.glob("phb-styles-*.css")
     assert len(runs) == 1 and again != kept and ".unused-component" in again.read_text(), "a page changed: purged again"
+
+
+def test_only_the_images_of_a_closed_menu_load_lazily() -> None:
+    from bookkit.light_pages import lazy_menu_images
+
+    page = (
+        '<img alt="Book logo" src="logo.svg">'
+        '<ul class="dropdown-menu">\n<li><a><img alt="Binder logo" src="b.svg">'
+        '<img loading="eager" alt="x" src="x.png"></a></li>\n</ul>'
+    )
+    assert lazy_menu_images(page) == (
+        '<img alt="Book logo" src="logo.svg">'
+        '<ul class="dropdown-menu">\n<li><a><img loading="lazy" alt="Binder logo" src="b.svg">'
+        '<img loading="eager" alt="x" src="x.png"></a></li>\n</ul>'
+    )
