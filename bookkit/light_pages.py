@@ -28,7 +28,7 @@ benchmarks/why.md):
   sheet draws the same icons from web fonts.
 - The bundle keeps only the rules some page or script of the book can use (bookkit/purge_styles.cjs,
   PurgeCSS run by Node once the pages are written): 555 KB of theme styles, most of them Bootstrap
-  components and Font Awesome icons the book never shows, become about 165 KB. Without Node or
+  components and Font Awesome icons the book never shows, become about 179 KB. Without Node or
   ``node_modules`` (``make`` installs both) the whole bundle is linked, as before.
 """
 
@@ -341,7 +341,7 @@ def purged_bundle(static: Path, name: str, content: list[str], memo: Path | None
     under its own content-hashed name, which is returned; its first two lines (the charset and the
     files it was made from) kept. ``name`` itself where Node or purgecss is not installed.
 
-    ``memo`` (a JSON file outside the published pages) remembers the last purge's inputs and result:
+    ``memo`` (a JSON file beside Sphinx's doctrees, not published) remembers the last purge's inputs and result:
     a rebuild that changed none of them reuses the kept bundle instead of running Node (1 s)."""
     node = shutil.which("node")
     if node is None or not (NODE_MODULES / "purgecss").is_dir():
@@ -402,7 +402,8 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
             path.write_text(lighter, encoding="utf-8")
         written[path] = lighter
     content = purge_content(outdir) if bundles else []
-    # beside the doctrees: kept between builds, never published (absent in a bare call, as in tests)
+    # beside Sphinx's doctrees, kept between builds: `_build/html/.doctrees`, a hidden folder, which
+    # actions/upload-pages-artifact (v4 on) leaves out of the site (no memo in a bare call, as in tests)
     memo = Path(app.doctreedir) / "phb-styles-purged.json" if getattr(app, "doctreedir", None) else None
     purged = {name: purged_bundle(static, name, content, memo) for name in sorted(set(bundles.values()))}
     for path, page in written.items():
