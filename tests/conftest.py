@@ -58,11 +58,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 def xdist_scope(nodeid: str) -> str:
     """The scope a test runs in under xdist: its file, or its page and mode for a page check (the
     tests of every file of :data:`PAGE_CHECKS` parametrized ``[<page>-<mode>]`` share one scope, so
-    one process makes that page's one visit)."""
+    one process makes that page's one visit), or the live notebooks' folder (its tests share one
+    JupyterLab and one tab of it: tests/live/conftest.py's ``lab_session``)."""
     file, _, rest = nodeid.partition("::")
     if file in PAGE_CHECKS and rest.endswith("]") and "[" in rest:
         return "page:" + rest[rest.index("[") + 1 : -1]
+    if file.startswith(LIVE):
+        return LIVE
     return file
+
+
+#: The live notebook tests' folder: one scope under xdist.
+LIVE = "tests/live/"
 
 
 #: The files whose tests are parametrized by page and colour mode and read test_pages' one visit of
@@ -77,11 +84,11 @@ PAGE_CHECKS = frozenset(
 #: longest run side by side from the start instead of one of them running alone at the end.
 LONGEST_FIRST = (
     "tests/live/test_jupyterlab.py",
+    "tests/live/test_self_check_live.py",
     "tests/workshop/test_pdf.py",
     "tests/workshop/test_workshop.py",
     "tests/unit/test_stats_papermill.py",
     "tests/unit/test_uptake_papermill.py",
-    "tests/live/test_self_check_live.py",
 )
 
 

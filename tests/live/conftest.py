@@ -139,3 +139,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def lab_session(lab: Lab, browser: object) -> Iterator[object]:
+    """One JupyterLab tab for every live test in this process, the notebooks opened in it one after
+    another (test_jupyterlab.LabSession); closed after the last."""
+    from test_jupyterlab import LabSession
+
+    session = LabSession(lab, browser)
+    yield session
+    if session.page is not None and not session.page.is_closed():
+        session.page.close()

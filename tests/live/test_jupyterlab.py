@@ -28,9 +28,11 @@ RAW_MARKUP = re.compile(r"\{(glue|term|cite|doc|ref|numref)(:[a-z]+)?\}`|:::\{|`
 
 pytestmark = pytest.mark.live
 
+#: The notebook at ``path`` is in front, and its file has been read.
 APP_READY = (
-    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+    "(path) => window.jupyterapp && window.jupyterapp.shell.currentWidget"
     " && window.jupyterapp.shell.currentWidget.context"
+    " && window.jupyterapp.shell.currentWidget.context.path === path"
     " && window.jupyterapp.shell.currentWidget.context.isReady"
 )
 KERNEL_IDLE = """() => {
@@ -53,10 +55,55 @@ def _open(lab, browser, relative: str, interface: str = "lab"):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(lab.notebook_url(relative, interface))
-    page.wait_for_function(APP_READY, timeout=120_000)
+    _wait_until_open(page, relative)
+    return page, errors
+
+
+def _wait_until_open(page, relative: str) -> None:
+    """Wait until ``relative`` is the notebook in front, read, shown and its kernel idle."""
+    page.wait_for_function(APP_READY, arg=relative, timeout=120_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)  # Run All before the kernel is up does nothing
-    return page, errors
+
+
+class LabSession:
+    """One JupyterLab in one browser tab, as a trainer keeps it open: the first notebook opened by
+    its link (``/lab/tree/...``, the link a hub or a README gives), each next one opened in the same
+    JupyterLab, as a double-click in its file browser does (``docmanager:open``), and each closed
+    with its kernel shut down before the next, so that the page only ever holds the notebook under
+    test. (A new tab per notebook loaded JupyterLab's scripts again each time: about 4 CPU seconds
+    a notebook.) Console errors are collected per notebook, from the moment it is opened."""
+
+    def __init__(self, lab, browser) -> None:
+        self.lab, self.browser = lab, browser
+        self.page = None
+        self.errors: list[str] = []
+
+    def open(self, relative: str):
+        """``relative`` open in front, its kernel idle; the page and its console errors."""
+        self.errors.clear()
+        if self.page is None or self.page.is_closed():
+            self.page = self.browser.new_page(viewport={"width": 1366, "height": 900})
+            self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+            self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+            self.page.goto(self.lab.notebook_url(relative))
+        else:
+            self.page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', {path}); }", relative)
+        _wait_until_open(self.page, relative)
+        notebooks = self.page.evaluate("() => document.querySelectorAll('.jp-Notebook').length")
+        assert notebooks == 1, f"{relative}: {notebooks} notebooks shown (the one before was not closed)"
+        return self.page, self.errors
+
+    def close_current(self) -> None:
+        """Shut the notebook's kernel down and close its tab (a kernel left running holds memory)."""
+        if self.page is None or self.page.is_closed():
+            return
+        self.page.evaluate("""async () => {
+          const w = window.jupyterapp.shell.currentWidget;
+          if (!w || !w.sessionContext) return;
+          await w.sessionContext.shutdown();
+          w.dispose();
+        }""")
 
 
 def _chart_outputs(page) -> dict[str, int]:
@@ -112,27 +159,29 @@ def _error_outputs(page) -> list[str]:
 
 
 @pytest.mark.parametrize("relative", OPENED)
-def test_notebook_opens_runs_and_reads_well(lab, browser, relative, tmp_path):
+def test_notebook_opens_runs_and_reads_well(lab_session, relative, tmp_path):
     """Opened as stored, then Run All: charts drawn, no errors, prose without raw markup."""
-    page, console_errors = _open(lab, browser, relative)
-    stored = _stored_charts(relative, lab)
-    # Before running: the stored charts draw, and no widget error or text repr is shown.
-    page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}", timeout=60_000)
-    assert _chart_outputs(page) == {"charts": stored, "drawn": stored}
-    assert not _widget_faults(page), f"{relative} as stored shows {_widget_faults(page)}"
-    assert not _raw_names(_prose(page)), f"{relative}: raw names in the prose: {_raw_names(_prose(page))}"
+    page, console_errors = lab_session.open(relative)
+    try:
+        stored = _stored_charts(relative, lab_session.lab)
+        # Before running: the stored charts draw, and no widget error or text repr is shown.
+        page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}", timeout=60_000)
+        assert _chart_outputs(page) == {"charts": stored, "drawn": stored}
+        assert not _widget_faults(page), f"{relative} as stored shows {_widget_faults(page)}"
+        assert not _raw_names(_prose(page)), f"{relative}: raw names in the prose: {_raw_names(_prose(page))}"
 
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(ALL_RUN, timeout=RUN_TIMEOUT_MS, polling=ALL_RUN_POLL_MS)
-    page.screenshot(path=str(tmp_path / "run.png"))
-    assert not _error_outputs(page), f"{relative}: error output after Run All: {_error_outputs(page)}"
-    charts = _chart_outputs(page)
-    assert charts["charts"] >= 1 and charts["drawn"] == charts["charts"], charts
-    assert not _widget_faults(page), f"{relative} after Run All shows {_widget_faults(page)}"
-    if Path(relative).name in EXPLORER_CHAPTERS:
-        assert _check_explorers(page, relative) >= 1, f"{relative}: no explorer found after Run All"
-    assert not console_errors, f"{relative}: console errors: {console_errors[:5]}"
-    page.close()
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_RUN, timeout=RUN_TIMEOUT_MS, polling=ALL_RUN_POLL_MS)
+        page.screenshot(path=str(tmp_path / "run.png"))
+        assert not _error_outputs(page), f"{relative}: error output after Run All: {_error_outputs(page)}"
+        charts = _chart_outputs(page)
+        assert charts["charts"] >= 1 and charts["drawn"] == charts["charts"], charts
+        assert not _widget_faults(page), f"{relative} after Run All shows {_widget_faults(page)}"
+        if Path(relative).name in EXPLORER_CHAPTERS:
+            assert _check_explorers(page, relative) >= 1, f"{relative}: no explorer found after Run All"
+        assert not console_errors, f"{relative}: console errors: {console_errors[:5]}"
+    finally:
+        lab_session.close_current()
 
 
 #: The chapters with live explorers (the workshop copy of chapter 7 has one too).

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_jupyterlab import _open
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "chapters/01_what_is_a_phb.ipynb"
@@ -25,8 +24,8 @@ def _first_question() -> tuple[str, str]:
     return question.title, question.options[question.right]
 
 
-def test_questions_are_closed_until_opened(lab, browser) -> None:
-    page, errors = _open(lab, browser, CHAPTER)
+def test_questions_are_closed_until_opened(lab_session) -> None:
+    page, _ = lab_session.open(CHAPTER)
     try:
         title, right = _first_question()
         fold = page.locator("details.self-check", has_text=title).first  # jupyterlab-myst's rendering
@@ -42,4 +41,4 @@ def test_questions_are_closed_until_opened(lab, browser) -> None:
         answer.wait_for(state="visible")
         page.screenshot(path=str(ROOT / "_build" / "self-check-jupyterlab-open.png"))
     finally:
-        page.close()
+        lab_session.close_current()
