@@ -10,9 +10,10 @@ and :mod:`bookkit.csv_merge` (a cell-wise merge of the data tables).
 
 It also holds the tools that make and check the book's other outputs: :mod:`bookkit.site` (the web
 site's Sphinx hooks: assets, publishing, the 404 page, the single-page build), :mod:`bookkit.toc` (the
-table of contents, read once), :mod:`bookkit.browser` (Debian's Chromium and the local server),
-:mod:`bookkit.pdf` (``python -m bookkit.pdf``), :mod:`bookkit.workshop` (``python -m bookkit.workshop``,
-the student kit, which ships ``phb`` and ``widgets`` but never this package) and :mod:`bookkit.notebooks`
+table of contents, read once; at build time, the files it does not list are excluded),
+:mod:`bookkit.browser` (Debian's Chromium and the local server), :mod:`bookkit.pdf`
+(``python -m bookkit.pdf``), :mod:`bookkit.workshop` (``python -m bookkit.workshop``, the student kit,
+which ships ``phb`` and ``widgets`` but never this package) and :mod:`bookkit.notebooks`
 (``python -m bookkit.notebooks execute``, storing the chapters' outputs).
 
 ``bookkit`` itself is the book's one Sphinx extension entry in _config.yml: :func:`setup` loads each
@@ -25,6 +26,7 @@ from typing import Any
 
 #: The book's own Sphinx extensions, loaded together by :func:`setup`.
 EXTENSIONS = (
+    "bookkit.toc",
     "bookkit.site",
     "bookkit.sphinx_ext",
     "bookkit.prose",

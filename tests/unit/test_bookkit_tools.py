@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bookkit.browser import QuietHandler, serve
-from bookkit.toc import toc_documents, toc_pages
+from bookkit.toc import exclude_files_outside_toc, toc_documents, toc_pages
 
 
 def test_the_toc_lists_every_document_in_book_order(tmp_path: Path) -> None:
@@ -21,6 +21,81 @@ def test_the_toc_lists_every_document_in_book_order(tmp_path: Path) -> None:
     )
     assert toc_documents(tmp_path) == ["intro", "chapters/01_a", "chapters/01b", "appendices/glossary"]
     assert toc_pages(tmp_path)[1] == "chapters/01_a.html"
+
+
+class _Config(dict):
+    """Sphinx's config as its ``config-inited`` handlers use it: as items and as attributes."""
+
+    __getattr__ = dict.__getitem__
+    __setattr__ = dict.__setitem__
+
+
+def _book_with_strays(root: Path) -> list[str]:
+    """A small book: a toc, its pages, files it does not list (some hidden, some in excluded
+    folders); the exclude patterns given to the build."""
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/01_a\n")
+    for name in [
+        "intro.md",
+        "chapters/01_a.ipynb",
+        "CHANGELOG.md",
+        "chapters/draft.ipynb",
+        "notes.rst",
+        "_build/hub-venv/lib/site/README.md",
+        "_build/jupyter_execute/01_a.ipynb",
+        ".github/issue.md",
+        "chapters/.ipynb_checkpoints/01_a-checkpoint.ipynb",
+        "node_modules/pkg/readme.md",
+        "chapters/.hidden.md",
+        "data/table.csv",
+        "tests/README.md",
+    ]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x")
+    return ["_build", "node_modules", "tests", "**.ipynb_checkpoints"]
+
+
+def test_files_outside_the_toc_are_excluded_as_sphinx_external_toc_would(tmp_path: Path) -> None:
+    """The book's quick search (no walk into an excluded folder) excludes the same files as
+    sphinx_external_toc's own ``external_toc_exclude_missing``, which it replaces."""
+    from types import SimpleNamespace
+
+    from sphinx_external_toc.events import parse_toc_to_env
+
+    patterns = _book_with_strays(tmp_path)
+    suffixes = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+    theirs = _Config(
+        external_toc_exclude_missing=True,
+        external_toc_path="_toc.yml",
+        exclude_patterns=patterns,
+        source_suffix=suffixes,
+        master_doc="intro",
+    )
+    ours = _Config(theirs)
+    parse_toc_to_env(SimpleNamespace(srcdir=str(tmp_path), config=theirs), theirs)
+    exclude_files_outside_toc(SimpleNamespace(srcdir=str(tmp_path), config=ours), ours)
+    assert sorted(ours["exclude_patterns"]) == sorted(theirs["exclude_patterns"])
+    assert set(ours["exclude_patterns"]) - set(patterns) == {"CHANGELOG.md", "chapters/draft.ipynb", "notes.rst"}
+    # sphinx_external_toc's own search is off once the book's has run (it would walk _build again).
+    assert ours["external_toc_exclude_missing"] is False
+    parse_toc_to_env(SimpleNamespace(srcdir=str(tmp_path), config=ours), ours)
+    assert sorted(ours["exclude_patterns"]) == sorted(theirs["exclude_patterns"])
+
+
+def test_the_search_for_files_outside_the_toc_never_enters_an_excluded_folder(tmp_path: Path) -> None:
+    from bookkit.toc import files_outside_toc
+
+    _book_with_strays(tmp_path)
+    asked: list[str] = []
+
+    def excluded(path: str) -> bool:
+        asked.append(path)
+        return path.split("/")[0] in {"_build", "node_modules", "tests"}
+
+    found = files_outside_toc(
+        tmp_path, lambda path: path in {"intro.md", "chapters/01_a.ipynb"}, excluded, (".md", ".ipynb", ".rst")
+    )
+    assert found == ["CHANGELOG.md", "notes.rst", "chapters/draft.ipynb"]
+    assert not [path for path in asked if path.count("/") and path.split("/")[0] in {"_build", "node_modules"}]
 
 
 def fetch(url: str) -> tuple[int, bytes]:
