@@ -50,6 +50,24 @@ def test_file_names_follow_the_content():
     assert all(re.fullmatch(r"(data|config)-[0-9a-f]{16}\.js", name) for name in first)
 
 
+def test_file_names_do_not_depend_on_the_order_of_keys():
+    """A kernel's outputs keep their keys in the order Altair wrote them; the notebooks' stored outputs
+    have them sorted (nbformat writes them so). The build that executes and the build of stored
+    outputs write the same files, so a build of one over the other leaves no file unused behind."""
+
+    def reversed_keys(value):
+        if isinstance(value, dict):
+            return {key: reversed_keys(value[key]) for key in reversed(list(value))}
+        if isinstance(value, list):
+            return [reversed_keys(item) for item in value]
+        return value
+
+    spec = spec_with({"big": BIG})
+    assert list(reversed_keys(spec)) != list(spec)
+    assert externalise(reversed_keys(spec))[1] == externalise(spec)[1]
+    assert chart_html(reversed_keys(spec)) == chart_html(spec)
+
+
 def test_a_spec_with_small_data_and_no_config_stays_as_it_is():
     spec = {"datasets": {"small": SMALL}, "mark": "bar"}
     assert externalise(spec) == (spec, {})
