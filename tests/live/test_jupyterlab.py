@@ -8,7 +8,9 @@ keyboard redraws its chart, and an impossible value shows a message.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,7 +74,8 @@ class LabSession:
     JupyterLab, as a double-click in its file browser does (``docmanager:open``), and each closed
     with its kernel shut down before the next, so that the page only ever holds the notebook under
     test. (A new tab per notebook loaded JupyterLab's scripts again each time: about 4 CPU seconds
-    a notebook.) Console errors are collected per notebook, from the moment it is opened."""
+    a notebook.) Console errors are collected per notebook, from the moment it is opened. A test
+    that fails leaves no state behind: its tab is closed, and the next notebook opens in a new one."""
 
     def __init__(self, lab, browser) -> None:
         self.lab, self.browser = lab, browser
@@ -93,6 +96,23 @@ class LabSession:
         notebooks = self.page.evaluate("() => document.querySelectorAll('.jp-Notebook').length")
         assert notebooks == 1, f"{relative}: {notebooks} notebooks shown (the one before was not closed)"
         return self.page, self.errors
+
+    @contextlib.contextmanager
+    def notebook(self, relative: str) -> Iterator[tuple[object, list[str]]]:
+        """``relative`` open (:meth:`open`) for the ``with`` block; closed after it with its kernel
+        shut down, or, if the block failed, its whole tab closed (:meth:`discard`)."""
+        try:
+            yield self.open(relative)
+        except BaseException:
+            self.discard()
+            raise
+        self.close_current()
+
+    def discard(self) -> None:
+        """Close the tab, whatever state it is in; its kernels are shut down with JupyterLab."""
+        if self.page is not None and not self.page.is_closed():
+            self.page.close()
+        self.page = None
 
     def close_current(self) -> None:
         """Shut the notebook's kernel down and close its tab (a kernel left running holds memory)."""
@@ -161,8 +181,7 @@ def _error_outputs(page) -> list[str]:
 @pytest.mark.parametrize("relative", OPENED)
 def test_notebook_opens_runs_and_reads_well(lab_session, relative, tmp_path):
     """Opened as stored, then Run All: charts drawn, no errors, prose without raw markup."""
-    page, console_errors = lab_session.open(relative)
-    try:
+    with lab_session.notebook(relative) as (page, console_errors):
         stored = _stored_charts(relative, lab_session.lab)
         # Before running: the stored charts draw, and no widget error or text repr is shown.
         page.wait_for_function(f"() => document.querySelectorAll('{MARKS}').length >= {stored}", timeout=60_000)
@@ -180,8 +199,6 @@ def test_notebook_opens_runs_and_reads_well(lab_session, relative, tmp_path):
         if Path(relative).name in EXPLORER_CHAPTERS:
             assert _check_explorers(page, relative) >= 1, f"{relative}: no explorer found after Run All"
         assert not console_errors, f"{relative}: console errors: {console_errors[:5]}"
-    finally:
-        lab_session.close_current()
 
 
 #: The chapters with live explorers (the workshop copy of chapter 7 has one too).

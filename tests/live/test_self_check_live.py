@@ -25,8 +25,7 @@ def _first_question() -> tuple[str, str]:
 
 
 def test_questions_are_closed_until_opened(lab_session) -> None:
-    page, _ = lab_session.open(CHAPTER)
-    try:
+    with lab_session.notebook(CHAPTER) as (page, _):
         title, right = _first_question()
         fold = page.locator("details.self-check", has_text=title).first  # jupyterlab-myst's rendering
         summary = fold.locator("summary")
@@ -40,5 +39,3 @@ def test_questions_are_closed_until_opened(lab_session) -> None:
         summary.click()
         answer.wait_for(state="visible")
         page.screenshot(path=str(ROOT / "_build" / "self-check-jupyterlab-open.png"))
-    finally:
-        lab_session.close_current()
