@@ -52,13 +52,19 @@ ALL_RUN = """() => {
 
 def _open(lab, browser, relative: str, interface: str = "lab"):
     """A new page with ``relative`` open in JupyterLab (or Notebook 7), console errors collected."""
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page = _new_tab(browser, errors)
     page.goto(lab.notebook_url(relative, interface))
     _wait_until_open(page, relative)
     return page, errors
+
+
+def _new_tab(browser, errors: list[str]):
+    """A new browser tab whose console errors and page errors are added to ``errors``."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page
 
 
 def _wait_until_open(page, relative: str) -> None:
@@ -86,9 +92,7 @@ class LabSession:
         """``relative`` open in front, its kernel idle; the page and its console errors."""
         self.errors.clear()
         if self.page is None or self.page.is_closed():
-            self.page = self.browser.new_page(viewport={"width": 1366, "height": 900})
-            self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-            self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+            self.page = _new_tab(self.browser, self.errors)
             self.page.goto(self.lab.notebook_url(relative))
         else:
             self.page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', {path}); }", relative)
@@ -115,7 +119,8 @@ class LabSession:
         self.page = None
 
     def close_current(self) -> None:
-        """Shut the notebook's kernel down and close its tab (a kernel left running holds memory)."""
+        """Shut the notebook's kernel down and close the notebook (a kernel left running holds
+        memory); the browser tab stays, with JupyterLab in it, for the next notebook."""
         if self.page is None or self.page.is_closed():
             return
         self.page.evaluate("""async () => {
