@@ -109,9 +109,10 @@ NBVAL = [
 
 def notebook_floor(repeats: int) -> float:
     """Median seconds of :data:`NBVAL` on a one-cell notebook that starts a kernel and imports what
-    every chapter imports: the least any notebook can cost. It is also this machine's speed at the
-    moment, which the suite section reads just before its run: the same commit's suite and floor
-    both took about 1.66 times as long on 2026-12-01's machine as on the day before's."""
+    every chapter imports: the least any notebook can cost. It is also a rough measure of the
+    machine's speed at the moment, which the suite section reads just before its run (on
+    2026-12-01's machine the same commit's floor took 1.4-2.0 times and its suite 1.6-1.7 times as
+    long as on the day before's: benchmarks/why.md, "Eighth round")."""
     floor_nb = ROOT / "_build" / "bench_floor.ipynb"
     floor_nb.parent.mkdir(exist_ok=True)
     floor_nb.write_text(
@@ -124,7 +125,6 @@ def notebook_floor(repeats: int) -> float:
 
 
 def notebook_section(repeats: int) -> list[str]:
-    nbval = NBVAL
     floor = notebook_floor(repeats)
     lines = [
         "## Notebooks under nbval",
@@ -140,7 +140,7 @@ def notebook_section(repeats: int) -> list[str]:
     ]
     total = 0.0
     for nb in notebooks():
-        seconds = median_time(lambda nb=nb: run(nbval + [str(nb)]), repeats=repeats, warmup=0)
+        seconds = median_time(lambda nb=nb: run(NBVAL + [str(nb)]), repeats=repeats, warmup=0)
         total += seconds
         lines.append(f"| {nb.relative_to(ROOT)} | {fmt_seconds(seconds)} | {seconds / floor:.2f}× |")
     lines += [
