@@ -6,6 +6,9 @@ raises :class:`~phb.data.problems.DataValidationError` listing every problem, an
 
 from __future__ import annotations
 
+import hashlib
+import os
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +31,48 @@ def _signature(directory: Path) -> tuple[Any, ...]:
     )
 
 
+def _package_digest(directory: Path) -> str:
+    """SHA-256 over every byte validation reads or runs: the package's files and the bibliography
+    (names and contents), the validating modules' source and frictionless's version."""
+    digest = hashlib.sha256()
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    for path in sorted(directory.glob("*")) + [directory.parent / BIBLIOGRAPHY] + code:
+        if path.is_file():
+            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())
+    digest.update(metadata.version("frictionless").encode())
+    return digest.hexdigest()
+
+
+def _clean_record(digest: str) -> Path:
+    """Where a package with this digest is recorded as found clean."""
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "phb" / "clean-packages" / digest
+
+
+def _remember_clean(record: Path) -> None:
+    """Record a clean package; a cache that cannot be written only means validating next time."""
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.touch()
+    except OSError:
+        pass
+
+
 def _validated(directory: Path) -> tuple[tuple[Any, ...], list[Problem]]:
-    """The package's signature and problems, validating once per state of its files."""
+    """The package's signature and problems, validating once per state of its files (and, for a
+    clean package, once per machine: see the module's docstring)."""
     sig = _signature(directory)
     if sig not in _VALIDATED:
-        _VALIDATED[sig] = validate(directory)
+        before = _package_digest(directory)
+        if _clean_record(before).is_file():
+            _VALIDATED[sig] = []
+        else:
+            problems = validate(directory)
+            # Recorded only if no file changed while it was being validated.
+            if not problems and _package_digest(directory) == before:
+                _remember_clean(_clean_record(before))
+            _VALIDATED[sig] = problems
     return sig, _VALIDATED[sig]
 
 

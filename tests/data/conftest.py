@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from phb.data import Figure
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A fresh copy of data/ and references.bib in a temporary directory."""
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copy(REPO / "references.bib", tmp_path / "references.bib")
+    return tmp_path / "data"
 
 
 def made_figure(**fields: object) -> Figure:

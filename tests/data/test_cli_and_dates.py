@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_corruption import REPO, copy, rows, set_cell  # noqa: F401 - copy is a fixture
+from test_corruption import REPO, rows, set_cell
 
 from phb import data
 from phb.data.cli import main

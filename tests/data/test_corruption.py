@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,6 @@ REPO = Path(__file__).resolve().parents[2]
 #: Each test validates a whole copy of the package, twice (loading and the CLI): make test-fast
 #: leaves these out, make test runs them.
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    """A fresh copy of data/ and references.bib in a temporary directory."""
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    shutil.copy(REPO / "references.bib", tmp_path / "references.bib")
-    return tmp_path / "data"
 
 
 def rows(path: Path) -> list[list[str]]:
