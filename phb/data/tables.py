@@ -44,14 +44,23 @@ def _package_digest(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def _clean_record(digest: str) -> Path:
-    """Where a package with this digest is recorded as found clean."""
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "phb" / "clean-packages" / digest
+def _clean_record(digest: str) -> Path | None:
+    """Where a package with this digest is recorded as found clean (None without a home directory)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
+    return cache / "phb" / "clean-packages" / digest if cache.is_absolute() else None
 
 
-def _remember_clean(record: Path) -> None:
+def _recorded_clean(record: Path | None) -> bool:
+    try:
+        return record is not None and record.is_file()
+    except OSError:  # a cache directory this user may not read
+        return False
+
+
+def _remember_clean(record: Path | None) -> None:
     """Record a clean package; a cache that cannot be written only means validating next time."""
+    if record is None:
+        return
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
         record.touch()
@@ -65,7 +74,7 @@ def _validated(directory: Path) -> tuple[tuple[Any, ...], list[Problem]]:
     sig = _signature(directory)
     if sig not in _VALIDATED:
         before = _package_digest(directory)
-        if _clean_record(before).is_file():
+        if _recorded_clean(_clean_record(before)):
             _VALIDATED[sig] = []
         else:
             problems = validate(directory)

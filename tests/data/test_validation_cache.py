@@ -86,3 +86,14 @@ def test_without_a_writable_cache_the_package_is_validated_each_time(copy, tmp_p
     new_process(monkeypatch)
     assert not data.load("sources", copy).empty
     assert len(validations) == 2
+
+
+def test_without_a_home_directory_nothing_is_written_and_the_package_still_loads(
+    copy, tmp_path, validations, monkeypatch
+):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(tables.os.path, "expanduser", lambda path: path)  # as when no home is known
+    monkeypatch.chdir(tmp_path)
+    assert not data.load("sources", copy).empty
+    assert not (tmp_path / "~").exists(), "a cache was written under the working directory"
+    assert len(validations) == 1
