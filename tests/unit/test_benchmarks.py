@@ -30,3 +30,27 @@ def test_every_benchmark_case_runs(path: Path) -> None:
     for name, (action, target) in cases.items():
         assert target > 0, f"{path.name}: {name!r} has no target"
         action()
+
+
+def bench_run():
+    """benchmarks/run.py as a module (it is a script, not part of a package)."""
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_goals_read_both_times_from_the_suite_section_and_decide_by_floors() -> None:
+    """A suite within its goal in seconds on a fast machine still misses it in notebook floors."""
+    run = bench_run()
+    suite = [
+        "Total wall time 174.3 s (the set-up ...) ... so the suite took **90 floors**. The goal ...",
+        "`make test-fast` (the unit and data tests ...) in the same minutes: **13.2 s**, **5.9 floors**. Its goal",
+    ]
+    lines = run.goals_section({"suite": suite})
+    whole = next(line for line in lines if line.startswith("The whole suite"))
+    fast = next(line for line in lines if line.startswith("`make test-fast`"))
+    assert "174.3 s, within the goal's 240.0 s" in whole and "90 notebook floors" in whole
+    assert "it **misses** the goal" in whole
+    assert "13.2 s, within the goal's 20.0 s" in fast and "it meets the goal" in fast
