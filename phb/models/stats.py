@@ -6,12 +6,12 @@ than 5%"). This module turns those into statements about the population they cam
 
 * :func:`proportion_interval` — a confidence interval for one share, Wilson's score interval or the
   Clopper–Pearson "exact" interval, each from its closed form (Wilson's formula; the beta
-  distribution's quantiles for Clopper–Pearson), which give what
+  distribution's quantiles for Clopper–Pearson). They give what
   ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson" | "exact")`` gives (the unit tests
   check them against it) in microseconds instead of milliseconds: scipy finds the exact bounds by
-  root-finding and computes a p-value the interval does not use. Wilson is the book's default: it keeps close to its
-  stated coverage even for small samples and shares near 0 or 1, where the familiar Wald interval
-  (estimate ± 1.96 standard errors) fails (Newcombe 1998a).
+  root-finding and computes a p-value the interval does not use. Wilson is the book's default: it
+  keeps close to its stated coverage even for small samples and shares near 0 or 1, where the
+  familiar Wald interval (estimate ± 1.96 standard errors) fails (Newcombe 1998a).
 * :func:`share_interval` — the same from a reported share and a sample size (the count is rounded).
 * :func:`difference_interval` — an interval for the difference of two independent shares: Newcombe's
   hybrid score interval (method 10 of Newcombe 1998b) by default, or the Wald interval, which is
