@@ -51,6 +51,7 @@ def _clean_record(digest: str) -> Path | None:
 
 
 def _recorded_clean(record: Path | None) -> bool:
+    """Whether a clean package with this record was seen before (False if the cache cannot be read)."""
     try:
         return record is not None and record.is_file()
     except OSError:  # a cache directory this user may not read

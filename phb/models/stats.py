@@ -162,13 +162,12 @@ def _binomial_ci(successes: int, n: int, method: str, confidence: float) -> tupl
         denominator = 2 * (n + z**2)
         centre = (2 * n * p + z**2) / denominator
         delta = z / denominator * math.sqrt(4 * n * p * (1 - p) + z**2)
-        lower, upper = centre - delta, centre + delta
+        lower = centre - delta if k else 0.0
+        upper = centre + delta if k < n else 1.0
     else:
         alpha = (1 - confidence) / 2
         lower = float(_special.betaincinv(k, n - k + 1, alpha)) if k else 0.0
         upper = float(_special.betaincinv(k + 1, n - k, 1 - alpha)) if k < n else 1.0
-    lower = 0.0 if k == 0 else lower
-    upper = 1.0 if k == n else upper
     # Clip rounding noise (1.0000000000000002) so that bounds stay in [0, 1].
     return max(0.0, lower), min(1.0, upper)
 

@@ -13,13 +13,18 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH_FILES = sorted((ROOT / "benchmarks").glob("bench_*.py"))
 
 
-def cases_of(path: Path) -> dict:
-    """A benchmark module's ``CASES``: name -> (callable, target seconds)."""
+def script(path: Path):
+    """A file under benchmarks/ as a module (they are scripts, not a package)."""
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.CASES
+    return module
+
+
+def cases_of(path: Path) -> dict:
+    """A benchmark module's ``CASES``: name -> (callable, target seconds)."""
+    return script(path).CASES
 
 
 @pytest.mark.slow
@@ -32,18 +37,9 @@ def test_every_benchmark_case_runs(path: Path) -> None:
         action()
 
 
-def bench_run():
-    """benchmarks/run.py as a module (it is a script, not part of a package)."""
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_goals_read_both_times_from_the_suite_section_and_decide_by_floors() -> None:
     """A suite within its goal in seconds on a fast machine still misses it in notebook floors."""
-    run = bench_run()
+    run = script(ROOT / "benchmarks" / "run.py")
     suite = [
         "Total wall time 174.3 s (the set-up ...) ... so the suite took **90 floors**. The goal ...",
         "`make test-fast` (the unit and data tests ...) in the same minutes: **13.2 s**, **5.9 floors**. Its goal",

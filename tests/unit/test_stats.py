@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import beta, norm
+from scipy.stats import beta, binomtest, norm
 
 from phb.models import stats
 
@@ -70,8 +70,6 @@ BINOMTEST_CASES = [(k, n) for n in range(1, 13) for k in range(n + 1)] + [
 
 @pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
 def test_intervals_equal_scipy_binomtest(confidence):
-    from scipy.stats import binomtest
-
     for k, n in BINOMTEST_CASES:
         reference = binomtest(k, n)
         w = reference.proportion_ci(confidence, method="wilson")
