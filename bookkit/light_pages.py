@@ -26,6 +26,9 @@ benchmarks/why.md):
   pages it does not rewrite.
 - The theme's icon script (Font Awesome's SVG with JS, 1.5 MB) is not loaded: the theme's style
   sheet draws the same icons from web fonts.
+- A page's scripts are a few same-host files instead of about twenty (bookkit/script_bundles.py):
+  each run of the head's parser-blocking scripts is one file, the deferred scripts one or two, in
+  the same order and the same strict or sloppy mode.
 - The bundle keeps only the rules some page or script of the book can use (bookkit/purge_styles.cjs,
   PurgeCSS run by Node once the pages are written): 555 KB of theme styles, most of them Bootstrap
   components and Font Awesome icons the book never shows, become about 179 KB. Without Node or
@@ -43,6 +46,9 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+
+from bookkit.script_bundles import bundle_scripts
+from bookkit.script_bundles import remove_unlinked as remove_unlinked_scripts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The style purger, run by Node with the book's own node_modules (package.json pins purgecss).
@@ -383,7 +389,8 @@ def lazy_menu_images(page: str) -> str:
 
 def lighten_written_pages(app: Any, exception: Exception | None) -> None:
     """After an HTML build, in every page written (``build-finished``): one style sheet bundle for
-    its style sheets, no icon script, the closed menus' images loaded lazily, and no indentation;
+    its style sheets, no icon script, its scripts merged into a few files, the closed menus' images
+    loaded lazily, and no indentation;
     then the bundle's unused rules dropped (:func:`purged_bundle`, over every page and script).
     Every page, not just those this build wrote, so that a changed style sheet reaches the pages
     Sphinx kept; bundles no page links any more are removed."""
@@ -392,15 +399,18 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     static = outdir / "_static"
     bundles: dict[tuple[str, ...], str] = {}
+    script_bundles: dict[tuple[str, ...], str] = {}
     written: dict[Path, str] = {}
     for path in outdir.rglob("*.html"):
         if path.relative_to(outdir).parts[0].startswith("_"):  # _static, _sources: not pages
             continue
         page = path.read_text(encoding="utf-8")
-        lighter = drop_indentation(lazy_menu_images(drop_icon_script(bundle_styles(page, static, bundles))))
+        lighter = drop_icon_script(bundle_styles(page, static, bundles))
+        lighter = drop_indentation(lazy_menu_images(bundle_scripts(lighter, static, script_bundles)))
         if lighter != page:
             path.write_text(lighter, encoding="utf-8")
         written[path] = lighter
+    remove_unlinked_scripts(static, set(script_bundles.values()))
     content = purge_content(outdir) if bundles else []
     # beside Sphinx's doctrees, kept between builds: `_build/html/.doctrees`, a hidden folder, which
     # actions/upload-pages-artifact (v4 on) leaves out of the site (no memo in a bare call, as in tests)
@@ -421,7 +431,7 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
 def setup(app: Any) -> dict[str, Any]:
     """Register with Sphinx: the templates, the code lightening, the deferred scripts, the chart
     scripts left out of pages without charts, and the pass over the written pages (style bundle,
-    icon script, indentation)."""
+    icon script, merged scripts, indentation)."""
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", lighten_code)
     app.connect("html-page-context", defer_scripts, priority=900)
