@@ -223,8 +223,13 @@ def size_section() -> list[str]:
 def chart_files_of(page: Path, folder: Path) -> int:
     """Bytes of the chart files a page loads: its charts' specs (spec-*.js) and the data and theme
     config (data-*.js, config-*.js) that the page or those specs name, and the first chart's compiled
-    Vega spec (vega-*.js); each counted once per page."""
+    Vega spec (vega-*.js); each counted once per page. The first chart's files come in one merged
+    script (bookkit/script_bundles.py), whose first line names them."""
     text = page.read_text(encoding="utf-8")
+    static = folder.parent
+    for merged in set(re.findall(r"phb-scripts-[0-9a-f]{16}\.js", text)):
+        if (static / merged).exists():
+            text += (static / merged).read_text(encoding="utf-8").split("\n", 1)[0]
     scripts = set(re.findall(r"spec-[0-9a-f]{16}\.js", text))
     text += "".join((folder / name).read_text(encoding="utf-8") for name in scripts if (folder / name).exists())
     names = scripts | set(re.findall(r"(?:data|config|vega)-[0-9a-f]{16}\.js", text))
