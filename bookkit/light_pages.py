@@ -154,6 +154,29 @@ def drop_chart_scripts(app: Any, pagename: str, templatename: str, context: dict
     ]
 
 
+#: The type of the script element myst-nb writes a notebook's stored widget state into.
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_widget_state(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Leave out of the page the widget state of a notebook the build executed (``html-page-context``).
+
+    ``make book`` executes the chapters through jupyter-cache, whose runs keep the explorers' widget
+    state in the notebook; myst-nb then writes it into the page's head (chapter 7: 251 KB of JSON,
+    the page 348 KB against the 100 KB goal). Nothing reads it: the book loads no widget manager
+    (``nb_ipywidgets_js`` is empty; the explorers' kernel-free twins are charts), and the stored
+    notebooks, which `make test` and the published book render, keep none (bookkit/notebooks.py)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    if "script_files" not in context:
+        return
+    context["script_files"] = [
+        js
+        for js in context["script_files"]
+        if not (isinstance(js, _JavaScript) and js.filename is None and js.attributes.get("type") == WIDGET_STATE)
+    ]
+
+
 def defer_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Mark the page's :data:`DEFERRED_SCRIPTS` ``defer`` (``html-page-context``). Not on the search
     page: its template loads Sphinx's search tools there as plain scripts, and they use doctools.js
@@ -436,6 +459,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", lighten_code)
     app.connect("html-page-context", defer_scripts, priority=900)
     app.connect("html-page-context", drop_chart_scripts, priority=900)
+    app.connect("html-page-context", drop_widget_state, priority=900)
     # after the theme's and extensions' own build-finished handlers, which still write style sheets
     # (pydata-sphinx-theme its pygments.css, myst-nb and sphinx-exercise theirs)
     app.connect("build-finished", lighten_written_pages, priority=900)

@@ -57,7 +57,7 @@ ATTRIBUTE = re.compile(r'\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
 #: any ``?v=`` query dropped: the merged file is named by its content).
 STATIC_SRC = re.compile(r"^((?:\.\./)*_static/)([^?#]+)(?:\?[^#]*)?$")
 #: Leading comments and whitespace, then a ``"use strict"`` directive.
-STRICT = re.compile(r"""^(?:\s+|//[^\n]*\n|/\*.*?\*/)*(["'])use strict\1""", re.S)
+STRICT = re.compile(r"""^(?:\s|//[^\n]*\n|/\*.*?\*/)*(["'])use strict\1""", re.S)
 #: A use of the script's own element other than reading its attributes.
 OWN_ELEMENT = re.compile(r"currentScript(?!\??\.(?:getAttribute\(|dataset\b))")
 #: A line that is only a comment (``//``, or a block comment's ``/*``, ``*`` or ``*/`` lines):
@@ -102,7 +102,8 @@ def scripts(page: str, start: int = 0, end: int | None = None) -> list[Script]:
     found = []
     for match in SCRIPT.finditer(page, start, len(page) if end is None else end):
         attributes = tuple(
-            (found[1].lower(), found[2]) for found in ATTRIBUTE.finditer(match["before"] + " " + match["after"])
+            (attribute[1].lower(), attribute[2])
+            for attribute in ATTRIBUTE.finditer(match["before"] + " " + match["after"])
         )
         local = STATIC_SRC.match(match["src"])
         found.append(
@@ -256,7 +257,7 @@ def bundle_scripts(page: str, static: Path, bundles: Bundles) -> str:
     deferred = [s for s in scripts(page) if s.deferred]
     if deferred and all(s.prefix for s in deferred):  # another host's deferred script: left as it is
         edits += _deferred_edits(page, static, deferred, bundles)
-    removed = [s for s in deferred[:-1]] if edits else []
+    removed = deferred[:-1] if edits else []
 
     def blank_between(a: Script, b: Script) -> bool:
         """Nothing but whitespace (and deferred scripts that move away) between ``a`` and ``b``."""

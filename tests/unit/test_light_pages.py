@@ -237,6 +237,20 @@ def test_a_page_without_a_chart_loads_no_chart_script() -> None:
     assert chart_page["script_files"] == scripts
 
 
+def test_an_executed_notebooks_widget_state_is_left_out_of_its_page() -> None:
+    """`make book` executes the chapters and myst-nb writes their explorers' widget state into the
+    page (chapter 7: 348 KB); nothing in the page reads it, and the stored notebooks keep none."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    from bookkit.light_pages import WIDGET_STATE, drop_widget_state
+
+    kept = [_JavaScript("doctools.js"), _JavaScript(None, body="let x = 1;"), _JavaScript("phb-charts.js")]
+    state = _JavaScript(None, type=WIDGET_STATE, body='{"state": {}}')
+    context = {"script_files": [kept[0], state, *kept[1:]]}
+    drop_widget_state(None, "chapters/07", "page.html", context, None)
+    assert context["script_files"] == kept
+
+
 def test_a_rebuild_that_changed_nothing_reuses_the_kept_bundle(tmp_path, monkeypatch) -> None:
     from types import SimpleNamespace
 
