@@ -193,7 +193,9 @@ def size_section() -> list[str]:
     lines = [
         "## Page sizes",
         "",
-        "Command: `make bench` (`python benchmarks/run.py --only sizes`) after `make book`. A page's "
+        "Command: `make bench` (`python benchmarks/run.py --only sizes`), on the build in `_build/html`: "
+        "in `make bench` the build section's last, `make build-stored` (the stored outputs, which `make test` "
+        "builds and the book publishes; `make book`, which executes the chapters, writes the same pages). A page's "
         "size is its HTML file. A chart's spec longer than 1 KB, its large "
         "datasets and the theme config are files under `_static/phb-data` (bookkit/vega_mime.py), "
         "loaded from the same host when the chart is drawn (listed per page below); so are the "

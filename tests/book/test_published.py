@@ -42,6 +42,17 @@ def visit_missing(context, url: str):
     return page, response, seen
 
 
+#: Issue 18's goal for every page: at most this much HTML (charts' data and scripts are files beside it).
+PAGE_LIMIT_BYTES = 100_000
+
+
+def test_every_page_is_within_100_kb(built_book) -> None:
+    """Every page of the site is within the goal (benchmarks/RESULTS.md reports each size)."""
+    pages = [p for p in built_book.rglob("*.html") if not p.relative_to(built_book).parts[0].startswith("_")]
+    over = {str(p.relative_to(built_book)): p.stat().st_size for p in pages if p.stat().st_size > PAGE_LIMIT_BYTES}
+    assert pages and not over, f"pages over {PAGE_LIMIT_BYTES} bytes: {over}"
+
+
 def test_the_404_page_is_in_the_built_site(built_book) -> None:
     assert (built_book / "404.html").is_file()
 
