@@ -47,6 +47,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from bookkit.script_bundles import BUNDLE_PREFIX as SCRIPT_BUNDLE_PREFIX
 from bookkit.script_bundles import bundle_scripts
 from bookkit.script_bundles import remove_unlinked as remove_unlinked_scripts
 
@@ -350,8 +351,12 @@ def purge_content(outdir: Path) -> list[str]:
     under ``_static`` (a class a script adds keeps its rules) but MathJax's."""
     static = outdir / "_static"
     pages = [path for path in outdir.rglob("*.html") if not path.relative_to(outdir).parts[0].startswith("_")]
+    # a merged script (bookkit/script_bundles.py) is its parts again, which are read already
     scripts = [
-        path for path in static.rglob("*.js") if not path.relative_to(static).as_posix().startswith(NOT_PURGE_CONTENT)
+        path
+        for path in static.rglob("*.js")
+        if not path.relative_to(static).as_posix().startswith(NOT_PURGE_CONTENT)
+        and not path.name.startswith(SCRIPT_BUNDLE_PREFIX)
     ]
     return sorted(str(path) for path in pages + scripts)
 
