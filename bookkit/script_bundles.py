@@ -28,8 +28,10 @@ A script is never merged when merging could change what it does:
   attributes (MathJax finds its other files from its own address) stays alone; one that reads its
   attributes (sphinx-design's tabs) gets them on the merged file's element, and two parts that
   would need different values for one attribute are not merged;
-- a ``type``, ``async``, ``nomodule`` or any other attribute, another host's address, a page with
-  module scripts (deferred too, in order with the deferred ones): left as they are.
+- a script with a ``type``, ``async``, ``nomodule`` or any other attribute, or from another host's
+  address: not merged (a deferred one still moves with the others, in its order); a page with
+  module scripts (deferred too, in order with the deferred ones), or with a deferred script from
+  another host: left as it is.
 
 Each merged file is ``_static/phb-scripts-<content hash>.js``; its first line names its parts
 (paths under ``_static/``), so a later build that does not rewrite a page still merges the changed

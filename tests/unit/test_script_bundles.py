@@ -26,6 +26,16 @@ def srcs(page: str) -> list[str]:
     return re.findall(r'<script[^>]*src="([^"]+)"', page)
 
 
+def head_loading(names: list[str]) -> str:
+    """A page whose head loads ``names`` (under _static/), one parser-blocking script each."""
+    return "<head>" + "".join(f'<script src="_static/{name}"></script>' for name in names) + "</head>"
+
+
+def merged_text(static: Path, src: str) -> str:
+    """The text of the file a page loads as ``src`` (a merged file is written at _static/'s top)."""
+    return (static / src.rsplit("/", 1)[-1]).read_text(encoding="utf-8")
+
+
 def parts(static: Path, src: str) -> list[str]:
     """The parts a merged file names on its first line."""
     name = src.rsplit("/", 1)[-1]
@@ -46,7 +56,7 @@ def test_a_run_of_the_heads_scripts_is_one_file_with_its_parts_in_order(tmp_path
     assert len(loaded) == 2 and loaded[1] == "../_static/c.js", "an inline script between ends the run"
     assert loaded[0].startswith(f"../_static/{BUNDLE_PREFIX}") and parts(static, loaded[0]) == ["a.js", "b.js"]
     assert out.index(loaded[0]) < out.index("inline()")
-    text = (static / loaded[0].rsplit("/", 1)[-1]).read_text(encoding="utf-8")
+    text = merged_text(static, loaded[0])
     # no part's last line runs into the next's first ("var a = 1(function..." would call 1)
     assert text.split("\n", 1)[1] == ";\nvar a = 1\n;\n(function () { window.b = a; })()\n;\n"
 
@@ -63,10 +73,9 @@ def test_the_merged_files_run_as_their_parts_did(tmp_path) -> None:
         "d.js": f"/* strict */ 'use strict'; shared.push({mode})",
     }
     static = static_with(tmp_path, files)
-    page = "<head>" + "".join(f'<script src="_static/{name}"></script>' for name in files) + "</head>"
-    merged = srcs(bundle_scripts(page, static, {}))
+    merged = srcs(bundle_scripts(head_loading(list(files)), static, {}))
     assert [parts(static, src) for src in merged] == [["a.js", "b.js"], ["c.js", "d.js"]]
-    texts = [(static / src.removeprefix("_static/")).read_text(encoding="utf-8") for src in merged]
+    texts = [merged_text(static, src) for src in merged]
     assert "sourceMappingURL" not in texts[0], "a part's source map describes the part, not the merged file"
     # each merged file as a classic script of its own, one after the other, as the page runs them
     run = "".join(f"require('vm').runInThisContext({json.dumps(text)});" for text in texts)
@@ -85,13 +94,12 @@ def test_strict_files_share_a_file_only_with_strict_files(tmp_path) -> None:
             "loose2.js": "y = 2",
         },
     )
-    names = ["loose.js", "strict1.js", "strict2.js", "loose2.js"]
-    page = "<head>" + "".join(f'<script src="_static/{name}"></script>' for name in names) + "</head>"
-    loaded = srcs(bundle_scripts(page, static, {}))
+    loaded = srcs(bundle_scripts(head_loading(["loose.js", "strict1.js", "strict2.js", "loose2.js"]), static, {}))
     assert loaded[0] == "_static/loose.js" and loaded[2] == "_static/loose2.js"
     assert parts(static, loaded[1]) == ["strict1.js", "strict2.js"]
-    strict = (static / loaded[1].removeprefix("_static/")).read_text(encoding="utf-8")
-    assert strict.split("\n")[1] == '"use strict";', "the merged file is strict, as each part was"
+    assert merged_text(static, loaded[1]).split("\n")[1] == '"use strict";', (
+        "the merged file is strict, as each part was"
+    )
 
 
 def test_deferred_scripts_run_in_their_order_from_where_the_last_stood(tmp_path) -> None:
@@ -151,20 +159,19 @@ def test_what_could_change_is_left_as_it_is(tmp_path) -> None:
 
 def test_a_page_written_by_an_earlier_build_gets_the_changed_parts_and_old_files_go(tmp_path) -> None:
     static = static_with(tmp_path, {"a.js": "a()", "b.js": "b()"})
-    page = '<head><script src="_static/a.js"></script><script src="_static/b.js"></script></head>'
-    first = bundle_scripts(page, static, {})
+    first = bundle_scripts(head_loading(["a.js", "b.js"]), static, {})
     (static / "b.js").write_text("b2()", encoding="utf-8")
     bundles: dict = {}
     second = bundle_scripts(first, static, bundles)  # the page as Sphinx left it: the earlier merge
     [old], [new] = srcs(first), srcs(second)
     assert old != new and parts(static, new) == ["a.js", "b.js"]
-    assert "b2()" in (static / new.removeprefix("_static/")).read_text(encoding="utf-8")
+    assert "b2()" in merged_text(static, new)
     remove_unlinked(static, set(bundles.values()))
     assert not (static / old.removeprefix("_static/")).exists() and (static / new.removeprefix("_static/")).exists()
 
 
 def test_a_missing_script_is_named(tmp_path) -> None:
     static = static_with(tmp_path, {"a.js": "a()"})
-    page = '<head><script src="_static/a.js"></script><script src="_static/gone.js"></script></head>'
+    page = head_loading(["a.js", "gone.js"])
     with pytest.raises(ScriptBundleError, match=r"gone\.js: a page loads this script, but it is not in the build"):
         bundle_scripts(page, static, {})
