@@ -23,7 +23,7 @@
   "use strict";
   const settings = window.PHB_CHARTS;
   const vegaEmbed = window.vegaEmbed;
-  if (!settings || typeof vegaEmbed !== "function") { drawQueued(); return; }
+  if (!settings || !window.phbChartColours || typeof vegaEmbed !== "function") { drawQueued(); return; }
 
   const charts = new Map(); // chart element -> its entry (spec, options, last drawing)
 
@@ -40,48 +40,8 @@
    *  of each: queued, files, draw, laid-out, drawn; and counts the first chart's layouts). */
   const mark = (name) => { if (window.performance && performance.mark) performance.mark(`phb-chart-${name}`); };
 
-  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-
-  /** `base` updated by `extra`, nested objects merged rather than replaced. */
-  function merge(base, extra) {
-    const out = Object.assign({}, base);
-    for (const [key, value] of Object.entries(extra || {})) {
-      out[key] = isObject(value) && isObject(out[key]) ? merge(out[key], value) : value;
-    }
-    return out;
-  }
-
-  // Keys whose string values are colours (mark.color, axis labelColor, config background, ...),
-  // and, inside a colour channel, the keys that hold colours (value, range); a channel's scale
-  // domain holds data values ("White", "Black") and is never touched.
-  const COLOUR_KEY = /(colou?r|fill|stroke|background)$/i;
-  const COLOUR_CHANNELS = new Set(["color", "fill", "stroke"]);
-
-  const withoutWhite = (colours) => Object.fromEntries(
-    Object.entries(colours).filter(([light]) => !["white", "#fff", "#ffffff"].includes(light)));
-
-  /** `value` with every colour in `colours` swapped, looking only where colours live: under a
-   *  colour key, in a scale range, or at a colour channel's value. */
-  function recolour(value, colours, colourish = false, inChannel = false) {
-    if (typeof value === "string") {
-      const swap = colours[value.toLowerCase()];
-      return colourish && swap !== undefined ? swap : value;
-    }
-    if (Array.isArray(value)) return value.map((v) => recolour(v, colours, colourish, inChannel));
-    if (!isObject(value)) return value;
-    // White text sits on a coloured mark (a label inside a bar) in either mode: it stays white.
-    const mark = isObject(value.mark) ? value.mark.type : value.mark;
-    if (value.type === "text" || mark === "text") colours = withoutWhite(colours);
-    const out = {};
-    for (const [key, child] of Object.entries(value)) {
-      if (key === "datasets" || key === "data" || key === "domain") { out[key] = child; continue; }
-      const channel = inChannel || (COLOUR_CHANNELS.has(key) && isObject(child));
-      const colourChild = colourish || key === "range" || (COLOUR_KEY.test(key) && !isObject(child))
-        || (channel && key === "value");
-      out[key] = recolour(child, colours, colourChild, channel);
-    }
-    return out;
-  }
+  // merge, and the dark colours, are shared with the book's build (book_assets/phb-chart-colours.js).
+  const { isObject, merge, darkSpec } = window.phbChartColours;
 
   // Views never get narrower than this share of their designed width.
   const MIN_SCALE = 0.25;
@@ -247,10 +207,7 @@
    *  any width scaling. */
   function specFor(entry, mode, width, wrapWidth, narrow = false) {
     let spec = entry.spec;
-    if (mode === "dark") {
-      spec = recolour(spec, settings.dark.colours);
-      spec.config = merge(settings.dark.defaults, spec.config);
-    }
+    if (mode === "dark") spec = darkFor(entry.spec);
     if (narrow || width < settings.narrowWidth) {
       spec = Object.assign({}, spec, { config: merge(spec.config, settings.narrowConfig) });
       spec = wrapTexts(extendGuides(spec, settings.narrowLegend, settings.narrowAxisY), wrapWidth, spec.config);
@@ -281,9 +238,9 @@
   }
 
   // A page's first chart comes with its Vega spec compiled by the book's build, with the same
-  // vega-lite (bookkit/vega_mime.py): whole spec -> that Vega spec. Used only for the spec it was
-  // compiled from (light mode, a wide column: specFor returns the chart's own spec), at its
-  // designed width; everything else is compiled here as before.
+  // vega-lite (bookkit/vega_mime.py), for light and for dark mode: spec -> that Vega spec. Used
+  // only for the spec it was compiled from (a wide column: specFor returns the chart's own spec,
+  // or its darkFor), at its designed width; everything else is compiled here as before.
   const built = new WeakMap();
 
   /** The build's Vega spec for `spec` drawn at `scale`, or null. */
@@ -301,20 +258,46 @@
   }
 
   /** Take the build's compiled Vega spec for the chart `element` (its file, loaded in the page's
-   *  head, names the element) whose whole spec is `spec`. */
+   *  head, names the element) whose whole spec is `spec`. The file's `dark` (the spec compiled for
+   *  dark mode, when the build had it) is taken when the chart is first wanted in dark mode. */
   function takeBuilt(element, spec) {
     const file = Object.values(window.phbChartFiles || {}).find((f) => isObject(f) && f.for === element.id);
-    if (file && isObject(file.spec) && Array.isArray(file.datasets)) built.set(spec, { file, vega: restored(file, spec) });
+    if (isCompiled(file)) built.set(spec, { file, vega: restored(file, spec) });
   }
 
-  /** For the tests: whether each chart's build-compiled Vega spec is the one vega-lite compiles
-   *  here from the same spec (keys sorted, as vega-lite's own stringify does). */
+  const isCompiled = (file) => isObject(file) && isObject(file.spec) && Array.isArray(file.datasets);
+
+  // The chart's dark-mode spec, made once per chart: the same object each time, so that the build's
+  // dark compile of it is found (builtVega) as the light one is for the chart's own spec.
+  const darks = new WeakMap();
+
+  /** The spec `spec` (a chart's whole spec) is drawn from in dark mode. */
+  function darkFor(spec) {
+    if (!darks.has(spec)) {
+      const dark = darkSpec(spec, settings.dark);
+      darks.set(spec, dark);
+      const light = built.get(spec);
+      const file = light ? light.file.dark : null;
+      if (isCompiled(file)) built.set(dark, { file, vega: restored(file, spec) });
+    }
+    return darks.get(spec);
+  }
+
+  /** For the tests: whether each chart's build-compiled Vega specs (light, and dark where the build
+   *  compiled it: `darkMatches` null otherwise) are the ones vega-lite compiles here from the same
+   *  spec (keys sorted, as vega-lite's own stringify does). */
   window.phbBuiltVegaMatches = function () {
-    return [...charts.values(), ...waiting.values()].filter((entry) => built.has(entry.spec)).map((entry) => {
+    const same = (spec, file, whole) => {
       vegaLite.resetIdCounter();
-      const here = vegaLite.compile(entry.spec).spec;
-      const file = restored(built.get(entry.spec).file, entry.spec);
-      return { id: entry.element.id, matches: vegaLite.stringify(here) === vegaLite.stringify(file) };
+      return vegaLite.stringify(vegaLite.compile(spec).spec) === vegaLite.stringify(restored(file, whole));
+    };
+    return [...charts.values(), ...waiting.values()].filter((entry) => built.has(entry.spec)).map((entry) => {
+      const file = built.get(entry.spec).file;
+      return {
+        id: entry.element.id,
+        matches: same(entry.spec, file, entry.spec),
+        darkMatches: isCompiled(file.dark) ? same(darkFor(entry.spec), file.dark, entry.spec) : null,
+      };
     });
   };
 

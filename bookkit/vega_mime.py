@@ -194,9 +194,9 @@ def chart_html_with_files(
     and a parser-inserted script holds up the rest of the page until it has run.
 
     Given ``compile_spec`` (:func:`vega_compiler`), the ``first`` chart also gets its compiled Vega
-    spec as a file (:func:`compiled_file`): drawn in light mode at its designed width, as on a wide
-    screen, the chart is then drawn from it without compiling in the reader's browser (31-63 ms
-    of the first chart on this book's pages; issue 18).
+    specs as a file (:func:`compiled_file`): drawn in light or dark mode at its designed width, as
+    on a wide screen, the chart is then drawn from one without compiling in the reader's browser
+    (31-63 ms of the first chart on this book's pages; issue 18).
     """
     spec, files = externalise(spec)
     text = _compact(spec)
@@ -243,18 +243,34 @@ def _merged(base: dict[str, Any], extra: Any) -> dict[str, Any]:
     return out
 
 
+#: The page's own code for a chart's dark-mode spec (under ``html_static_path``), which the build's
+#: compiler runs too (bookkit/compile_vega.cjs).
+COLOURS_SCRIPT = "phb-chart-colours.js"
+
+
 def vega_compiler(static_paths: list[Path]) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
     """A function compiling a Vega-Lite spec to Vega with the vega-lite the book serves (the first
-    ``vendor/vega-lite.min.js`` under ``static_paths``), run by Node; None where Node or the vendored
-    files are missing (``make`` copies them): the browser then compiles every chart, as before."""
+    ``vendor/vega-lite.min.js`` under ``static_paths``), run by Node, for light and for dark mode:
+    ``{"light": Vega spec, "dark": Vega spec}``, the dark one compiled from the spec the page draws
+    in dark mode (:data:`COLOURS_SCRIPT`, with phb/charts/theme.py's page settings). None where Node
+    or the vendored files are missing (``make`` copies them): the browser then compiles every
+    chart, as before."""
+    from phb.charts.theme import page_settings
+
     node = shutil.which("node")
     vendor = next((path / "vendor" for path in static_paths if (path / "vendor" / "vega-lite.min.js").is_file()), None)
-    if node is None or vendor is None:
+    colours = next((path / COLOURS_SCRIPT for path in static_paths if (path / COLOURS_SCRIPT).is_file()), None)
+    if node is None or vendor is None or colours is None:
         return None
+    dark = page_settings()["dark"]
 
     def compile_spec(spec: dict[str, Any]) -> dict[str, Any]:
         done = subprocess.run(
-            [node, str(COMPILER), str(vendor)], input=_compact([spec]), capture_output=True, text=True, check=False
+            [node, str(COMPILER), str(vendor), str(colours)],
+            input=_compact({"specs": [spec], "dark": dark}),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             raise RuntimeError(f"vega-lite could not compile a chart ({COMPILER.name}): {done.stderr.strip()[-2000:]}")
@@ -263,11 +279,9 @@ def vega_compiler(static_paths: list[Path]) -> Callable[[dict[str, Any]], dict[s
     return compile_spec
 
 
-def compiled_file(element: str, whole: dict[str, Any], vega_spec: dict[str, Any]) -> tuple[str, str]:
-    """A first chart's compiled Vega spec as a chart file (name, JSON text): ``{"for": element id,
-    "spec": …, "datasets": [...]}``, the spec without the values of the chart's named datasets
-    (``datasets``: their names), which the browser already has in the chart's own spec and puts
-    back (phb-charts.js), so no data is loaded twice."""
+def _without_shared_values(whole: dict[str, Any], vega_spec: dict[str, Any]) -> dict[str, Any]:
+    """``{"spec": vega_spec without the values of the chart's named datasets, "datasets": their
+    names}`` (the browser has those values in the chart's own spec and puts them back)."""
     datasets = whole.get("datasets") or {}
     shared = []
     data = []
@@ -277,7 +291,19 @@ def compiled_file(element: str, whole: dict[str, Any], vega_spec: dict[str, Any]
             entry = {key: value for key, value in entry.items() if key != "values"}
             shared.append(name)
         data.append(entry)
-    text = _compact({"for": element, "spec": {**vega_spec, "data": data}, "datasets": shared})
+    return {"spec": {**vega_spec, "data": data}, "datasets": shared}
+
+
+def compiled_file(element: str, whole: dict[str, Any], compiled: dict[str, Any]) -> tuple[str, str]:
+    """A first chart's compiled Vega specs (``compiled``: :func:`vega_compiler`'s light and dark) as
+    a chart file (name, JSON text): ``{"for": element id, "spec": …, "datasets": [...], "dark":
+    {"spec": …, "datasets": [...]}}``, each spec without the values of the chart's named datasets
+    (``datasets``: their names), which the browser already has in the chart's own spec and puts
+    back (phb-charts.js), so no data is loaded twice (nor twice for the two modes)."""
+    out: dict[str, Any] = {"for": element, **_without_shared_values(whole, compiled["light"])}
+    if compiled.get("dark") is not None:
+        out["dark"] = _without_shared_values(whole, compiled["dark"])
+    text = _compact(out)
     return _file_name(COMPILED, text), text
 
 
@@ -380,8 +406,31 @@ def merge_info(app: Any, env: Any, docnames: Any, other: Any) -> None:
         _env_store(env, key).update(getattr(other, key, {}))
 
 
+def compile_fingerprint(static_paths: list[Path]) -> str:
+    """A digest of everything a first chart's compiled specs depend on beyond its notebook: the
+    compiler, the page's colours script, the vendored vega and vega-lite, and the dark mode's page
+    settings (phb/charts/theme.py). Kept as a config value that Sphinx compares between builds
+    (:func:`fingerprint_compiler`): when it changes, every document is read again, so that no page
+    keeps a first chart compiled by an older compiler or in older dark colours."""
+    from phb.charts.theme import page_settings
+
+    digest = hashlib.sha256(json.dumps(page_settings()["dark"], sort_keys=True).encode())
+    for name in ("vendor/vega.min.js", "vendor/vega-lite.min.js", COLOURS_SCRIPT):
+        found = next((path / name for path in static_paths if (path / name).is_file()), None)
+        digest.update(name.encode() + b"\0" + (found.read_bytes() if found else b"(missing)"))
+    digest.update(COMPILER.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint_compiler(app: Any, config: Any) -> None:
+    """Set ``phb_vega_compile`` (``config-inited``): :func:`compile_fingerprint` of the build's static paths."""
+    config.phb_vega_compile = compile_fingerprint([Path(app.srcdir) / path for path in config.html_static_path])
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the file writer with Sphinx (listed in ``_config.yml``'s ``extra_extensions``)."""
+    app.add_config_value("phb_vega_compile", "", "env")
+    app.connect("config-inited", fingerprint_compiler)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", write_files)

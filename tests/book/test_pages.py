@@ -375,9 +375,9 @@ BUILT_VEGA = "() => window.phbBuiltVegaMatches ? window.phbBuiltVegaMatches() : 
 
 
 def test_the_first_chart_comes_compiled_as_the_page_would_compile_it(seen) -> None:
-    """A page's first chart is drawn from the Vega spec compiled at build time (light mode, a wide
-    column): it must be exactly what the browser's vega-lite makes of the chart's spec, rebuilt from
-    its files as the page rebuilds it (checked in both modes)."""
+    """A page's first chart is drawn from a Vega spec compiled at build time (light or dark mode, a
+    wide column): each must be exactly what the browser's vega-lite makes of the chart's spec in
+    that mode, rebuilt from its files as the page rebuilds it (checked in both modes)."""
     path, mode, visit = seen
     if not visit.charts["1366 px"]:
         assert visit.built_vega == [], f"{path} ({mode}): no chart, but a compiled spec"
@@ -387,6 +387,9 @@ def test_the_first_chart_comes_compiled_as_the_page_would_compile_it(seen) -> No
         f"{path} ({mode}): the build's compiled spec should be the first chart's ({first}): {visit.built_vega}"
     )
     assert visit.built_vega[0]["matches"], f"{path} ({mode}): the build's Vega spec differs from the page's compile"
+    assert visit.built_vega[0]["darkMatches"], (
+        f"{path} ({mode}): the build's dark-mode Vega spec is missing or differs from the page's compile in dark mode"
+    )
 
 
 #: The selectors of a whole style bundle (``whole``: its sources, as bookkit.light_pages joins them)

@@ -145,8 +145,9 @@ def test_page_settings_are_json_for_the_page_script():
 
 
 def test_page_script_recolours_marks_but_never_data_values(tmp_path):
-    """book_assets/phb-charts.js, run by Node: colours in marks, scale ranges and the config turn
-    dark; a category called "White" in a scale's domain or the data stays as it is."""
+    """book_assets/phb-charts.js (with phb-chart-colours.js before it, as in the page), run by Node:
+    colours in marks, scale ranges and the config turn dark; a category called "White" in a scale's
+    domain or the data stays as it is."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("Node.js is not installed")
@@ -169,6 +170,7 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
         "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
         "let drawn; window.vegaEmbed = async (el, spec) => { drawn = spec; return {view: {}, finalize() {}}; };"
         f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
+        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-chart-colours.js'))}, 'utf8'));"
         f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
         "const el = {clientWidth: 800, dataset: {}, style: {}, classList: {add() {}}, querySelector: () => null};"
         f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(JSON.stringify(drawn)));"

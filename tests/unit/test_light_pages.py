@@ -218,6 +218,7 @@ def test_a_page_without_a_chart_loads_no_chart_script() -> None:
         for name in (
             "doctools.js",
             "vega-preload.js",
+            "phb-chart-colours.js",
             "vendor/vega.min.js",
             "vendor/vega-lite.min.js",
             "vendor/vega-embed.min.js",

@@ -195,7 +195,8 @@ def test_a_first_chart_gets_its_compiled_vega_spec_without_its_data_twice():
 
     def compile_spec(whole: dict) -> dict:
         compiled.append(whole)
-        return {"data": [{"name": "big", "values": whole["datasets"]["big"]}, {"name": "data_0", "source": "big"}]}
+        light = {"data": [{"name": "big", "values": whole["datasets"]["big"]}, {"name": "data_0", "source": "big"}]}
+        return {"light": light, "dark": {**light, "background": "#111"}}
 
     _, later = chart_html_with_files(spec_with({"big": BIG}), compile_spec=compile_spec)
     assert compiled == [] and not any(name.startswith("vega-") for name in later), "only a page's first chart"
@@ -205,11 +206,15 @@ def test_a_first_chart_gets_its_compiled_vega_spec_without_its_data_twice():
     assert built["for"] == re.search(r'<div id="([^"]+)"', html).group(1)
     assert built["datasets"] == ["big"]
     assert built["spec"]["data"] == [{"name": "big"}, {"name": "data_0", "source": "big"}], "values not repeated"
+    assert built["dark"] == {"spec": {**built["spec"], "background": "#111"}, "datasets": ["big"]}, (
+        "the dark compile, its values not repeated either"
+    )
     assert compiled[0]["datasets"]["big"] == BIG, "compiled from the whole spec"
 
 
 def test_the_build_compiles_with_the_vega_lite_the_book_serves(tmp_path):
-    """bookkit/compile_vega.cjs, run by Node on the vendored files: a Vega spec, or a clear error."""
+    """bookkit/compile_vega.cjs, run by Node on the vendored files: a Vega spec for each colour mode,
+    or a clear error."""
     import shutil
     from pathlib import Path
 
@@ -222,9 +227,21 @@ def test_the_build_compiles_with_the_vega_lite_the_book_serves(tmp_path):
     if shutil.which("node") is None or not (vendor / "vendor" / "vega-lite.min.js").is_file():
         pytest.skip("needs Node and the vendored vega files (make setup)")
     assert vega_compiler([tmp_path]) is None, "no vendored files: the browser compiles, as before"
-    compile_spec = vega_compiler([tmp_path, vendor])
-    vega_spec = compile_spec({"data": {"values": SMALL}, "mark": "bar", "encoding": {"x": {"field": "x"}}})
-    assert vega_spec["$schema"].endswith("/vega/v6.json") and vega_spec["marks"][0]["type"] == "rect"
+    assert vega_compiler([tmp_path, vendor]) is None, "no colours script: the browser compiles, as before"
+    compile_spec = vega_compiler([tmp_path, vendor, root / "book_assets"])
+    spec = {
+        "data": {"values": SMALL},
+        "mark": {"type": "bar", "color": theme.INK},
+        "encoding": {"x": {"field": "x"}},
+        "config": theme.theme()["config"],
+    }
+    compiled = compile_spec(spec)
+    light, dark = compiled["light"], compiled["dark"]
+    assert light["$schema"].endswith("/vega/v6.json") and light["marks"][0]["type"] == "rect"
+    assert light["marks"][0]["encode"]["update"]["fill"] == {"value": theme.INK}
+    # The dark compile is of the spec the page draws in dark mode (book_assets/phb-chart-colours.js).
+    assert dark["marks"][0]["encode"]["update"]["fill"] == {"value": theme.DARK_INK}
+    assert dark["background"] == theme.DARK_BACKGROUND and light["background"] != theme.DARK_BACKGROUND
     with pytest.raises(RuntimeError, match="could not compile"):
         compile_spec(
             {
@@ -233,3 +250,22 @@ def test_the_build_compiles_with_the_vega_lite_the_book_serves(tmp_path):
                 "layer": 3,
             }
         )
+
+
+def test_a_changed_compiler_input_reads_every_document_again(tmp_path, monkeypatch):
+    """The first charts' compiled specs depend on more than their notebooks: the compile fingerprint
+    (a config value Sphinx rebuilds the environment for) changes with the page's colours script and
+    with the dark mode's settings, and not otherwise."""
+    from bookkit import vega_mime
+    from phb.charts import theme as chart_theme
+
+    (tmp_path / vega_mime.COLOURS_SCRIPT).write_text("// colours\n")
+    before = vega_mime.compile_fingerprint([tmp_path])
+    assert vega_mime.compile_fingerprint([tmp_path]) == before, "the same inputs, the same fingerprint"
+    (tmp_path / vega_mime.COLOURS_SCRIPT).write_text("// colours, changed\n")
+    changed_script = vega_mime.compile_fingerprint([tmp_path])
+    assert changed_script != before
+    settings = chart_theme.page_settings()
+    settings["dark"]["defaults"] = {**settings["dark"]["defaults"], "background": "#000001"}
+    monkeypatch.setattr(chart_theme, "page_settings", lambda: settings)
+    assert vega_mime.compile_fingerprint([tmp_path]) != changed_script
