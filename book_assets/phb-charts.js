@@ -287,6 +287,7 @@
    *  compiled it: `darkMatches` null otherwise) are the ones vega-lite compiles here from the same
    *  spec (keys sorted, as vega-lite's own stringify does). */
   window.phbBuiltVegaMatches = function () {
+    const vegaLite = window.vegaLite;
     const same = (spec, file, whole) => {
       vegaLite.resetIdCounter();
       return vegaLite.stringify(vegaLite.compile(spec).spec) === vegaLite.stringify(restored(file, whole));
@@ -302,15 +303,34 @@
   };
 
   const vega = window.vega;
-  const vegaLite = window.vegaLite;
-  const canMeasure = Boolean(vega && vegaLite && typeof vega.View === "function");
+  const canMeasure = Boolean(vega && typeof vega.View === "function");
+
+  // vega-lite comes deferred (bookkit/light_pages.py): the page's first chart is drawn from the
+  // build's compiled spec, so it need not wait for vega-lite's 250 KB to be compiled and run. A chart
+  // that must be compiled here waits for it: a deferred script has run by DOMContentLoaded.
+  const vegaLiteLoaded = new Promise((resolve) => {
+    const settle = () => resolve(window.vegaLite || null);
+    if (window.vegaLite || document.readyState === "complete") settle();
+    else {
+      document.addEventListener("DOMContentLoaded", settle, { once: true });
+      window.addEventListener("load", settle, { once: true });
+    }
+  });
+
+  /** `spec` compiled to Vega by vega-lite, as vega-embed compiles a Vega-Lite spec (the chart is
+   *  then drawn in vega-embed's "vega" mode: vega-embed itself never needs vega-lite). */
+  async function compiled(spec) {
+    const vegaLite = window.vegaLite || (await vegaLiteLoaded);
+    if (!vegaLite) throw new Error("vega-lite did not load: the chart cannot be compiled");
+    return vegaLite.compile(spec).spec;
+  }
 
   /** `spec` with its views scaled by `scale`, laid out without drawing: a Vega view with no
    *  renderer (its text measured as the SVG renderer measures it). About the cost of a drawing
    *  less its SVG, and nothing on the page changes. Returns the view, its compiled Vega spec and
    *  the width it would be drawn at (vega-view's own width of the view: the SVG's width attribute). */
   async function layOut(spec, scale) {
-    const vgSpec = builtVega(spec, scale) || vegaLite.compile(scaleWidths(spec, scale)).spec;
+    const vgSpec = builtVega(spec, scale) || (await compiled(scaleWidths(spec, scale)));
     const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
     try {
       await view.runAsync();
@@ -440,9 +460,10 @@
     return fit;
   }
 
-  /** Draw the chart through vega-embed (tooltips, sliders and its result as always). Given the
-   *  `layout` its fit was measured on, vega-embed draws that view (its viewClass option) from the
-   *  compiled Vega spec instead of compiling and laying the chart out again: one layout saved. */
+  /** Draw the chart through vega-embed (tooltips, sliders and its result as always), from its Vega
+   *  spec (hover off, as vega-embed leaves it for a Vega-Lite spec). Given the `layout` its fit was
+   *  measured on, vega-embed draws that view (its viewClass option) instead of laying the chart out
+   *  again: one layout saved. */
   async function embedOnce(entry, spec, scale, layout = null) {
     if (entry.result) entry.result.finalize();
     if (layout) {
@@ -451,11 +472,10 @@
         mode: "vega", hover: false, viewClass: function () { return view; },
       });
       entry.result = await vegaEmbed(entry.element, layout.vgSpec, options);
-    } else if (builtVega(spec, scale)) {
-      const options = Object.assign({}, entry.options, { mode: "vega", hover: false });
-      entry.result = await vegaEmbed(entry.element, builtVega(spec, scale), options);
     } else {
-      entry.result = await vegaEmbed(entry.element, scaleWidths(spec, scale), entry.options);
+      const options = Object.assign({}, entry.options, { mode: "vega", hover: false });
+      const vgSpec = builtVega(spec, scale) || (await compiled(scaleWidths(spec, scale)));
+      entry.result = await vegaEmbed(entry.element, vgSpec, options);
     }
     return drawnWidth(entry.element);
   }

@@ -130,6 +130,9 @@ DEFERRED_SCRIPTS = frozenset(
         "sphinx-book-theme.js",  # DOMContentLoaded listeners
         "togglebutton.js",  # sphinxToggleRunWhenDOMLoaded; its settings are inline scripts before it
         "design-tabs.js",  # DOMContentLoaded; reads its data attribute from currentScript, as before
+        # A library; its one user, phb-charts.js, waits for it (a page's first chart comes compiled by
+        # the build, so it is drawn without waiting for vega-lite's 250 KB: issue 18).
+        "vega-lite.min.js",
     }
 )
 

@@ -166,7 +166,9 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
     script = tmp_path / "run.js"
     script.write_text(
         "global.window = {matchMedia: () => ({matches: false}), addEventListener() {}};"
-        "global.document = {documentElement: {dataset: {theme: 'dark'}}};"
+        "global.document = {documentElement: {dataset: {theme: 'dark'}}, addEventListener() {}};"
+        # vega-lite's compile as the identity: what reaches vegaEmbed is the recoloured Vega-Lite spec.
+        "window.vegaLite = {compile: (spec) => ({spec})};"
         "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
         "let drawn; window.vegaEmbed = async (el, spec) => { drawn = spec; return {view: {}, finalize() {}}; };"
         f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
