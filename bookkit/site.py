@@ -247,6 +247,30 @@ def static_fingerprint(app: Any) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
+#: The book's own build code: what its Sphinx extensions run (bookkit's Python modules and the Node
+#: scripts they call). Sphinx compares the documents and the config between builds, not the
+#: extensions' code.
+BUILD_CODE = Path(__file__).resolve().parent
+BUILD_CODE_PATTERNS = ("*.py", "*.cjs")
+
+
+def build_code_fingerprint(folder: Path = BUILD_CODE) -> str:
+    """A digest of the build code in ``folder`` (:data:`BUILD_CODE_PATTERNS`, by path and content).
+    Kept as the config value ``phb_build_code``, which Sphinx rebuilds the environment for when it
+    changes (:func:`fingerprint_build_code`): after a change to how pages are written (a script
+    deferred, a chart compiled differently), an incremental build rewrote only the changed documents
+    and kept every other page as the old code wrote it."""
+    digest = hashlib.sha256()
+    for path in sorted(p for pattern in BUILD_CODE_PATTERNS for p in folder.glob(pattern)):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def fingerprint_build_code(app: Any, config: Any) -> None:
+    """Set ``phb_build_code`` (``config-inited``): :func:`build_code_fingerprint` of bookkit."""
+    config.phb_build_code = build_code_fingerprint()
+
+
 def rewrite_when_static_files_change(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
     """A changed file under ``html_static_path`` (book_assets/, the vendored scripts) makes the build
     write the first page (``env-get-outdated``): Sphinx copies the static files only when it writes a
@@ -260,6 +284,8 @@ def rewrite_when_static_files_change(app: Any, env: Any, added: set, changed: se
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("phb_chart_settings", "", "html")
+    app.add_config_value("phb_build_code", "", "env")
+    app.connect("config-inited", fingerprint_build_code)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", add_chart_settings)
     app.setup_extension("notfound.extension")
