@@ -182,6 +182,62 @@ def drop_widget_state(app: Any, pagename: str, templatename: str, context: dict[
     ]
 
 
+#: MathJax as Sphinx's mathjax extension adds it (``mathjax_path`` in ``_config.yml``), and the start
+#: of the inline script that configures it.
+MATHJAX_SCRIPT = "vendor/mathjax/tex-chtml.js"
+MATHJAX_CONFIG = "window.MathJax ="
+#: Loads MathJax (its URL in ``URL``) once the page has loaded; ``window.phbMathJax`` resolves when
+#: it has loaded (or failed to), for whatever must wait for the formulas (MathJax.startup.promise).
+MATHJAX_LOADER = """window.phbMathJax = new Promise((resolve) => {
+  const load = () => {
+    const script = document.createElement("script");
+    script.src = URL;
+    script.onload = script.onerror = () => resolve();
+    document.head.appendChild(script);
+  };
+  if (document.readyState === "complete") load();
+  else window.addEventListener("load", load, { once: true });
+});"""
+
+
+def _is_mathjax_config(js: Any) -> bool:
+    """Whether ``js`` is the inline script that configures MathJax (Sphinx adds it with no file)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    body = str(js.attributes.get("body", "")) if isinstance(js, _JavaScript) else ""
+    return isinstance(js, _JavaScript) and not js.filename and body.startswith(MATHJAX_CONFIG)
+
+
+def load_mathjax_later(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """MathJax only on a page with formulas of its own, and loaded once that page has loaded
+    (``html-page-context``, after Sphinx's mathjax extension; the one-page build keeps it as it is).
+
+    Sphinx adds MathJax (1 MB of script) to a page whose toctree includes a page with formulas: the
+    book's introduction, which has none, loaded it. And as a deferred script it was fetched and
+    compiled while the page loaded, beside the first chart's scripts: chapters 7 and 8, the pages
+    with formulas, drew their first chart later than the others (issue 18). Loaded at the window's
+    load event it typesets the formulas (none on either chapter's first screen) a moment after the
+    page has loaded."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    if app.builder.name != "html" or "script_files" not in context:
+        return
+    scripts = context["script_files"]
+    mathjax = {id(js) for js in scripts if isinstance(js, _JavaScript) and str(js.filename).endswith(MATHJAX_SCRIPT)}
+    if not mathjax:
+        return
+    own_formulas = app.env.get_domain("math").data["has_equations"].get(pagename, False)
+    out = []
+    for js in scripts:
+        if id(js) in mathjax:
+            if own_formulas:
+                url = json.dumps(context["pathto"](str(js.filename), resource=True))
+                out.append(_JavaScript(None, priority=js.priority, body=MATHJAX_LOADER.replace("URL", url)))
+        elif own_formulas or not _is_mathjax_config(js):
+            out.append(js)
+    context["script_files"] = out
+
+
 def defer_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Mark the page's :data:`DEFERRED_SCRIPTS` ``defer`` (``html-page-context``). Not on the search
     page: its template loads Sphinx's search tools there as plain scripts, and they use doctools.js
@@ -469,6 +525,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", defer_scripts, priority=900)
     app.connect("html-page-context", drop_chart_scripts, priority=900)
     app.connect("html-page-context", drop_widget_state, priority=900)
+    app.connect("html-page-context", load_mathjax_later, priority=900)
     # after the theme's and extensions' own build-finished handlers, which still write style sheets
     # (pydata-sphinx-theme its pygments.css, myst-nb and sphinx-exercise theirs)
     app.connect("build-finished", lighten_written_pages, priority=900)

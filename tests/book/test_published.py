@@ -53,6 +53,40 @@ def test_every_page_is_within_100_kb(built_book) -> None:
     assert pages and not over, f"pages over {PAGE_LIMIT_BYTES} bytes: {over}"
 
 
+#: The pages with formulas of their own; every other page must not load MathJax (1 MB of script).
+FORMULA_PAGES = ["chapters/07_how_many_would_take_a_budget.html", "chapters/08_who_benefits.html"]
+
+
+def test_only_pages_with_formulas_load_mathjax(built_book) -> None:
+    """Sphinx would load MathJax on every page whose toctree includes formulas (bookkit.light_pages
+    leaves it out of those without formulas of their own)."""
+    pages = {str(p.relative_to(built_book)): p.read_text(encoding="utf-8") for p in built_book.rglob("*.html")}
+    loading = sorted(name for name, text in pages.items() if "vendor/mathjax/tex-chtml.js" in text)
+    with_formulas = sorted(name for name, text in pages.items() if 'class="math' in text and not name.startswith("_"))
+    assert with_formulas == FORMULA_PAGES, "the book's pages with formulas changed: update FORMULA_PAGES"
+    assert loading == FORMULA_PAGES
+
+
+@pytest.mark.parametrize("path", FORMULA_PAGES)
+def test_every_formula_is_typeset_once_the_page_has_loaded(context, book_url: str, path: str) -> None:
+    """MathJax is loaded after the page (so that it does not hold up the first chart), then typesets
+    every formula of the page, without console errors."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{book_url}/{path}", wait_until="load")
+        page.evaluate("() => window.phbMathJax.then(() => MathJax.startup.promise)")
+        formulas, typeset = page.evaluate(
+            "() => [document.querySelectorAll('.math').length, document.querySelectorAll('.math mjx-container').length]"
+        )
+        assert formulas > 0 and typeset == formulas, f"{path}: {typeset} of {formulas} formulas typeset"
+        assert not errors, f"{path}: {errors}"
+    finally:
+        page.close()
+
+
 def test_the_404_page_is_in_the_built_site(built_book) -> None:
     assert (built_book / "404.html").is_file()
 

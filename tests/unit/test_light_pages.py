@@ -252,6 +252,48 @@ def test_an_executed_notebooks_widget_state_is_left_out_of_its_page() -> None:
     assert context["script_files"] == kept
 
 
+def test_mathjax_comes_only_to_pages_with_formulas_and_after_the_page_has_loaded() -> None:
+    """Sphinx adds MathJax to a page whose toctree includes formulas (the introduction had it, with
+    none of its own): such a page loses it and its config; a page with formulas gets a loader that
+    adds it at the window's load event instead of a deferred script; the one-page build (the PDF's
+    source) keeps MathJax as Sphinx wrote it."""
+    from types import SimpleNamespace
+
+    from sphinx.builders.html._assets import _JavaScript
+
+    from bookkit.light_pages import load_mathjax_later
+
+    formulas = {"chapters/07": True}
+    domain = SimpleNamespace(data={"has_equations": formulas})
+
+    def app(builder: str) -> SimpleNamespace:
+        return SimpleNamespace(builder=SimpleNamespace(name=builder), env=SimpleNamespace(get_domain=lambda _: domain))
+
+    def page() -> dict:
+        scripts = [
+            _JavaScript("_static/doctools.js"),
+            _JavaScript("", body='window.MathJax = {"options": {}}'),
+            _JavaScript("_static/vendor/mathjax/tex-chtml.js", defer="defer"),
+        ]
+        return {"script_files": scripts, "pathto": lambda name, resource=False: f"../{name}"}
+
+    without = page()
+    load_mathjax_later(app("html"), "intro", "page.html", without, None)
+    assert [js.filename for js in without["script_files"]] == ["_static/doctools.js"]
+
+    with_formulas = page()
+    load_mathjax_later(app("html"), "chapters/07", "page.html", with_formulas, None)
+    doctools, config, loader = with_formulas["script_files"]
+    assert config.attributes["body"].startswith("window.MathJax =")
+    assert not loader.filename and "defer" not in loader.attributes
+    body = loader.attributes["body"]
+    assert '"../_static/vendor/mathjax/tex-chtml.js"' in body and 'addEventListener("load"' in body
+
+    one_page = page()
+    load_mathjax_later(app("singlehtml"), "intro", "page.html", one_page, None)
+    assert one_page["script_files"] == page()["script_files"]
+
+
 def test_a_rebuild_that_changed_nothing_reuses_the_kept_bundle(tmp_path, monkeypatch) -> None:
     from types import SimpleNamespace
 
