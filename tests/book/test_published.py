@@ -42,6 +42,15 @@ def visit_missing(context, url: str):
     return page, response, seen
 
 
+def page_with_errors(context):
+    """A new page of ``context``, and the list its console errors and uncaught exceptions go to."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page, errors
+
+
 #: Issue 18's goal for every page: at most this much HTML (charts' data and scripts are files beside it).
 PAGE_LIMIT_BYTES = 100_000
 
@@ -71,10 +80,7 @@ def test_only_pages_with_formulas_load_mathjax(built_book) -> None:
 def test_every_formula_is_typeset_once_the_page_has_loaded(context, book_url: str, path: str) -> None:
     """MathJax is loaded after the page (so that it does not hold up the first chart), then typesets
     every formula of the page, without console errors."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page, errors = page_with_errors(context)
     try:
         page.goto(f"{book_url}/{path}", wait_until="load")
         page.evaluate("() => window.phbMathJax.then(() => MathJax.startup.promise)")
@@ -144,10 +150,7 @@ def test_the_404_page_has_no_wcag_violations(context, book_url: str) -> None:
 def test_the_search_page_finds_a_word_of_the_book_without_errors(context, book_url: str) -> None:
     """The search field leads here (no other page loads the search index): a word the book uses
     gives results linking to its pages, with nothing in the console."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page, errors = page_with_errors(context)
     try:
         page.goto(f"{book_url}/search.html?q=advocacy", wait_until="load")
         results = page.locator("#search-results ul.search li a")
