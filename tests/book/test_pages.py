@@ -158,6 +158,7 @@ class Visit:
     figure_notes: reader_steps.FigureNotes | None = None  # where the figures are focused and hovered
     first_figure: reader_steps.FirstFigure | None = None  # on the first chapter
     built_vega: list[dict] = field(default_factory=list)  # charts drawn from the build's Vega spec
+    formulas: list[int] = field(default_factory=list)  # [formulas on the page, those MathJax typeset]
     dropped_rules: list[str] = field(default_factory=list)  # style selectors the page uses, not kept
 
 
@@ -216,6 +217,9 @@ def visit(browser, url: str, mode: str) -> Visit:
     try:
         page.goto(url, wait_until="load")
         _wait_for_charts(page)
+        # MathJax comes after the page's load event (bookkit/light_pages.py): every check below reads
+        # the page with its formulas typeset.
+        seen.formulas = page.evaluate(FORMULAS)
         seen.theme = page.evaluate("() => document.documentElement.dataset.theme")
         seen.structure = page.evaluate(STRUCTURE)
         seen.footer = page.locator("footer.bd-footer-content").inner_text()
@@ -367,6 +371,24 @@ def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
                 if ratio < MIN_CONTRAST:
                     problems.append(f"{width}: {chart['id']} text in {fill} on {behind}: {ratio:.2f}:1")
     assert not problems, f"{path} ({mode}): " + "; ".join(sorted(set(problems)))
+
+
+#: Once MathJax has loaded (if the page loads it) and typeset the page: [formulas, typeset formulas].
+FORMULAS = """async () => {
+  if (window.phbMathJax) {
+    await window.phbMathJax;
+    if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  }
+  return [document.querySelectorAll('.math').length, document.querySelectorAll('.math mjx-container').length];
+}"""
+
+
+def test_every_formula_is_typeset(seen) -> None:
+    """MathJax, loaded once the page has loaded (only where the page has formulas), typesets every one
+    (chapters 7 and 8 have 8 and 13; tests/book/test_published.py checks which pages load it)."""
+    path, mode, visit = seen
+    formulas, typeset = visit.formulas
+    assert typeset == formulas, f"{path} ({mode}): {typeset} of {formulas} formulas typeset"
 
 
 #: Each chart whose Vega spec the build compiled (a page's first: bookkit/vega_mime.py) and whether

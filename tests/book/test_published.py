@@ -42,15 +42,6 @@ def visit_missing(context, url: str):
     return page, response, seen
 
 
-def page_with_errors(context):
-    """A new page of ``context``, and the list its console errors and uncaught exceptions go to."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return page, errors
-
-
 #: Issue 18's goal for every page: at most this much HTML (charts' data and scripts are files beside it).
 PAGE_LIMIT_BYTES = 100_000
 
@@ -68,29 +59,13 @@ FORMULA_PAGES = ["chapters/07_how_many_would_take_a_budget.html", "chapters/08_w
 
 def test_only_pages_with_formulas_load_mathjax(built_book) -> None:
     """Sphinx would load MathJax on every page whose toctree includes formulas (bookkit.light_pages
-    leaves it out of those without formulas of their own)."""
+    leaves it out of those without formulas of their own). That each formula is typeset is checked
+    in every page's visit (tests/book/test_pages.py)."""
     pages = {str(p.relative_to(built_book)): p.read_text(encoding="utf-8") for p in built_book.rglob("*.html")}
     loading = sorted(name for name, text in pages.items() if "vendor/mathjax/tex-chtml.js" in text)
     with_formulas = sorted(name for name, text in pages.items() if 'class="math' in text and not name.startswith("_"))
     assert with_formulas == FORMULA_PAGES, "the book's pages with formulas changed: update FORMULA_PAGES"
     assert loading == FORMULA_PAGES
-
-
-@pytest.mark.parametrize("path", FORMULA_PAGES)
-def test_every_formula_is_typeset_once_the_page_has_loaded(context, book_url: str, path: str) -> None:
-    """MathJax is loaded after the page (so that it does not hold up the first chart), then typesets
-    every formula of the page, without console errors."""
-    page, errors = page_with_errors(context)
-    try:
-        page.goto(f"{book_url}/{path}", wait_until="load")
-        page.evaluate("() => window.phbMathJax.then(() => MathJax.startup.promise)")
-        formulas, typeset = page.evaluate(
-            "() => [document.querySelectorAll('.math').length, document.querySelectorAll('.math mjx-container').length]"
-        )
-        assert formulas > 0 and typeset == formulas, f"{path}: {typeset} of {formulas} formulas typeset"
-        assert not errors, f"{path}: {errors}"
-    finally:
-        page.close()
 
 
 def test_the_404_page_is_in_the_built_site(built_book) -> None:
@@ -150,7 +125,10 @@ def test_the_404_page_has_no_wcag_violations(context, book_url: str) -> None:
 def test_the_search_page_finds_a_word_of_the_book_without_errors(context, book_url: str) -> None:
     """The search field leads here (no other page loads the search index): a word the book uses
     gives results linking to its pages, with nothing in the console."""
-    page, errors = page_with_errors(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(f"{book_url}/search.html?q=advocacy", wait_until="load")
         results = page.locator("#search-results ul.search li a")
