@@ -257,7 +257,12 @@ def browser_section(repeats: int) -> list[str]:
     if dark.returncode != 0:
         failure = (dark.stderr.strip().splitlines() or ["?"])[-1]
         return [*result.stdout.splitlines(), "", f"Dark mode not measured: {failure}"]
-    return [*result.stdout.splitlines(), "", *dark.stdout.splitlines()]
+    # And on a phone's width (first chart only): not a goal of issue 18 either.
+    phone = subprocess.run([PY, str(script), str(repeats), "--phone"], cwd=ROOT, capture_output=True, text=True)
+    if phone.returncode != 0:
+        failure = (phone.stderr.strip().splitlines() or ["?"])[-1]
+        return [*result.stdout.splitlines(), "", *dark.stdout.splitlines(), "", f"Phone width not measured: {failure}"]
+    return [*result.stdout.splitlines(), "", *dark.stdout.splitlines(), "", *phone.stdout.splitlines()]
 
 
 def split_by_part(report: Path) -> dict[str, float]:

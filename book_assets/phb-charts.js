@@ -40,6 +40,9 @@
    *  of each: queued, files, draw, laid-out, drawn; and counts the first chart's layouts). */
   const mark = (name) => { if (window.performance && performance.mark) performance.mark(`phb-chart-${name}`); };
 
+  /** The URL of `path`, a file under the book's _static folder, from this page. */
+  const staticUrl = (path) => (document.documentElement.dataset.content_root || "") + "_static/" + path;
+
   // merge, and the dark colours, are shared with the book's build (book_assets/phb-chart-colours.js).
   const { isObject, merge, darkSpec } = window.phbChartColours;
 
@@ -286,8 +289,8 @@
   /** For the tests: whether each chart's build-compiled Vega specs (light, and dark where the build
    *  compiled it: `darkMatches` null otherwise) are the ones vega-lite compiles here from the same
    *  spec (keys sorted, as vega-lite's own stringify does). */
-  window.phbBuiltVegaMatches = function () {
-    const vegaLite = window.vegaLite;
+  window.phbBuiltVegaMatches = async function () {
+    const vegaLite = await loadVegaLite();
     const same = (spec, file, whole) => {
       vegaLite.resetIdCounter();
       return vegaLite.stringify(vegaLite.compile(spec).spec) === vegaLite.stringify(restored(file, whole));
@@ -305,23 +308,36 @@
   const vega = window.vega;
   const canMeasure = Boolean(vega && typeof vega.View === "function");
 
-  // vega-lite comes deferred (bookkit/light_pages.py): the page's first chart is drawn from the
-  // build's compiled spec, so it need not wait for vega-lite's 250 KB to be compiled and run. A chart
-  // that must be compiled here waits for it: a deferred script has run by DOMContentLoaded.
-  const vegaLiteLoaded = new Promise((resolve) => {
-    const settle = () => resolve(window.vegaLite || null);
-    if (window.vegaLite || document.readyState === "complete") settle();
-    else {
-      document.addEventListener("DOMContentLoaded", settle, { once: true });
-      window.addEventListener("load", settle, { once: true });
+  // vega-lite is not one of the page's scripts: this file loads it (one same-host file, 250 KB), when
+  // a chart must be compiled here or once the page has loaded, whichever comes first. A page's first
+  // chart comes compiled by the build, so it is drawn without vega-lite; fetched and compiled with
+  // the page's own scripts, vega-lite delayed that first chart (issue 18: measured in
+  // benchmarks/why.md). A script element, not fetch(): fetch is refused in a copy opened from disk.
+  let vegaLiteLoading = null;
+
+  /** Resolves to vega-lite, loading it the first time it is asked for. */
+  function loadVegaLite() {
+    if (!vegaLiteLoading) {
+      vegaLiteLoading = window.vegaLite ? Promise.resolve(window.vegaLite) : new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = staticUrl("vendor/vega-lite.min.js");
+        script.onload = () => {
+          if (window.vegaLite) resolve(window.vegaLite);
+          else reject(new Error(`${script.src} did not define vegaLite: the chart cannot be compiled`));
+        };
+        script.onerror = () => reject(new Error(`vega-lite could not be loaded from ${script.src}: the chart cannot be compiled`));
+        document.head.appendChild(script);
+      });
     }
-  });
+    return vegaLiteLoading;
+  }
+  if (document.readyState === "complete") loadVegaLite();
+  else window.addEventListener("load", () => { loadVegaLite().catch((error) => console.error(error)); }, { once: true });
 
   /** `spec` compiled to Vega by vega-lite, as vega-embed compiles a Vega-Lite spec (the chart is
    *  then drawn in vega-embed's "vega" mode: vega-embed itself never needs vega-lite). */
   async function compiled(spec) {
-    const vegaLite = window.vegaLite || (await vegaLiteLoaded);
-    if (!vegaLite) throw new Error("vega-lite did not load: the chart cannot be compiled");
+    const vegaLite = window.vegaLite || (await loadVegaLite());
     return vegaLite.compile(spec).spec;
   }
 
@@ -626,7 +642,7 @@
     const early = (window.phbChartFiles || {})[name];
     if (early !== undefined) return Promise.resolve(early);
     // A script, not fetch(): fetch is refused in a copy of the book opened from disk (file://).
-    const url = (document.documentElement.dataset.content_root || "") + "_static/phb-data/" + name;
+    const url = staticUrl("phb-data/" + name);
     if (!files.has(url)) {
       files.set(url, new Promise((resolve, reject) => {
         const script = document.createElement("script");

@@ -18,7 +18,9 @@ benchmarks/why.md):
   copy and toggle buttons, sphinx-design's tabs, the theme's own) are deferred: they no longer hold
   up the parser, nor compete for the first connections with the chart's files. Each waits for the
   page to be parsed anyway, and deferred scripts still run in order and before DOMContentLoaded.
-- A page without a chart loads none of the chart scripts (vega, vega-lite, vega-embed: 0.8 MB).
+- A page without a chart loads none of the chart scripts (vega, vega-embed and the book's: 0.6 MB).
+  No page lists vega-lite (250 KB): phb-charts.js loads it when a chart must be compiled in the
+  page, or once the page has loaded, so it does not compete with the first chart's scripts.
 - The page's eleven style sheets (and basic.css, which the theme's theme.css imports, a request
   that could only start once theme.css had arrived) are one same-host file,
   ``_static/phb-styles-<content hash>.css``: one request instead of twelve, in the same cascade
@@ -130,9 +132,6 @@ DEFERRED_SCRIPTS = frozenset(
         "sphinx-book-theme.js",  # DOMContentLoaded listeners
         "togglebutton.js",  # sphinxToggleRunWhenDOMLoaded; its settings are inline scripts before it
         "design-tabs.js",  # DOMContentLoaded; reads its data attribute from currentScript, as before
-        # A library; its one user, phb-charts.js, waits for it (a page's first chart comes compiled by
-        # the build, so it is drawn without waiting for vega-lite's 250 KB: issue 18).
-        "vega-lite.min.js",
     }
 )
 

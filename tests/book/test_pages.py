@@ -158,6 +158,7 @@ class Visit:
     figure_notes: reader_steps.FigureNotes | None = None  # where the figures are focused and hovered
     first_figure: reader_steps.FirstFigure | None = None  # on the first chapter
     built_vega: list[dict] = field(default_factory=list)  # charts drawn from the build's Vega spec
+    vega_lite: dict | None = None  # when vega-lite was asked for, beside the first chart and the load
     formulas: list[int] = field(default_factory=list)  # [formulas on the page, those MathJax typeset]
     dropped_rules: list[str] = field(default_factory=list)  # style selectors the page uses, not kept
 
@@ -224,6 +225,8 @@ def visit(browser, url: str, mode: str) -> Visit:
         seen.structure = page.evaluate(STRUCTURE)
         seen.footer = page.locator("footer.bd-footer-content").inner_text()
         seen.charts["1366 px"] = page.evaluate(CHART_FACTS)
+        page.wait_for_function(VEGA_LITE_LOADED, timeout=TIMEOUT_MS)
+        seen.vega_lite = page.evaluate(VEGA_LITE_ASKED)  # before BUILT_VEGA, which asks for it
         seen.built_vega = page.evaluate(BUILT_VEGA)
         seen.overflow["1366 px"] = page.evaluate(OVERFLOW)
         seen.violations["1366 px, toggles closed"] = run_axe(page)
@@ -394,6 +397,36 @@ def test_every_formula_is_typeset(seen) -> None:
 #: Each chart whose Vega spec the build compiled (a page's first: bookkit/vega_mime.py) and whether
 #: it is the spec vega-lite compiles in the page from the same chart (book_assets/phb-charts.js).
 BUILT_VEGA = "() => window.phbBuiltVegaMatches ? window.phbBuiltVegaMatches() : []"
+
+#: On a page with a chart, once vega-lite has loaded (phb-charts.js asks for it at the page's load
+#: event at the latest): when it was asked for, when the page's first chart was drawn (null if it
+#: was not drawn before) and when the load event started, in ms from navigation start. Null on a
+#: page with no chart.
+VEGA_LITE_ENTRY = "performance.getEntriesByType('resource').find((e) => e.name.endsWith('/vendor/vega-lite.min.js'))"
+VEGA_LITE_LOADED = f"() => !document.querySelector('.phb-chart') || Boolean(window.vegaLite && {VEGA_LITE_ENTRY})"
+VEGA_LITE_ASKED = f"""() => {{
+  if (!document.querySelector('.phb-chart')) return null;
+  const drawn = performance.getEntriesByName('phb-chart-drawn')[0];
+  return {{asked: {VEGA_LITE_ENTRY}.startTime, drawn: drawn ? drawn.startTime : null,
+           load: performance.getEntriesByType('navigation')[0].loadEventStart}};
+}}"""
+
+
+def test_vega_lite_waits_for_the_first_chart_or_the_load(seen) -> None:
+    """vega-lite (250 KB) is not one of the page's scripts: fetched and compiled with them, it delayed
+    the page's first chart, which the build compiles (issue 18). phb-charts.js asks for it once the
+    page has loaded or a chart must be compiled in the page; at 1366 px the first chart is not one,
+    so vega-lite is asked for only after the first chart is drawn or the page has loaded. A page
+    without a chart never asks for it."""
+    path, mode, visit = seen
+    if not visit.charts["1366 px"]:
+        assert visit.vega_lite is None
+        assert not [url for url in visit.requests if url.endswith("/vega-lite.min.js")], f"{path}: vega-lite loaded"
+        return
+    times = visit.vega_lite
+    assert times is not None, f"{path} ({mode}): vega-lite never loaded"
+    after = min(t for t in (times["drawn"], times["load"]) if t is not None)
+    assert times["asked"] >= after, f"{path} ({mode}): vega-lite asked for before the first chart or the load: {times}"
 
 
 def test_the_first_chart_comes_compiled_as_the_page_would_compile_it(seen) -> None:

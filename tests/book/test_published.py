@@ -5,6 +5,7 @@ by tests/book/test_pages.py.)"""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -66,6 +67,23 @@ def test_only_pages_with_formulas_load_mathjax(built_book) -> None:
     with_formulas = sorted(name for name, text in pages.items() if 'class="math' in text and not name.startswith("_"))
     assert with_formulas == FORMULA_PAGES, "the book's pages with formulas changed: update FORMULA_PAGES"
     assert loading == FORMULA_PAGES
+
+
+def test_no_page_lists_vega_lite(built_book) -> None:
+    """vega-lite (250 KB) is loaded by book_assets/phb-charts.js once a page has loaded or a chart
+    must be compiled in it, not with the page's scripts, where it delayed the first chart (issue 18).
+    When it is asked for is checked in every page's visit (tests/book/test_pages.py)."""
+    assert (built_book / "_static" / "vendor" / "vega-lite.min.js").is_file()
+    listing = []
+    for page in built_book.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if "vega-lite.min.js" in text:
+            listing.append(str(page.relative_to(built_book)))
+        for bundle in set(re.findall(r"_static/(phb-scripts-[0-9a-f]+\.js)", text)):
+            with (built_book / "_static" / bundle).open(encoding="utf-8") as file:
+                if "vega-lite.min.js" in file.readline():
+                    listing.append(f"{page.relative_to(built_book)} (in {bundle})")
+    assert not listing, f"pages that load vega-lite with their own scripts: {sorted(listing)[:5]}"
 
 
 def test_the_404_page_is_in_the_built_site(built_book) -> None:
