@@ -331,8 +331,11 @@
     }
     return vegaLiteLoading;
   }
-  if (document.readyState === "complete") loadVegaLite();
-  else window.addEventListener("load", () => { loadVegaLite().catch((error) => console.error(error)); }, { once: true });
+  const loadVegaLiteNow = () => { loadVegaLite().catch((error) => console.error(error)); };
+  // A screen narrower than a wide column lays every chart out for a narrow one, which the build does
+  // not compile: there the first chart needs vega-lite, asked for now rather than when it is drawn.
+  if (document.readyState === "complete" || window.innerWidth < settings.narrowWidth) loadVegaLiteNow();
+  else window.addEventListener("load", loadVegaLiteNow, { once: true });
 
   /** `spec` compiled to Vega by vega-lite, as vega-embed compiles a Vega-Lite spec (the chart is
    *  then drawn in vega-embed's "vega" mode: vega-embed itself never needs vega-lite). */
@@ -430,6 +433,10 @@
       previous = { scale, width };
       scale = Math.max(MIN_SCALE, Math.floor(Math.min(next, scale * 0.99) * 1000) / 1000);
       width = await measured.measure(spec, scale);
+      // Narrower views left the chart no narrower: what is too wide is its text, not its views
+      // (fitMeasured's rounds wrap it narrower). Shrinking the views further would only cost layouts
+      // (on a phone, up to six more of a first chart, 10-15 ms each).
+      if (width >= previous.width) break;
     }
     return { scale, width };
   }
@@ -690,7 +697,7 @@
     const loading = withFiles(spec);
     const drawn = loading.then((whole) => {
       mark("files");
-      const entry = { element: target, spec: whole, options, fits: new Map() };
+      const entry = { element: target, spec: whole, options: options || {}, fits: new Map() };
       takeBuilt(target, whole);
       const done = new Promise((resolve) => { entry.whenDrawn = resolve; });
       enqueue(entry);

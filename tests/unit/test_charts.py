@@ -184,3 +184,50 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
     assert drawn["encoding"]["color"]["scale"]["range"] == [theme.DARK_INK, theme.DARK_BACKGROUND]
     assert drawn["encoding"]["color"]["scale"]["domain"] == ["White", "Black"]
     assert drawn["data"]["values"] == spec["data"]["values"]
+
+
+def _layouts_to_fit(tmp_path, chart_width: str) -> int:
+    """How many times book_assets/phb-charts.js, run by Node, lays out a 300 px wide chart to fit a
+    phone's 342 px column, when the laid-out chart is ``chart_width`` wide (a JavaScript expression
+    in ``views``, the views' width at the scale being tried). vega-lite's compile is the identity
+    and vega's view a fake that only reports that width."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    spec = {"config": theme.theme()["config"], "width": 300, "mark": "bar", "data": {"values": [{"a": 1}]}}
+    script = tmp_path / "fit.js"
+    script.write_text(
+        "global.window = {matchMedia: () => ({matches: false}), addEventListener() {}, innerWidth: 1280};"
+        "global.document = {documentElement: {dataset: {theme: 'light'}}, addEventListener() {},"
+        " readyState: 'loading'};"
+        "window.vegaLite = {compile: (spec) => ({spec})};"
+        "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
+        "let layouts = 0;"
+        "window.vega = {parse: (spec) => spec, View: class {"
+        "  constructor(spec) { layouts += 1; const views = spec.width;"
+        f"   this._viewWidth = {chart_width}; }}"
+        "  async runAsync() { return this; } padding() { return {left: 0, right: 0}; }"
+        "  renderer() { return this; } finalize() {} }};"
+        "window.vegaEmbed = async () => ({view: {}, finalize() {}});"
+        f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
+        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-chart-colours.js'))}, 'utf8'));"
+        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
+        "const el = {clientWidth: 342, dataset: {}, style: {}, classList: {add() {}}, querySelector: () => null};"
+        f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(layouts));"
+    )
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
+    return int(result.stdout)
+
+
+def test_a_chart_too_wide_for_its_views_is_fitted_in_one_guess(tmp_path):
+    """Views plus 60 px of axis: the first layout's width gives the scale that fits, the second
+    confirms it."""
+    assert _layouts_to_fit(tmp_path, "views + 60") == 2
+
+
+def test_a_chart_too_wide_for_its_text_stops_shrinking_its_views(tmp_path):
+    """A chart 500 px wide whatever its views (its text is what is too wide): once narrower views
+    leave it no narrower, no smaller scale is tried. Each of the three rounds (as drawn, then its
+    text wrapped narrower twice) lays it out twice: six layouts, where trying every scale down to
+    the smallest took 12 (issue 18: as many as that for a first chart on a phone)."""
+    assert _layouts_to_fit(tmp_path, "Math.max(500, views + 60)") == 6
