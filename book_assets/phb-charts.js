@@ -315,7 +315,7 @@
   // benchmarks/why.md). A script element, not fetch(): fetch is refused in a copy opened from disk.
   let vegaLiteLoading = null;
 
-  /** Resolves to vega-lite, loading it the first time it is asked for. */
+  /** Resolves to vega-lite, loading it the first time it is asked for (and again after a failed load). */
   function loadVegaLite() {
     if (!vegaLiteLoading) {
       vegaLiteLoading = window.vegaLite ? Promise.resolve(window.vegaLite) : new Promise((resolve, reject) => {
@@ -325,7 +325,11 @@
           if (window.vegaLite) resolve(window.vegaLite);
           else reject(new Error(`${script.src} did not define vegaLite: the chart cannot be compiled`));
         };
-        script.onerror = () => reject(new Error(`vega-lite could not be loaded from ${script.src}: the chart cannot be compiled`));
+        script.onerror = () => {
+          vegaLiteLoading = null; // the next chart to be compiled asks again (a phone's signal comes back)
+          script.remove();
+          reject(new Error(`vega-lite could not be loaded from ${script.src}: the chart cannot be compiled`));
+        };
         document.head.appendChild(script);
       });
     }

@@ -139,6 +139,33 @@ def test_the_404_page_has_no_wcag_violations(context, book_url: str) -> None:
         page.close()
 
 
+# ---------------------------------------------------------------- vega-lite, loaded by the page
+def test_a_failed_load_of_vega_lite_is_tried_again(context, book_url: str) -> None:
+    """book_assets/phb-charts.js loads vega-lite itself (issue 18). When that load fails (a phone
+    losing its signal), the failure is reported and the next chart to be compiled asks again: every
+    chart of the page is then drawn."""
+    page = context.new_page()
+    asked: list[str] = []
+
+    def fail_the_first(route) -> None:
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/vendor/vega-lite.min.js", fail_the_first)
+    try:
+        with page.expect_console_message(lambda m: "vega-lite could not be loaded" in m.text):
+            page.goto(f"{book_url}/chapters/07_how_many_would_take_a_budget.html", wait_until="load")
+        page.evaluate("() => window.phbDrawAll()")
+        states = page.evaluate("() => [...document.querySelectorAll('.phb-chart')].map(e => e.dataset.phbState)")
+        assert states and set(states) == {"drawn"}, states
+        assert len(asked) == 2, asked
+    finally:
+        page.close()
+
+
 # ---------------------------------------------------------------- the search page
 def test_the_search_page_finds_a_word_of_the_book_without_errors(context, book_url: str) -> None:
     """The search field leads here (no other page loads the search index): a word the book uses
