@@ -159,6 +159,7 @@ class Visit:
     first_figure: reader_steps.FirstFigure | None = None  # on the first chapter
     built_vega: list[dict] = field(default_factory=list)  # charts drawn from the build's Vega spec
     vega_lite: dict | None = None  # when vega-lite was asked for, beside the first chart and the load
+    scaled_vega: list[dict] = field(default_factory=list)  # each chart's scaled compile, as vega-lite's
     formulas: list[int] = field(default_factory=list)  # [formulas on the page, those MathJax typeset]
     dropped_rules: list[str] = field(default_factory=list)  # style selectors the page uses, not kept
 
@@ -228,6 +229,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         page.wait_for_function(VEGA_LITE_LOADED, timeout=TIMEOUT_MS)
         seen.vega_lite = page.evaluate(VEGA_LITE_ASKED)  # before BUILT_VEGA, which asks for it
         seen.built_vega = page.evaluate(BUILT_VEGA)
+        seen.scaled_vega = page.evaluate(SCALED_VEGA)
         seen.overflow["1366 px"] = page.evaluate(OVERFLOW)
         seen.violations["1366 px, toggles closed"] = run_axe(page)
         page.set_viewport_size(PHONE)
@@ -410,6 +412,32 @@ VEGA_LITE_ASKED = f"""() => {{
   return {{asked: {VEGA_LITE_ENTRY}.startTime, drawn: drawn ? drawn.startTime : null,
            load: performance.getEntriesByType('navigation')[0].loadEventStart}};
 }}"""
+
+
+#: Each chart, as drawn in a wide column and as on a phone, and whether the page's shortcut for its
+#: scaled Vega spec (its compile with a new top-level width) is what vega-lite compiles from the
+#: scaled chart (null where the chart does not scale by its top-level width alone).
+SCALED_VEGA = "() => window.phbScaledVegaMatches ? window.phbScaledVegaMatches() : []"
+#: Charts (element ids) that the page compiles again for each scale it tries: none today.
+COMPILED_FOR_EACH_SCALE: set[str] = set()
+
+
+def test_a_chart_scaled_to_fit_is_what_vega_lite_would_compile(seen) -> None:
+    """To fit a chart to its column the page lays it out at several scales; where only the chart's
+    top-level width scales, it scales the compiled Vega spec instead of compiling again
+    (book_assets/phb-charts.js, issue 18). That must be exactly vega-lite's compile of the scaled
+    chart, for every chart of the book, in both modes, wide and narrow. Every chart of the book
+    today is one the shortcut serves: a chart of another shape (views side by side, facets) is
+    compiled for each scale, correct but slower, and is then listed in ``COMPILED_FOR_EACH_SCALE``."""
+    path, mode, visit = seen
+    if not visit.charts["1366 px"]:
+        assert visit.scaled_vega == []
+        return
+    wrong = [r for r in visit.scaled_vega if r["matches"] is False]
+    assert not wrong, f"{path} ({mode}): scaled Vega specs differ from vega-lite's compile: {wrong}"
+    unserved = {r["id"] for r in visit.scaled_vega if r["matches"] is None}
+    assert unserved <= COMPILED_FOR_EACH_SCALE, f"{path} ({mode}): charts compiled again for each scale: {unserved}"
+    assert len(visit.scaled_vega) == 2 * len(visit.charts["1366 px"])
 
 
 def test_vega_lite_waits_for_the_first_chart_or_the_load(seen) -> None:
