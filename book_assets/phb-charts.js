@@ -43,6 +43,19 @@
   /** The URL of `path`, a file under the book's _static folder, from this page. */
   const staticUrl = (path) => (document.documentElement.dataset.content_root || "") + "_static/" + path;
 
+  /** Run the same-host script at `url`: resolves once it has run, rejects if it could not be loaded
+   *  (its element removed, so that it can be asked for again). A script element, not fetch(): fetch
+   *  is refused in a copy of the book opened from disk (file://). */
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => resolve();
+      script.onerror = () => { script.remove(); reject(new Error(`${url} could not be loaded`)); };
+      document.head.appendChild(script);
+    });
+  }
+
   // merge, and the dark colours, are shared with the book's build (book_assets/phb-chart-colours.js).
   const { isObject, merge, darkSpec } = window.phbChartColours;
 
@@ -312,25 +325,19 @@
   // a chart must be compiled here or once the page has loaded, whichever comes first. A page's first
   // chart comes compiled by the build, so it is drawn without vega-lite; fetched and compiled with
   // the page's own scripts, vega-lite delayed that first chart (issue 18: measured in
-  // benchmarks/why.md). A script element, not fetch(): fetch is refused in a copy opened from disk.
+  // benchmarks/why.md).
   let vegaLiteLoading = null;
 
   /** Resolves to vega-lite, loading it the first time it is asked for (and again after a failed load). */
   function loadVegaLite() {
     if (!vegaLiteLoading) {
-      vegaLiteLoading = window.vegaLite ? Promise.resolve(window.vegaLite) : new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.src = staticUrl("vendor/vega-lite.min.js");
-        script.onload = () => {
-          if (window.vegaLite) resolve(window.vegaLite);
-          else reject(new Error(`${script.src} did not define vegaLite: the chart cannot be compiled`));
-        };
-        script.onerror = () => {
-          vegaLiteLoading = null; // the next chart to be compiled asks again (a phone's signal comes back)
-          script.remove();
-          reject(new Error(`vega-lite could not be loaded from ${script.src}: the chart cannot be compiled`));
-        };
-        document.head.appendChild(script);
+      const url = staticUrl("vendor/vega-lite.min.js");
+      vegaLiteLoading = window.vegaLite ? Promise.resolve(window.vegaLite) : loadScript(url).then(() => {
+        if (!window.vegaLite) throw new Error(`${url} did not define vegaLite: the chart cannot be compiled`);
+        return window.vegaLite;
+      }, () => {
+        vegaLiteLoading = null; // the next chart to be compiled asks again (a phone's signal comes back)
+        throw new Error(`vega-lite could not be loaded from ${url}: the chart cannot be compiled`);
       });
     }
     return vegaLiteLoading;
@@ -725,19 +732,14 @@
     // drawn while the page is parsed: a script inserted here runs only after DOMContentLoaded.
     const early = (window.phbChartFiles || {})[name];
     if (early !== undefined) return Promise.resolve(early);
-    // A script, not fetch(): fetch is refused in a copy of the book opened from disk (file://).
     const url = staticUrl("phb-data/" + name);
     if (!files.has(url)) {
-      files.set(url, new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.src = url;
-        script.onload = () => {
-          const loaded = (window.phbChartFiles || {})[name];
-          if (loaded === undefined) reject(new Error(`chart file ${url} did not define ${name}`));
-          else resolve(loaded);
-        };
-        script.onerror = () => reject(new Error(`chart file ${url} could not be loaded`));
-        document.head.appendChild(script);
+      files.set(url, loadScript(url).then(() => {
+        const loaded = (window.phbChartFiles || {})[name];
+        if (loaded === undefined) throw new Error(`chart file ${url} did not define ${name}`);
+        return loaded;
+      }, () => {
+        throw new Error(`chart file ${url} could not be loaded`);
       }));
     }
     return files.get(url);

@@ -36,6 +36,9 @@ from phb.charts.theme import LIVE_MIME, NARROW_CHART_WIDTH
 
 #: Folder under the build's ``_static`` that holds the charts' data and config files.
 DATA_FOLDER = "phb-data"
+#: vega-lite, under ``_static``: the build compiles with it; a page never lists it among its scripts
+#: (book_assets/phb-charts.js loads it), but preloads it on a narrow screen (:func:`vega_lite_preload`).
+VEGA_LITE = "vendor/vega-lite.min.js"
 #: A dataset whose JSON is larger than this many bytes is served as a file; smaller ones stay in
 #: the page (a request costs more than a few hundred bytes inline).
 INLINE_LIMIT = 2_000
@@ -258,7 +261,7 @@ def vega_compiler(static_paths: list[Path]) -> Callable[[dict[str, Any]], dict[s
     from phb.charts.theme import page_settings
 
     node = shutil.which("node")
-    vendor = next((path / "vendor" for path in static_paths if (path / "vendor" / "vega-lite.min.js").is_file()), None)
+    vendor = next(((path / VEGA_LITE).parent for path in static_paths if (path / VEGA_LITE).is_file()), None)
     colours = next((path / COLOURS_SCRIPT for path in static_paths if (path / COLOURS_SCRIPT).is_file()), None)
     if node is None or vendor is None or colours is None:
         return None
@@ -383,16 +386,12 @@ def load_first_chart_files(app: Any, pagename: str, templatename: str, context: 
     context["metatags"] = context.get("metatags", "") + tags + vega_lite_preload(pathto("_static/" + VEGA_LITE, 1))
 
 
-#: vega-lite, under _static: not one of a page's scripts (book_assets/phb-charts.js loads it).
-VEGA_LITE = "vendor/vega-lite.min.js"
-
-
 def vega_lite_preload(url: str) -> str:
     """A preload of vega-lite (at ``url``) for screens narrower than a wide chart column only.
 
     There every chart is laid out for a narrow column, which the build does not compile, so the
     page's first chart needs vega-lite; phb-charts.js asks for it as it starts, but fetched with the
-    head's scripts instead it is there sooner (a phone's first chart: median 2.07 → 1.77 × the floor
+    head's scripts instead it is there sooner (a phone's first chart: median 2.10 → 1.77 × the floor
     page, issue 18). On a wider screen the media query does not match and nothing is fetched: there
     the first chart comes compiled, and vega-lite waits for the page's load event."""
     media = f"(max-width: {NARROW_CHART_WIDTH - 1}px)"
@@ -431,7 +430,7 @@ def compile_fingerprint(static_paths: list[Path]) -> str:
     from phb.charts.theme import page_settings
 
     digest = hashlib.sha256(json.dumps(page_settings()["dark"], sort_keys=True).encode())
-    for name in ("vendor/vega.min.js", "vendor/vega-lite.min.js", COLOURS_SCRIPT):
+    for name in ("vendor/vega.min.js", VEGA_LITE, COLOURS_SCRIPT):
         found = next((path / name for path in static_paths if (path / name).is_file()), None)
         digest.update(name.encode() + b"\0" + (found.read_bytes() if found else b"(missing)"))
     digest.update(COMPILER.read_bytes())

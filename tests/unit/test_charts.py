@@ -144,13 +144,35 @@ def test_page_settings_are_json_for_the_page_script():
     assert "VALUE" in settings["wrapTemplate"] and "CHARS" in settings["wrapTemplate"]
 
 
+def _draw_in_node(tmp_path, spec: dict, *, theme_name: str, column: int, fakes: str, report: str) -> str:
+    """Draw ``spec`` with book_assets/phb-charts.js (phb-chart-colours.js before it, as in the page),
+    run by Node in a page with the colour mode ``theme_name`` and a ``column`` px wide chart element;
+    ``fakes`` (JavaScript) stands in for vega-lite, vega and vega-embed; ``report`` (an expression)
+    is printed once the chart is drawn. Returns what was printed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    script = tmp_path / "page.js"
+    script.write_text(
+        "global.window = {matchMedia: () => ({matches: false}), addEventListener() {}, innerWidth: 1280};"
+        f"global.document = {{documentElement: {{dataset: {{theme: '{theme_name}'}}}}, addEventListener() {{}},"
+        " readyState: 'loading'};"
+        "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
+        + fakes
+        + f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
+        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-chart-colours.js'))}, 'utf8'));"
+        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
+        f"const el = {{clientWidth: {column}, dataset: {{}}, style: {{}}, classList: {{add() {{}}}},"
+        " querySelector: () => null};"
+        f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log({report}));"
+    )
+    return subprocess.run([node, str(script)], capture_output=True, text=True, check=True).stdout
+
+
 def test_page_script_recolours_marks_but_never_data_values(tmp_path):
     """book_assets/phb-charts.js (with phb-chart-colours.js before it, as in the page), run by Node:
     colours in marks, scale ranges and the config turn dark; a category called "White" in a scale's
     domain or the data stays as it is."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js is not installed")
     spec = {
         "config": theme.theme()["config"],
         "mark": {"type": "bar", "color": theme.INK},
@@ -163,22 +185,14 @@ def test_page_script_recolours_marks_but_never_data_values(tmp_path):
             }
         },
     }
-    script = tmp_path / "run.js"
-    script.write_text(
-        "global.window = {matchMedia: () => ({matches: false}), addEventListener() {}};"
-        "global.document = {documentElement: {dataset: {theme: 'dark'}}, addEventListener() {}};"
-        # vega-lite's compile as the identity: what reaches vegaEmbed is the recoloured Vega-Lite spec.
+    # vega-lite's compile as the identity, and no vega: what reaches vegaEmbed is the recoloured
+    # Vega-Lite spec, drawn without measuring.
+    fakes = (
         "window.vegaLite = {compile: (spec) => ({spec})};"
-        "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
         "let drawn; window.vegaEmbed = async (el, spec) => { drawn = spec; return {view: {}, finalize() {}}; };"
-        f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
-        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-chart-colours.js'))}, 'utf8'));"
-        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
-        "const el = {clientWidth: 800, dataset: {}, style: {}, classList: {add() {}}, querySelector: () => null};"
-        f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(JSON.stringify(drawn)));"
     )
-    result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
-    drawn = json.loads(result.stdout)
+    out = _draw_in_node(tmp_path, spec, theme_name="dark", column=800, fakes=fakes, report="JSON.stringify(drawn)")
+    drawn = json.loads(out)
     assert drawn["mark"]["color"] == theme.DARK_INK
     assert drawn["config"]["background"] == theme.DARK_BACKGROUND
     assert drawn["encoding"]["color"]["scale"]["range"] == [theme.DARK_INK, theme.DARK_BACKGROUND]
@@ -191,17 +205,9 @@ def _layouts_to_fit(tmp_path, chart_width: str) -> int:
     phone's 342 px column, when the laid-out chart is ``chart_width`` wide (a JavaScript expression
     in ``views``, the views' width at the scale being tried). vega-lite's compile is the identity
     and vega's view a fake that only reports that width."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js is not installed")
     spec = {"config": theme.theme()["config"], "width": 300, "mark": "bar", "data": {"values": [{"a": 1}]}}
-    script = tmp_path / "fit.js"
-    script.write_text(
-        "global.window = {matchMedia: () => ({matches: false}), addEventListener() {}, innerWidth: 1280};"
-        "global.document = {documentElement: {dataset: {theme: 'light'}}, addEventListener() {},"
-        " readyState: 'loading'};"
+    fakes = (
         "window.vegaLite = {compile: (spec) => ({spec})};"
-        "global.ResizeObserver = class { observe() {} }; global.MutationObserver = class { observe() {} };"
         "let layouts = 0;"
         "window.vega = {parse: (spec) => spec, View: class {"
         "  constructor(spec) { layouts += 1; const views = spec.width;"
@@ -209,14 +215,8 @@ def _layouts_to_fit(tmp_path, chart_width: str) -> int:
         "  async runAsync() { return this; } padding() { return {left: 0, right: 0}; }"
         "  renderer() { return this; } finalize() {} }};"
         "window.vegaEmbed = async () => ({view: {}, finalize() {}});"
-        f"window.PHB_CHARTS = {json.dumps(theme.page_settings())};"
-        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-chart-colours.js'))}, 'utf8'));"
-        f"eval(require('fs').readFileSync({json.dumps(str(ASSETS / 'phb-charts.js'))}, 'utf8'));"
-        "const el = {clientWidth: 342, dataset: {}, style: {}, classList: {add() {}}, querySelector: () => null};"
-        f"window.vegaEmbed(el, {json.dumps(spec)}).then(() => console.log(layouts));"
     )
-    result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True)
-    return int(result.stdout)
+    return int(_draw_in_node(tmp_path, spec, theme_name="light", column=342, fakes=fakes, report="layouts"))
 
 
 def test_a_chart_too_wide_for_its_views_is_fitted_in_one_guess(tmp_path):
