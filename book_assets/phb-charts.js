@@ -61,6 +61,8 @@
 
   // Views never get narrower than this share of their designed width.
   const MIN_SCALE = 0.25;
+  // The room (px) between one row's wrapped text and the next row's.
+  const NARROW_ROW_GAP = 10;
 
   const COMPOSITIONS = ["layer", "vconcat", "hconcat", "concat"];
 
@@ -102,9 +104,39 @@
     return lines;
   }
 
+  // The height (px) of the tallest wrapped text of a text mark, per view that wrapTexts made.
+  const wrappedHeights = new WeakMap();
+
+  /** The most lines any value of `field` takes, wrapped at `chars` characters, over the rows of
+   *  every dataset in `datasets` that have that field (0 if none has it: a field made by a
+   *  transform is not counted). A value that is already a list of lines is read as one text. */
+  function mostLines(datasets, field, chars) {
+    let most = 0;
+    for (const rows of Object.values(datasets || {})) {
+      if (!Array.isArray(rows)) continue;
+      for (const row of rows) {
+        if (!isObject(row) || row[field] === undefined || row[field] === null) continue;
+        const value = Array.isArray(row[field]) ? row[field].join(" ") : String(row[field]);
+        most = Math.max(most, [].concat(wrapText(value, chars)).length);
+      }
+    }
+    return most;
+  }
+
+  /** The height (px) of the tallest text wrapped by wrapTexts anywhere in `spec`, or 0. */
+  function tallestWrapped(spec) {
+    if (!isObject(spec)) return 0;
+    let tallest = wrappedHeights.get(spec) || 0;
+    for (const key of COMPOSITIONS) {
+      if (Array.isArray(spec[key])) tallest = Math.max(tallest, ...spec[key].map(tallestWrapped));
+    }
+    return isObject(spec.spec) ? Math.max(tallest, tallestWrapped(spec.spec)) : tallest;
+  }
+
   /** `spec` with the text a narrow chart cannot shrink wrapped to fit `width` pixels: every title
-   *  (the chart's and its panels'), the x axis's title, and the words of text marks. */
-  function wrapTexts(spec, width, config) {
+   *  (the chart's and its panels'), the x axis's title, and the words of text marks (whose
+   *  heights, read from the chart's `datasets`, are kept for growRows). */
+  function wrapTexts(spec, width, config, panel = false, datasets = spec.datasets) {
     if (!isObject(spec)) return spec;
     const out = Object.assign({}, spec);
     const titleConfig = (config && config.title) || {};
@@ -114,6 +146,9 @@
     else if (isObject(out.title)) {
       const title = Object.assign({}, out.title);
       title.text = wrapText(title.text, charsFor(title.fontSize || titleConfig.fontSize));
+      // A panel's title starts where its labels start, not where its plot starts: wrapped to the
+      // column's width from the plot's left edge, it ran past a 320 px screen's edge.
+      if (panel && title.frame === "group") title.frame = "bounds";
       if (title.subtitle) {
         title.subtitle = wrapText(title.subtitle, charsFor(title.subtitleFontSize || titleConfig.subtitleFontSize));
       }
@@ -135,22 +170,28 @@
       if (mark.type === "text" && isObject(text)) {
         const size = mark.fontSize || ((config && config.text) || {}).fontSize || 12;
         const chars = charsFor(size * 0.95);
+        const lineHeight = mark.lineHeight || size + 2;  // Vega's default line height
         if (typeof text.value === "string") {
           encoding.text = Object.assign({}, text, { value: wrapText(text.value, chars) });
+          wrappedHeights.set(out, [].concat(encoding.text.value).length * lineHeight);
         } else if (typeof text.field === "string" && text.type === "nominal" && !text.format) {
           const field = `${text.field}__phb_lines`;
-          const source = JSON.stringify(text.field);
+          const source = `datum[${JSON.stringify(text.field)}]`;
+          // A value already split into lines (a list, or a text with line breaks) is read as one
+          // text: joined with spaces, not Vega's commas, and wrapped again from its words.
+          const value = `replace(isArray(${source}) ? join(${source}, ' ') : ${source} + '', regexp('\\\\s+', 'g'), ' ')`;
           out.transform = (out.transform || []).concat([{
-            calculate: settings.wrapTemplate.replace("CHARS", String(chars)).replace("VALUE", `datum[${source}] + ''`),
+            calculate: settings.wrapTemplate.replace("CHARS", String(chars)).replace("VALUE", value),
             as: field,
           }]);
           encoding.text = Object.assign({}, text, { field });
+          wrappedHeights.set(out, mostLines(datasets, text.field, chars) * lineHeight);
         }
       }
       out.encoding = encoding;
     }
     for (const key of COMPOSITIONS) {
-      if (Array.isArray(out[key])) out[key] = out[key].map((child) => wrapTexts(child, width, config));
+      if (Array.isArray(out[key])) out[key] = out[key].map((child) => wrapTexts(child, width, config, key !== "layer", datasets));
     }
     return out;
   }
@@ -227,7 +268,9 @@
     if (narrow || width < settings.narrowWidth) {
       spec = Object.assign({}, spec, { config: merge(spec.config, settings.narrowConfig) });
       spec = wrapTexts(extendGuides(spec, settings.narrowLegend, settings.narrowAxisY), wrapWidth, spec.config);
-      spec = growRows(spec, settings.narrowRowStep);
+      // Rows at least as far apart as the tallest wrapped text needs (a timeline's events wrap onto
+      // five lines at 390 px and ran into the next row), with the gap a row of labels has.
+      spec = growRows(spec, Math.max(settings.narrowRowStep, tallestWrapped(spec) + NARROW_ROW_GAP));
     }
     // Keep what the reader set on a twin's sliders when the chart is drawn again.
     if (entry.result && Array.isArray(spec.params)) {
@@ -558,7 +601,8 @@
       ({ scale, width } = await fitScale(measured, narrow, target, 1, await measured.measure(narrow, 1)));
       fit = { scale, wrap: target, narrow: true };
     }
-    for (let round = 1; width > target && (fit.narrow || target < settings.narrowWidth) && round < 3; round++) {
+    // Up to three rounds of wrapping its text narrower (a 320 px screen needed the third).
+    for (let round = 1; width > target && (fit.narrow || target < settings.narrowWidth) && round < 4; round++) {
       const wrap = fit.wrap - (width - target) - 8;
       const narrower = specFor(entry, mode, target, wrap, fit.narrow);
       ({ scale, width } = await fitScale(measured, narrower, target, 1, await measured.measure(narrower, 1)));

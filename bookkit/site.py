@@ -39,12 +39,16 @@ import hashlib
 import html
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 from sphinx.errors import ConfigError
+from sphinx.util import logging
 
 from bookkit.edition import current_edition
+
+logger = logging.getLogger(__name__)
 
 #: The repository URL the book ships with until a fork or the publish workflow sets its own.
 PLACEHOLDER_URL = "https://github.com/phb-book/phb-book"
@@ -271,6 +275,46 @@ def fingerprint_build_code(app: Any, config: Any) -> None:
     config.phb_build_code = build_code_fingerprint()
 
 
+#: What the chapters' outputs are made from besides their own cells: the package, the widgets and
+#: the data. jupyter-cache keys a notebook's run on its cells' code only.
+CHAPTER_INPUTS = ("phb", "widgets", "data")
+CHAPTER_INPUT_SUFFIXES = frozenset({".py", ".csv", ".json"})
+#: Beside jupyter-cache's own files: the digest of :data:`CHAPTER_INPUTS` its runs were made from.
+CACHE_STAMP = "phb-chapter-inputs"
+
+
+def chapter_inputs_fingerprint(root: Path = BUILD_CODE.parent) -> str:
+    """A digest of :data:`CHAPTER_INPUTS` under ``root`` (their code and data files, by path and
+    content)."""
+    digest = hashlib.sha256()
+    for folder in CHAPTER_INPUTS:
+        files = sorted(p for p in (root / folder).rglob("*") if p.is_file() and p.suffix in CHAPTER_INPUT_SUFFIXES)
+        for path in files:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def refresh_execution_cache(app: Any, config: Any) -> None:
+    """Make ``make book`` run the chapters again after a change to phb, widgets or data
+    (``config-inited``). jupyter-cache reuses a notebook's stored run while its cells are unchanged,
+    and Sphinx reads again only the documents that changed: a chart's code changed in phb/ and the
+    rebuilt book still showed the old chart, with nothing said. The digest of those folders is now
+    the config value ``phb_chapter_inputs`` (its change makes Sphinx read every document again) and,
+    when the build executes through the cache, is kept beside the cache, which is emptied when the
+    digest differs, so that every chapter runs again once."""
+    fingerprint = chapter_inputs_fingerprint(Path(app.confdir))
+    config.phb_chapter_inputs = fingerprint
+    if getattr(config, "nb_execution_mode", "") != "cache":
+        return
+    cache = Path(app.confdir) / config.nb_execution_cache_path
+    stamp = cache / CACHE_STAMP
+    if cache.exists() and (not stamp.exists() or stamp.read_text().strip() != fingerprint):
+        logger.info("phb, widgets or data changed since the chapters last ran: every chapter runs again")
+        shutil.rmtree(cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint + "\n")
+
+
 def rewrite_when_static_files_change(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
     """A changed file under ``html_static_path`` (book_assets/, the vendored scripts) makes the build
     write the first page (``env-get-outdated``): Sphinx copies the static files only when it writes a
@@ -285,7 +329,9 @@ def rewrite_when_static_files_change(app: Any, env: Any, added: set, changed: se
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("phb_chart_settings", "", "html")
     app.add_config_value("phb_build_code", "", "env")
+    app.add_config_value("phb_chapter_inputs", "", "env")
     app.connect("config-inited", fingerprint_build_code)
+    app.connect("config-inited", refresh_execution_cache)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", add_chart_settings)
     app.setup_extension("notfound.extension")

@@ -142,16 +142,12 @@ def arms_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     for measure in dict.fromkeys(table["measure"]):
         sub = table[table["measure"] == measure]
         flag = " (secondary source)" if sub["secondary"].any() else ""
-        lowest = float(sub["value"].min())
-        # A negative bar's label goes left of its end, on the background (over the bar, ink text
-        # fell to 3.05:1): the scale leaves it room.
-        scale = alt.Scale(domainMin=lowest * 1.4) if lowest < 0 else alt.Undefined
         bars = (
             alt.Chart(sub)
             .mark_bar(size=22)
             .encode(
                 y=alt.Y("arm:N", sort=arms, title=None),
-                x=alt.X("value:Q", title=measure, scale=scale),
+                x=alt.X("value:Q", title=measure),
                 color=alt.Color(
                     "arm:N",
                     sort=arms,
@@ -166,9 +162,11 @@ def arms_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
             )
         )
         labels = alt.Chart(sub).encode(y=alt.Y("arm:N", sort=arms), x=alt.X("value:Q"), text="stated:N")
+        # A negative bar's label goes right of zero, on the background (over the bar, ink text fell
+        # to 3.05:1; left of the bar's end, it ran into the labels down the side on a phone).
         outside = [
             labels.transform_filter("datum.value >= 0").mark_text(align="left", dx=4),
-            labels.transform_filter("datum.value < 0").mark_text(align="right", dx=-4),
+            labels.transform_filter("datum.value < 0").mark_text(align="left", dx=4).encode(x=alt.datum(0)),
         ]
         panels.append(
             alt.layer(bars, *outside).properties(

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-#: Characters per line of row words: 44 characters of 11 px text take about 270 px, inside a
-#: 360 px phone's column (the page's script would wrap longer lines itself, over the next row).
-ROW_CHARS = 44
-#: Characters per line of a heading (12 px bold: wider letters, so fewer of them in the same room).
-HEADING_CHARS = 38
+#: Characters per line of row words: 38 characters of 11 px text take about 240 px, inside the
+#: column of a 320 px screen (272 px; WCAG's reflow width), where the page's script would otherwise
+#: wrap longer lines itself, over the next row: it allows 39 characters of 11 px text there.
+ROW_CHARS = 38
+#: Characters per line of a heading (12 px bold: wider letters, so fewer of them in the same room;
+#: the page's script allows 36 at 320 px).
+HEADING_CHARS = 34
 #: Height (px) of one line of words, of a heading's first line (with space above it), and of the
 #: band a row's marks sit in.
 LINE_PX = 14

@@ -192,6 +192,10 @@ def focus_groups() -> pd.DataFrame:
     )
 
 
+#: A Vega expression: true where the focus groups' strip has less than 50 px a group.
+NARROW_STRIP = "width < 50 * length(domain('x'))"
+
+
 def focus_groups_chart(groups: pd.DataFrame) -> alt.TopLevelMixin:
     """A strip of six squares, one per focus group: colour for who took part, a ring for the two
     groups recruited from black and minority ethnic communities."""
@@ -205,7 +209,21 @@ def focus_groups_chart(groups: pd.DataFrame) -> alt.TopLevelMixin:
     order = list(data["label"])
     who = list(dict.fromkeys(data["Who took part"]))
     base = alt.Chart(data).encode(
-        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=90)),
+        # Number above place, on two lines: on one line the six labels ran into each other on a phone.
+        # Where the plot is narrower than 50 px a group (a 320 px screen), they stand upright.
+        x=alt.X(
+            "label:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(
+                labelLimit=90,
+                labelExpr=f"{NARROW_STRIP} ? datum.label : split(datum.label, ' ')",
+                labelLineHeight=15,
+                labelAngle=alt.ExprRef(expr=f"{NARROW_STRIP} ? -90 : 0"),
+                labelAlign=alt.ExprRef(expr=f"{NARROW_STRIP} ? 'right' : 'center'"),
+                labelBaseline=alt.ExprRef(expr=f"{NARROW_STRIP} ? 'middle' : 'top'"),
+            ),
+        ),
         tooltip=[
             alt.Tooltip("Group:N"),
             alt.Tooltip("Place:N"),

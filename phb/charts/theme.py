@@ -142,9 +142,10 @@ DARK_DEFAULTS: dict[str, Any] = {
 #: Sizing in the page (book_assets/phb-charts.js applies it). A chart is drawn at the width its
 #: author gave it when its column is wide enough; in a narrower column every view's width shrinks
 #: so that the whole chart fits the column, so text is never scaled below its font size (a phone
-#: used to show 12 px labels at 6-7 px). Below ``MIN_CHART_WIDTH`` it stops shrinking; below
+#: used to show 12 px labels at 6-7 px). Below ``MIN_CHART_WIDTH`` it stops shrinking (a column
+#: of 272 px on a 320 px screen, the width WCAG's reflow criterion asks for, is above it); below
 #: ``NARROW_CHART_WIDTH`` legends move under the plot and long titles wrap onto several lines.
-MIN_CHART_WIDTH = 280
+MIN_CHART_WIDTH = 200
 NARROW_CHART_WIDTH = 560
 NARROW_CONFIG: dict[str, Any] = {
     # Several legends under the plot stack instead of standing side by side (Vega's legend layout).
@@ -152,7 +153,9 @@ NARROW_CONFIG: dict[str, Any] = {
         "orient": "bottom",
         "direction": "vertical",
         "labelLimit": 240,
-        "layout": {"bottom": {"direction": "vertical", "anchor": "start"}},
+        # ...starting at the left of the whole chart (its labels down the side included), not of
+        # its plot: a legend that started where the plot starts ran past a 320 px screen's edge.
+        "layout": {"bottom": {"direction": "vertical", "anchor": "start", "frame": "bounds"}},
     },
     "axis": {"labelLimit": 150},
     # An x-axis title ends where the plot ends and runs leftwards, under the labels down the side:

@@ -177,10 +177,9 @@ def timeline_chart(events: pd.DataFrame, *, wrap: int = 64, width: int = 620) ->
     dates = base.mark_text(align="right", baseline="middle", fontWeight="bold", fontSize=12).encode(
         x=alt.value(date_x), text="date:N"
     )
-    text = (
-        base.transform_calculate(lines="split(datum.label, '\\n')")
-        .mark_text(align="left", baseline="middle", fontSize=12, lineHeight=14)
-        .encode(x=alt.value(text_x), text="lines:N")
+    # The label's own line breaks (lineBreak): a narrow page wraps the label again, from its words.
+    text = base.mark_text(align="left", baseline="middle", fontSize=12, lineHeight=14, lineBreak="\n").encode(
+        x=alt.value(text_x), text="label:N"
     )
     chart = (
         alt.layer(spine, dots, dates, text)

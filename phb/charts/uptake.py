@@ -144,10 +144,18 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None, log_sc
             .mark_point(shape="triangle-down", filled=False, size=160, strokeWidth=2.5, color=theme.PALETTE[5])
             .encode(x="date:T", y=alt.Y("point:Q", scale=y_scale), tooltip=gt)
         )
+        # Each target named beside its triangle; in a plot narrower than 400 px (a phone), which
+        # leaves the first triangle less room on its left than its whole name takes (it ran over
+        # the labels down the side), by its figure only (the name is in its tooltip and the table).
+        g["figure"] = [label.split(": ", 1)[-1] for label in g["label"]]
         layers.append(
             alt.Chart(g)
             .mark_text(align="right", dx=-10, dy=-4, fontSize=11, color=theme.INK)
-            .encode(x="date:T", y=alt.Y("point:Q", scale=y_scale), text="label:N")
+            .encode(
+                x="date:T",
+                y=alt.Y("point:Q", scale=y_scale),
+                text=alt.value(alt.ExprRef(expr="width < 400 ? datum.figure : datum.label")),
+            )
         )
         names = "; ".join(f"{s} by {d}" for s, d in zip(g["label"], g["deadline"]))
         description += (

@@ -3,15 +3,18 @@
 One visit per page and colour mode serves every check (opening a page is what costs): the page is
 loaded at 1366 px and checked with its toggles closed, narrowed to 390 px (the charts redraw for the
 new width, as on a phone turned or a window resized), checked again, and checked with its toggles
-(data tables, solutions) open.
+(data tables, solutions) open. In light mode the visit ends at 320 px (the smallest phones, and the
+width WCAG 2.2's reflow criterion, 1.4.10, asks a page to work at), where the charts are checked
+again (their layout does not depend on the colour mode).
 What is checked:
 
 - offline and clean: no request to another host, every resource answers, no console or page error;
 - every chart drawn, in the page's colour mode (with no frame of another colour around it), within
-  its column at both widths (a chart wider than its column makes its output box scroll sideways),
-  its SVG never scaled so that a text is smaller than ``MIN_FONT_PX``, and its text on the chart's
-  background readable (WCAG AA; a label drawn on a bar is not checked: the colour behind it is the
-  bar's, which this check does not judge yet);
+  its column at every width (a chart wider than its column makes its output box scroll sideways, or
+  is cut off at the screen's edge), its SVG never scaled so that a text is smaller than
+  ``MIN_FONT_PX``, no text of it over another (a label run into the next row's), and its text on the
+  chart's background readable (WCAG AA; a label drawn on a bar is not checked: the colour behind it
+  is the bar's, which this check does not judge yet);
 - nothing scrolls sideways but an explicitly scrolled table or equation;
 - WCAG 2.2 A/AA by axe-core (the version locked in package-lock.json) with toggles closed and open;
 - headings, chart descriptions and slider labels that assistive technology needs;
@@ -51,6 +54,8 @@ PAGES = toc_pages()
 MODES = ["light", "dark"]
 WIDE = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+#: The smallest phones' width, and the one WCAG 2.2's reflow criterion (1.4.10) asks for.
+SMALLEST = {"width": 320, "height": 640}
 #: The smallest chart text a reader should meet, in CSS pixels as drawn (font size x SVG scale).
 MIN_FONT_PX = 11
 #: WCAG 1.4.3 (AA) for normal text.
@@ -85,7 +90,17 @@ CHART_FACTS = r"""() => [...document.querySelectorAll('.phb-chart')].map(e => {
   svg.scrollIntoView({block: 'start'});
   const pairs = texts.map(t => getComputedStyle(t).fill + '|' + behind(t));
   const output = e.closest('.cell_output .text_html');
-  return {id: e.id, drawn: true, scale, background,
+  // Texts (as drawn: not those Vega hid, with opacity 0, to thin out an axis's labels) whose boxes
+  // overlap by more than 2 px each way: one text drawn over another.
+  const shown = texts.filter(t => getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
+    .map(t => [t.textContent.trim(), t.getBoundingClientRect()]);
+  const overlaps = [];
+  shown.forEach(([a, boxA], i) => shown.slice(i + 1).forEach(([b, boxB]) => {
+    const across = Math.min(boxA.right, boxB.right) - Math.max(boxA.left, boxB.left);
+    const down = Math.min(boxA.bottom, boxB.bottom) - Math.max(boxA.top, boxB.top);
+    if (across > 2 && down > 2) overlaps.push(`"${a.slice(0, 40)}" over "${b.slice(0, 40)}"`);
+  }));
+  return {id: e.id, drawn: true, scale, background, overlaps,
           frame: output ? getComputedStyle(output).backgroundColor : 'rgba(0, 0, 0, 0)',
           width: svg.getBoundingClientRect().width, column: e.clientWidth,
           smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
@@ -249,6 +264,10 @@ def visit(browser, url: str, mode: str) -> Visit:
         _act_as_reader(page, urlparse(url).path.lstrip("/"), mode, seen)
         if mode == "light":
             seen.sliders_that_did_nothing = _move_every_slider(page)
+            page.set_viewport_size(SMALLEST)
+            _wait_for_charts(page)
+            seen.charts["320 px"] = page.evaluate(CHART_FACTS)
+            seen.overflow["320 px"] = page.evaluate(OVERFLOW)
     finally:
         context.close()
     return seen
@@ -346,7 +365,22 @@ def test_page_follows_the_readers_colour_mode(seen) -> None:
     assert found.theme == mode, f"{path}: the system asked for {mode}, the page shows {found.theme}"
 
 
-def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
+#: Texts drawn over one another that are known and not fixed yet: (page, width, a pattern the
+#: overlap matches) -> why. The test fails if one of them is no longer seen, so that the list stays true.
+KNOWN_OVERLAPS = {
+    ("chapters/09_how_sure.html", "320 px", r'" over "Selection ?strength'): (
+        "the selection twin's heading (a text mark at the plot's top) is wrapped onto three lines at "
+        "320 px, and Vega stacks a text mark's lines downwards from its anchor, over the first row's figure"
+    ),
+}
+
+
+def _known_overlap(path: str, width: str, overlap: str) -> tuple[str, str, str] | None:
+    """The entry of :data:`KNOWN_OVERLAPS` that ``overlap`` (on ``path`` at ``width``) is, if any."""
+    return next((k for k in KNOWN_OVERLAPS if k[:2] == (path, width) and re.search(k[2], overlap)), None)
+
+
+def test_every_chart_is_drawn_readable_at_every_width(seen) -> None:
     path, mode, found = seen
     expected = theme.DARK_BACKGROUND if mode == "dark" else "white"
     problems = []
@@ -365,6 +399,9 @@ def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
                     f"{width}: {chart['id']} has text drawn at {chart['smallest']:.1f} px "
                     f"(SVG scaled by {chart['scale']:.2f}); the least is {MIN_FONT_PX} px"
                 )
+            for overlap in chart["overlaps"]:
+                if _known_overlap(path, width, overlap) is None:
+                    problems.append(f"{width}: {chart['id']} draws text {overlap}")
             if _rgb(chart["background"]) != _rgb(expected):
                 problems.append(f"{width}: {chart['id']} background {chart['background']} in {mode} mode")
             if chart["frame"] != "rgba(0, 0, 0, 0)" and _rgb(chart["frame"]) != _rgb(expected):
@@ -375,6 +412,18 @@ def test_every_chart_is_drawn_readable_at_both_widths(seen) -> None:
                 ratio = contrast(fill, behind)
                 if ratio < MIN_CONTRAST:
                     problems.append(f"{width}: {chart['id']} text in {fill} on {behind}: {ratio:.2f}:1")
+    known_seen = {
+        _known_overlap(path, width, o)
+        for width, facts in found.charts.items()
+        for c in facts
+        for o in c.get("overlaps", [])
+    }
+    if mode == "light":
+        problems += [
+            f"{k[1]}: the overlap {k[2]!r} is listed in KNOWN_OVERLAPS but no longer seen"
+            for k in KNOWN_OVERLAPS
+            if k[0] == path and k not in known_seen
+        ]
     assert not problems, f"{path} ({mode}): " + "; ".join(sorted(set(problems)))
 
 
