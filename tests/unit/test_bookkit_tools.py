@@ -5,10 +5,12 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from bookkit.browser import QuietHandler, serve
+from bookkit.site import refresh_execution_cache
 from bookkit.toc import exclude_files_outside_toc, toc_documents, toc_pages
 
 
@@ -156,3 +158,39 @@ def test_notebook_format_touches_code_cells_only_and_keeps_stored_floats(tmp_pat
     assert again.cells[2].outputs == outputs_before
     assert path.read_text().count("2015.2465753424658") == 2  # printed as stored, in both outputs
     assert format_cells(path) == 0
+
+
+def _book_tree(root: Path) -> None:
+    """A book folder with the chapters' inputs: the package, the widgets and the data."""
+    for folder, name, text in [("phb", "model.py", "X = 1\n"), ("widgets", "w.py", ""), ("data", "t.csv", "a\n1\n")]:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(text)
+
+
+def _refresh(root: Path, mode: str = "cache") -> SimpleNamespace:
+    """The config after the build's check of the chapters' inputs, in ``root`` built with ``mode``."""
+    config = SimpleNamespace(nb_execution_mode=mode, nb_execution_cache_path="_build/.jupyter_cache")
+    refresh_execution_cache(SimpleNamespace(confdir=str(root)), config)
+    return config
+
+
+def test_make_book_runs_the_chapters_again_after_a_change_to_phb_widgets_or_data(tmp_path: Path) -> None:
+    """jupyter-cache keys a notebook's run on its own cells: a change under phb/ (a chart's code) kept
+    the old run. The build's digest of phb/, widgets/ and data/ is kept beside the cache; while it is
+    the same the cache is kept, and once it differs the cache is emptied (every chapter runs again)
+    and the digest is a setting whose change makes Sphinx read every chapter again."""
+    _book_tree(tmp_path)
+    cache = tmp_path / "_build" / ".jupyter_cache"
+    first = _refresh(tmp_path).phb_chapter_inputs
+    (cache / "global.db").write_text("runs")
+    assert _refresh(tmp_path).phb_chapter_inputs == first and (cache / "global.db").exists()
+    (tmp_path / "phb" / "__pycache__").mkdir()
+    (tmp_path / "phb" / "__pycache__" / "model.pyc").write_bytes(b"\0")  # not an input
+    assert _refresh(tmp_path).phb_chapter_inputs == first and (cache / "global.db").exists()
+    (tmp_path / "phb" / "model.py").write_text("X = 2\n")
+    second = _refresh(tmp_path).phb_chapter_inputs
+    assert second != first and not (cache / "global.db").exists()
+    (cache / "global.db").write_text("runs")
+    (tmp_path / "data" / "t.csv").write_text("a\n2\n")
+    assert _refresh(tmp_path, mode="off").phb_chapter_inputs != second  # a build without execution
+    assert (cache / "global.db").exists()  # leaves the cache alone
