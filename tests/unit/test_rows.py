@@ -48,7 +48,7 @@ def test_long_words_wrap_onto_lines_of_their_own_height() -> None:
     [
         ([], None, "at least one row"),
         (["one", "two"], ["A"], "1 headings for 2 rows"),
-        (["x" * 50], None, "longer than 44"),
+        (["x" * 50], None, "longer than 38"),
         ([""], None, "empty"),
     ],
 )
