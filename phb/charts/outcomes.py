@@ -142,16 +142,19 @@ def arms_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     for measure in dict.fromkeys(table["measure"]):
         sub = table[table["measure"] == measure]
         flag = " (secondary source)" if sub["secondary"].any() else ""
+        # The arms are named down the side and the measure above each panel, so the bars' colour
+        # needs no legend and the axis no title (both were drawn, and laid out, in every panel).
         bars = (
             alt.Chart(sub)
             .mark_bar(size=22)
             .encode(
                 y=alt.Y("arm:N", sort=arms, title=None),
-                x=alt.X("value:Q", title=measure),
+                # about five ticks: every second one left the negative panel's "−12" on "−10"
+                x=alt.X("value:Q", title=None, axis=alt.Axis(tickCount=5)),
                 color=alt.Color(
                     "arm:N",
                     sort=arms,
-                    title="Arm",
+                    legend=None,
                     scale=alt.Scale(domain=arms, range=[theme.PALETTE[0], theme.PALETTE[1]]),
                 ),
                 tooltip=[
@@ -161,17 +164,19 @@ def arms_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
                 ],
             )
         )
-        labels = alt.Chart(sub).encode(y=alt.Y("arm:N", sort=arms), x=alt.X("value:Q"), text="stated:N")
-        # A negative bar's label goes right of zero, on the background (over the bar, ink text fell
-        # to 3.05:1; left of the bar's end, it ran into the labels down the side on a phone).
-        outside = [
-            labels.transform_filter("datum.value >= 0").mark_text(align="left", dx=4),
-            labels.transform_filter("datum.value < 0").mark_text(align="left", dx=4).encode(x=alt.datum(0)),
-        ]
+        # Each figure just beyond its bar's end, on the background; a negative bar's figure just
+        # right of zero, where its row has no bar (over the bar, ink text fell to 3.05:1; left of
+        # the bar's end, it ran into the labels down the side on a phone).
+        labels = (
+            alt.Chart(sub)
+            .transform_calculate(label_x="max(datum.value, 0)")
+            .mark_text(align="left", dx=4)
+            .encode(y=alt.Y("arm:N", sort=arms), x=alt.X("label_x:Q", title=None), text="stated:N")
+        )
         panels.append(
-            alt.layer(bars, *outside).properties(
-                # with its measure names and legend beside it, the chart fits the book's column on a
-                # wide screen (672 px) as designed: drawn at once, not laid out again narrower
+            alt.layer(bars, labels).properties(
+                # the chart fits the book's column on a wide screen (672 px) as designed: drawn at
+                # once, not laid out again narrower
                 width=380,
                 height=alt.Step(34),
                 title=alt.Title(measure, subtitle=f"{sub['significance'].iloc[0]}{flag}", fontSize=13, anchor="start"),
