@@ -92,6 +92,13 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None, log_sc
         else alt.Scale(domain=[0, math.ceil(top / 50_000) * 50_000])
     )
     y_title = "People with a budget" + (" (log scale)" if log_scale else "")
+    # On the log scale, a line at 1, 2 and 5 of each power of ten: Vega's own ticks drew a line at
+    # every one of 1 to 9 (21 lines) and hid most of their labels.
+    y_axis = (
+        alt.Axis(format="~s", values=[m * 10**e for e in (3, 4, 5) for m in (1, 2, 5)][:-1])
+        if log_scale
+        else alt.Axis(format=",.0f")
+    )
     x = alt.X(
         "date:T",
         title=None,
@@ -106,7 +113,7 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None, log_sc
     ]
     base = alt.Chart(data).encode(
         x=x,
-        y=alt.Y("people:Q", title=y_title, scale=y_scale, axis=alt.Axis(format="~s" if log_scale else ",.0f")),
+        y=alt.Y("people:Q", title=y_title, scale=y_scale, axis=y_axis),
         color=colour,
         shape=shape,
         tooltip=tooltip,
