@@ -40,6 +40,7 @@ import html
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,44 @@ def keep_source_links_without_git(app: Any, env: Any) -> list:
         if data is None:
             dates[docname] = (None, True)
     return []
+
+
+def uncommitted_sources(srcdir: str | Path) -> set[str]:
+    """The files under ``srcdir`` (paths relative to it) that differ from git's last commit or are
+    not in it yet; none when git or the repository is missing."""
+    commands = (
+        ["git", "diff", "--name-only", "--relative", "HEAD"],
+        ["git", "ls-files", "--others", "--exclude-standard"],
+    )
+    found: set[str] = set()
+    for command in commands:
+        try:
+            done = subprocess.run(command, cwd=srcdir, capture_output=True, text=True, check=True)
+        except (OSError, subprocess.CalledProcessError):
+            return set()
+        found |= {line for line in done.stdout.splitlines() if line}
+    return found
+
+
+def reread_pages_dated_before_their_commit(app: Any, env: Any, added: set, changed: set, removed: set) -> list:
+    """The pages that were read while their source had uncommitted changes (``env-get-outdated``):
+    read again, so that once committed they show that commit's date. sphinx-last-updated-by-git
+    dates a page when it is read, from its source's last commit; a page built before its change was
+    committed kept the previous commit's date in every later incremental build (the page test
+    found "shows 30 November, its source last changed on 1 December" after a commit)."""
+    return [doc for doc in getattr(env, "phb_read_uncommitted", set()) if doc in env.found_docs]
+
+
+def note_pages_read_uncommitted(app: Any, env: Any, docnames: list[str]) -> None:
+    """Remember which of the pages about to be read have uncommitted changes (``env-before-read-docs``)."""
+    dirty = uncommitted_sources(app.srcdir)
+    if not dirty:
+        env.phb_read_uncommitted = set()
+        return
+    srcdir = Path(app.srcdir)
+    env.phb_read_uncommitted = {
+        doc for doc in docnames if Path(env.doc2path(doc)).resolve().relative_to(srcdir.resolve()).as_posix() in dirty
+    }
 
 
 def chart_settings_script() -> str:
@@ -343,6 +382,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", write_chart_settings)
     app.connect("env-get-outdated", rewrite_when_static_files_change)
     app.connect("env-updated", keep_source_links_without_git, priority=900)
+    app.connect("env-get-outdated", reread_pages_dated_before_their_commit)
+    app.connect("env-before-read-docs", note_pages_read_uncommitted)
     app.connect("html-collect-pages", fill_404, priority=400)
     app.connect("html-page-context", drop_unused_assets, priority=900)
     app.connect("html-page-context", fix_body, priority=900)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -10,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from bookkit.browser import QuietHandler, serve
-from bookkit.site import refresh_execution_cache
+from bookkit.site import note_pages_read_uncommitted, refresh_execution_cache, reread_pages_dated_before_their_commit
 from bookkit.toc import exclude_files_outside_toc, toc_documents, toc_pages
 
 
@@ -194,3 +195,32 @@ def test_make_book_runs_the_chapters_again_after_a_change_to_phb_widgets_or_data
     (tmp_path / "data" / "t.csv").write_text("a\n2\n")
     assert _refresh(tmp_path, mode="off").phb_chapter_inputs != second  # a build without execution
     assert (cache / "global.db").exists()  # leaves the cache alone
+
+
+def test_a_page_read_before_its_change_was_committed_is_read_again(tmp_path: Path) -> None:
+    """A page is dated from its source's last commit when it is read: one read while its source had
+    uncommitted changes is read again by the next build, so that once committed it shows that
+    commit's date (it kept the previous commit's date in every incremental build)."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.org")
+    git("config", "user.name", "t")
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("# Page\n")
+    git("add", ".")
+    git("commit", "-qm", "pages")
+    (tmp_path / "a.md").write_text("# Page, changed\n")
+    (tmp_path / "c.md").write_text("# New page\n")
+    app = SimpleNamespace(srcdir=str(tmp_path))
+    env = SimpleNamespace(found_docs={"a", "b", "c"}, doc2path=lambda doc: str(tmp_path / f"{doc}.md"))
+    note_pages_read_uncommitted(app, env, ["a", "b", "c"])
+    assert env.phb_read_uncommitted == {"a", "c"}
+    assert sorted(reread_pages_dated_before_their_commit(app, env, set(), set(), set())) == ["a", "c"]
+    git("add", ".")
+    git("commit", "-qm", "changes")
+    note_pages_read_uncommitted(app, env, ["a", "c"])  # the next build reads them again, committed
+    assert env.phb_read_uncommitted == set()
+    assert reread_pages_dated_before_their_commit(app, env, set(), set(), set()) == []
