@@ -171,9 +171,19 @@
         const size = mark.fontSize || ((config && config.text) || {}).fontSize || 12;
         const chars = charsFor(size * 0.95);
         const lineHeight = mark.lineHeight || size + 2;  // Vega's default line height
+        // Vega stacks a text's lines downwards from where its first line would stand: the block of
+        // lines is moved up (dy) so that it stands where the one line stood, centred on it (the
+        // baseline Vega-Lite gives text, "middle") or ending on it ("bottom", "alphabetic"), not
+        // hanging below it over what is there (a heading over the plot it stands above).
+        const baseline = mark.baseline || ((config && config.text) || {}).baseline || "middle";
+        const rise = baseline === "middle" ? lineHeight / 2 : baseline === "top" || baseline === "line-top" ? 0 : lineHeight;
+        const dy = mark.dy === undefined ? 0 : mark.dy;
+        const raised = (lines) => Object.assign({}, mark, { dy: typeof lines === "number" ? dy - (lines - 1) * rise : { expr: `${dy} - (length(${lines}) - 1) * ${rise}` } });
         if (typeof text.value === "string") {
           encoding.text = Object.assign({}, text, { value: wrapText(text.value, chars) });
-          wrappedHeights.set(out, [].concat(encoding.text.value).length * lineHeight);
+          const lines = [].concat(encoding.text.value).length;
+          wrappedHeights.set(out, lines * lineHeight);
+          if (lines > 1 && typeof dy === "number") out.mark = raised(lines);
         } else if (typeof text.field === "string" && text.type === "nominal" && !text.format) {
           const field = `${text.field}__phb_lines`;
           const source = `datum[${JSON.stringify(text.field)}]`;
@@ -186,6 +196,7 @@
           }]);
           encoding.text = Object.assign({}, text, { field });
           wrappedHeights.set(out, mostLines(datasets, text.field, chars) * lineHeight);
+          if (typeof dy === "number") out.mark = raised(`datum[${JSON.stringify(field)}]`);
         }
       }
       out.encoding = encoding;

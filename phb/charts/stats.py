@@ -269,7 +269,8 @@ def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = N
     label = chart.mark_text(dy=-16, color=theme.INK).encode(x="est:Q", y=y, text="text:N")
     head = (
         chart.transform_filter("datum.m == 'wl'")
-        .mark_text(dy=-12, align="left", color=theme.INK, fontWeight=600)
+        # Its bottom just above the plot (on a phone, wrapped onto several lines, it stays there)
+        .mark_text(dy=-6, align="left", baseline="bottom", color=theme.INK, fontWeight=600)
         .encode(x=alt.value(0), y=alt.value(0), text="head:N")
     )
     return alt.layer(rule, dot, label, head).properties(height=160, width=440)
@@ -333,7 +334,8 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
     label = chart.mark_text(dy=-16, color=theme.INK).encode(x=x, y=y, text="text:N")
     head = (
         chart.transform_filter("datum.w == 'truth'")
-        .mark_text(dy=-12, align="left", color=theme.INK, fontWeight=600)
+        # Its bottom just above the plot (on a phone, wrapped onto several lines, it stays there)
+        .mark_text(dy=-6, align="left", baseline="bottom", color=theme.INK, fontWeight=600)
         .encode(x=alt.value(0), y=alt.value(0), text="head:N")
     )
     return alt.layer(truth_line, interval, dot, label, head).properties(height=200, width=420)

@@ -365,21 +365,6 @@ def test_page_follows_the_readers_colour_mode(seen) -> None:
     assert found.theme == mode, f"{path}: the system asked for {mode}, the page shows {found.theme}"
 
 
-#: Texts drawn over one another that are known and not fixed yet: (page, width, a pattern the
-#: overlap matches) -> why. The test fails if one of them is no longer seen, so that the list stays true.
-KNOWN_OVERLAPS = {
-    ("chapters/09_how_sure.html", "320 px", r'" over "Selection ?strength'): (
-        "the selection twin's heading (a text mark at the plot's top) is wrapped onto three lines at "
-        "320 px, and Vega stacks a text mark's lines downwards from its anchor, over the first row's figure"
-    ),
-}
-
-
-def _known_overlap(path: str, width: str, overlap: str) -> tuple[str, str, str] | None:
-    """The entry of :data:`KNOWN_OVERLAPS` that ``overlap`` (on ``path`` at ``width``) is, if any."""
-    return next((k for k in KNOWN_OVERLAPS if k[:2] == (path, width) and re.search(k[2], overlap)), None)
-
-
 def test_every_chart_is_drawn_readable_at_every_width(seen) -> None:
     path, mode, found = seen
     expected = theme.DARK_BACKGROUND if mode == "dark" else "white"
@@ -400,8 +385,7 @@ def test_every_chart_is_drawn_readable_at_every_width(seen) -> None:
                     f"(SVG scaled by {chart['scale']:.2f}); the least is {MIN_FONT_PX} px"
                 )
             for overlap in chart["overlaps"]:
-                if _known_overlap(path, width, overlap) is None:
-                    problems.append(f"{width}: {chart['id']} draws text {overlap}")
+                problems.append(f"{width}: {chart['id']} draws text {overlap}")
             if _rgb(chart["background"]) != _rgb(expected):
                 problems.append(f"{width}: {chart['id']} background {chart['background']} in {mode} mode")
             if chart["frame"] != "rgba(0, 0, 0, 0)" and _rgb(chart["frame"]) != _rgb(expected):
@@ -412,18 +396,6 @@ def test_every_chart_is_drawn_readable_at_every_width(seen) -> None:
                 ratio = contrast(fill, behind)
                 if ratio < MIN_CONTRAST:
                     problems.append(f"{width}: {chart['id']} text in {fill} on {behind}: {ratio:.2f}:1")
-    known_seen = {
-        _known_overlap(path, width, o)
-        for width, facts in found.charts.items()
-        for c in facts
-        for o in c.get("overlaps", [])
-    }
-    if mode == "light":
-        problems += [
-            f"{k[1]}: the overlap {k[2]!r} is listed in KNOWN_OVERLAPS but no longer seen"
-            for k in KNOWN_OVERLAPS
-            if k[0] == path and k not in known_seen
-        ]
     assert not problems, f"{path} ({mode}): " + "; ".join(sorted(set(problems)))
 
 

@@ -237,7 +237,8 @@ def test_a_narrow_charts_rows_make_room_for_its_wrapped_text(tmp_path):
     """In a phone's column the words of a text mark are wrapped again, from the chart's data: a
     value already split into lines is joined with spaces (Vega would join a list with commas), its
     line breaks read as spaces, and the rows are spaced for the most lines any value wraps onto
-    (a timeline's events ran into the next row at 390 px)."""
+    (a timeline's events ran into the next row at 390 px), the block of lines centred where its one
+    line stood."""
     words = " ".join(["abcdefghi"] * 30)  # 30 words of 9 letters: 4 to a 46-character line, 8 lines
     spec = {
         "config": theme.theme()["config"],
@@ -272,3 +273,6 @@ def test_a_narrow_charts_rows_make_room_for_its_wrapped_text(tmp_path):
     assert "join(datum[\"label\"], ' ')" in wrap["calculate"]
     assert "regexp('\\\\s+', 'g')" in wrap["calculate"]
     assert drawn["layer"][1]["encoding"]["text"]["field"] == "label__phb_lines"
+    # Vega stacks the lines downwards from the first: the block is raised by half its extra lines,
+    # to stand centred where the one line stood (Vega-Lite's text baseline, "middle").
+    assert drawn["layer"][1]["mark"]["dy"] == {"expr": '0 - (length(datum["label__phb_lines"]) - 1) * 7'}
