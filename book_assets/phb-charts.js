@@ -178,7 +178,10 @@
         const baseline = mark.baseline || ((config && config.text) || {}).baseline || "middle";
         const rise = baseline === "middle" ? lineHeight / 2 : baseline === "top" || baseline === "line-top" ? 0 : lineHeight;
         const dy = mark.dy === undefined ? 0 : mark.dy;
-        const raised = (lines) => Object.assign({}, mark, { dy: typeof lines === "number" ? dy - (lines - 1) * rise : { expr: `${dy} - (length(${lines}) - 1) * ${rise}` } });
+        // `lines`: their number, or a Vega expression for the list of lines of each datum.
+        const raised = (lines) => Object.assign({}, mark, {
+          dy: typeof lines === "number" ? dy - (lines - 1) * rise : { expr: `${dy} - (length(${lines}) - 1) * ${rise}` },
+        });
         if (typeof text.value === "string") {
           encoding.text = Object.assign({}, text, { value: wrapText(text.value, chars) });
           const lines = [].concat(encoding.text.value).length;

@@ -229,6 +229,15 @@ def _interval_grid(sliders: tuple[twin.Slider, ...]) -> pd.DataFrame:
     return twin.precompute(interval_row, sliders)
 
 
+def _heading(chart: alt.Chart) -> alt.Chart:
+    """A twin's heading (its ``head`` field: what the sliders are set to), in bold at the plot's
+    top left, its bottom just above the plot: wrapped onto several lines on a phone, it grows
+    upwards (book_assets/phb-charts.js raises the lines), not over the plot's first row."""
+    return chart.mark_text(dy=-6, align="left", baseline="bottom", color=theme.INK, fontWeight=600).encode(
+        x=alt.value(0), y=alt.value(0), text="head:N"
+    )
+
+
 def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = None) -> alt.TopLevelMixin:
     """Wilson and Clopper–Pearson intervals for the chosen sample size and share, on one 0–100% axis.
 
@@ -267,12 +276,7 @@ def interval_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = N
     )
     dot = chart.mark_point(filled=True, size=120, color=theme.INK).encode(x="est:Q", y=y)
     label = chart.mark_text(dy=-16, color=theme.INK).encode(x="est:Q", y=y, text="text:N")
-    head = (
-        chart.transform_filter("datum.m == 'wl'")
-        # Its bottom just above the plot (on a phone, wrapped onto several lines, it stays there)
-        .mark_text(dy=-6, align="left", baseline="bottom", color=theme.INK, fontWeight=600)
-        .encode(x=alt.value(0), y=alt.value(0), text="head:N")
-    )
+    head = _heading(chart.transform_filter("datum.m == 'wl'"))
     return alt.layer(rule, dot, label, head).properties(height=160, width=440)
 
 
@@ -332,12 +336,7 @@ def selection_chart(data: pd.DataFrame, sliders: Sequence[twin.Slider] | None = 
         x=x, y=y, color=colour, tooltip=[alt.Tooltip("row:N", title="What"), alt.Tooltip("text:N", title="Share")]
     )
     label = chart.mark_text(dy=-16, color=theme.INK).encode(x=x, y=y, text="text:N")
-    head = (
-        chart.transform_filter("datum.w == 'truth'")
-        # Its bottom just above the plot (on a phone, wrapped onto several lines, it stays there)
-        .mark_text(dy=-6, align="left", baseline="bottom", color=theme.INK, fontWeight=600)
-        .encode(x=alt.value(0), y=alt.value(0), text="head:N")
-    )
+    head = _heading(chart.transform_filter("datum.w == 'truth'"))
     return alt.layer(truth_line, interval, dot, label, head).properties(height=200, width=420)
 
 

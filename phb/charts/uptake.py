@@ -68,6 +68,11 @@ def targets_vs_counts(series: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(out)
 
 
+#: The log scale's grid lines (its domain is 1,000 to 300,000): 1, 2 and 5 of each power of ten.
+#: Vega's own ticks drew a line at every one of 1 to 9 (21 lines) and hid most of their labels.
+LOG_TICKS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
+
+
 def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None, log_scale: bool = True) -> alt.TopLevelMixin:
     """Published PHB counts over time, colour and shape showing how each was counted.
 
@@ -92,13 +97,7 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None, log_sc
         else alt.Scale(domain=[0, math.ceil(top / 50_000) * 50_000])
     )
     y_title = "People with a budget" + (" (log scale)" if log_scale else "")
-    # On the log scale, a line at 1, 2 and 5 of each power of ten: Vega's own ticks drew a line at
-    # every one of 1 to 9 (21 lines) and hid most of their labels.
-    y_axis = (
-        alt.Axis(format="~s", values=[m * 10**e for e in (3, 4, 5) for m in (1, 2, 5)][:-1])
-        if log_scale
-        else alt.Axis(format=",.0f")
-    )
+    y_axis = alt.Axis(format="~s", values=list(LOG_TICKS)) if log_scale else alt.Axis(format=",.0f")
     x = alt.X(
         "date:T",
         title=None,
@@ -153,15 +152,15 @@ def uptake_chart(series: pd.DataFrame, goals: pd.DataFrame | None = None, log_sc
         )
         # Each target named beside its triangle; in a plot narrower than 400 px (a phone), which
         # leaves the first triangle less room on its left than its whole name takes (it ran over
-        # the labels down the side), by its figure only (the name is in its tooltip and the table).
-        g["figure"] = [label.split(": ", 1)[-1] for label in g["label"]]
+        # the labels down the side), by its figure as stated only (the name is in its tooltip and
+        # the table).
         layers.append(
             alt.Chart(g)
             .mark_text(align="right", dx=-10, dy=-4, fontSize=11, color=theme.INK)
             .encode(
                 x="date:T",
                 y=alt.Y("point:Q", scale=y_scale),
-                text=alt.value(alt.ExprRef(expr="width < 400 ? datum.figure : datum.label")),
+                text=alt.value(alt.ExprRef(expr="width < 400 ? datum.stated : datum.label")),
             )
         )
         names = "; ".join(f"{s} by {d}" for s, d in zip(g["label"], g["deadline"]))
