@@ -49,6 +49,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from bookkit.font_warmup import warm_fonts
 from bookkit.script_bundles import BUNDLE_PREFIX as SCRIPT_BUNDLE_PREFIX
 from bookkit.script_bundles import bundle_scripts
 from bookkit.script_bundles import remove_unlinked as remove_unlinked_scripts
@@ -263,6 +264,8 @@ STYLE_LINK = re.compile(
 #: Whitespace only, between two style sheet links of one run (their order is the cascade's).
 BETWEEN_LINKS = re.compile(r"\s*")
 BUNDLE_PREFIX = "phb-styles-"
+#: The link to a page's style sheet bundle (:func:`bundle_styles`).
+STYLE_BUNDLE_LINK = re.compile(rf'<link rel="stylesheet" href="[^"]*{BUNDLE_PREFIX}[0-9a-f]+\.css" />')
 #: The bundle's second line (after its charset): the files it was made from, paths under ``_static/``.
 BUNDLE_SOURCES = re.compile(r"/\* phb-styles of: ([^*]*) \*/")
 CSS_IMPORT = re.compile(r'@import\s+(?:url\()?\s*["\']?([^"\')\s;]+)["\']?\s*\)?\s*;')
@@ -478,7 +481,8 @@ def lazy_menu_images(page: str) -> str:
 def lighten_written_pages(app: Any, exception: Exception | None) -> None:
     """After an HTML build, in every page written (``build-finished``): one style sheet bundle for
     its style sheets, no icon script, its scripts merged into a few files, the closed menus' images
-    loaded lazily, and no indentation;
+    loaded lazily, no indentation, and on a page with charts its fonts made ready early
+    (bookkit/font_warmup.py);
     then the bundle's unused rules dropped (:func:`purged_bundle`, over every page and script).
     Every page, not just those this build wrote, so that a changed style sheet reaches the pages
     Sphinx kept; bundles no page links any more are removed."""
@@ -495,6 +499,7 @@ def lighten_written_pages(app: Any, exception: Exception | None) -> None:
         page = path.read_text(encoding="utf-8")
         lighter = drop_icon_script(bundle_styles(page, static, bundles))
         lighter = drop_indentation(lazy_menu_images(bundle_scripts(lighter, static, script_bundles)))
+        lighter = warm_fonts(lighter, STYLE_BUNDLE_LINK)
         if lighter != page:
             path.write_text(lighter, encoding="utf-8")
         written[path] = lighter

@@ -46,6 +46,7 @@ import reader_steps
 from book_pages import HTML, ROOT, toc_pages
 
 from bookkit.edition import current_edition
+from bookkit.font_warmup import WARM_FONTS
 from phb.charts import theme
 
 pytestmark = pytest.mark.browser
@@ -177,6 +178,44 @@ class Visit:
     scaled_vega: list[dict] = field(default_factory=list)  # each chart's scaled compile, as vega-lite's
     formulas: list[int] = field(default_factory=list)  # [formulas on the page, those MathJax typeset]
     dropped_rules: list[str] = field(default_factory=list)  # style selectors the page uses, not kept
+    cold_fonts: list[str] | None = None  # fonts above the first chart the page does not make ready early
+
+
+#: On a page with a chart: the fonts (family, size, weight, style, as computed) of the text above its
+#: first chart (text, form controls, and text that styles add before or after an element; not in an
+#: element laid out of the page, not the icon font, not MathJax's formulas, typeset only after the
+#: page's load) that none of ``warm`` (CSS ``font`` values, set on a probe in the page) is; [] when
+#: every one is made ready early; null on a page without a chart.
+COLD_FONTS = r"""(warm) => {
+  const chart = document.querySelector('.phb-chart');
+  if (!chart) return null;
+  const key = (cs) => [cs.fontFamily, cs.fontSize, cs.fontWeight, cs.fontStyle].join(' | ');
+  const probe = document.createElement('span');
+  document.body.appendChild(probe);
+  const ready = new Set(warm.map(font => { probe.style.font = font; return key(getComputedStyle(probe)); }));
+  probe.remove();
+  const above = (node) => chart.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING;
+  const shown = (el) => el.getClientRects().length > 0 || getComputedStyle(el).display === 'contents';
+  const icon = (cs) => /Font Awesome/.test(cs.fontFamily);
+  const typeset = (el) => el.closest('mjx-container') !== null;  // MathJax's, after the page's load
+  const used = new Set();
+  const text = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = text.nextNode(); node && above(node); node = text.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el || !shown(el) || typeset(el)) continue;
+    const cs = getComputedStyle(el);
+    if (!icon(cs)) used.add(key(cs));
+  }
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!above(el) || !shown(el) || typeset(el)) continue;
+    if (el.matches('button, input, select, textarea')) used.add(key(getComputedStyle(el)));
+    for (const pseudo of ['::before', '::after']) {
+      const cs = getComputedStyle(el, pseudo);
+      if (/^["'].+["']$/.test(cs.content) && cs.display !== 'none' && !icon(cs)) used.add(key(cs));
+    }
+  }
+  return [...used].filter(font => !ready.has(font)).sort();
+}"""
 
 
 def _wait_for_charts(page) -> None:
@@ -241,6 +280,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         seen.structure = page.evaluate(STRUCTURE)
         seen.footer = page.locator("footer.bd-footer-content").inner_text()
         seen.charts["1366 px"] = page.evaluate(CHART_FACTS)
+        seen.cold_fonts = page.evaluate(COLD_FONTS, list(WARM_FONTS))
         page.wait_for_function(VEGA_LITE_LOADED, timeout=TIMEOUT_MS)
         seen.vega_lite = page.evaluate(VEGA_LITE_ASKED)  # before BUILT_VEGA, which asks for it
         seen.built_vega = page.evaluate(BUILT_VEGA)
@@ -592,6 +632,19 @@ def test_no_style_rule_the_page_uses_was_dropped(seen) -> None:
     and the book's dark-mode rule for a figure's output)."""
     path, mode, found = seen
     assert not found.dropped_rules, f"{path} ({mode}): rules the page uses were dropped: {found.dropped_rules[:10]}"
+
+
+def test_the_fonts_above_the_first_chart_are_made_ready_early(seen) -> None:
+    """Every font of the text above a page's first chart (at 1366 px) is one that the page's
+    font warm-up (bookkit/font_warmup.py) makes ready while it waits for its chart script; else the
+    layout before the first chart asks the browser for it then (about 0.5 ms a font, traced)."""
+    path, mode, found = seen
+    if found.cold_fonts is None:
+        return
+    assert not found.cold_fonts, (
+        f"{path} ({mode}): fonts above the first chart not in bookkit.font_warmup.WARM_FONTS "
+        f"(family | size | weight | style): {found.cold_fonts}"
+    )
 
 
 def test_nothing_scrolls_sideways(seen) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bookkit.light_pages import drop_indentation, plain_token_classes, unwrap_plain_tokens
 
 BOOK_STYLES = ("a11y-high-contrast-light", "a11y-high-contrast-dark")
@@ -329,3 +331,26 @@ def test_only_the_images_of_a_closed_menu_load_lazily() -> None:
         '<ul class="dropdown-menu">\n<li><a><img loading="lazy" alt="Binder logo" src="b.svg">'
         '<img loading="eager" alt="x" src="x.png"></a></li>\n</ul>'
     )
+
+
+def test_a_chart_page_makes_its_fonts_ready_between_its_style_sheet_and_its_chart_script() -> None:
+    from bookkit.font_warmup import WARM_FONTS, warm_fonts
+    from bookkit.light_pages import STYLE_BUNDLE_LINK
+
+    link = '<link rel="stylesheet" href="../_static/phb-styles-0123456789abcdef.css" />'
+    chart_script = '<script src="../_static/phb-scripts-0123456789abcdef.js"></script>'
+    body = '<body><div id="phb-chart-1"></div><script>(window.phbCharts=[]).push(()=>vegaEmbed("#c",{}))</script>'
+    chart_page = f"<html><head>{link}{chart_script}</head>{body}</body></html>"
+    warmed = warm_fonts(chart_page, STYLE_BUNDLE_LINK)
+    script = re.search(r'<script id="phb-warm-fonts">(.*?)</script>', warmed, re.DOTALL)
+    assert script is not None
+    assert warmed.index(link) < script.start() < warmed.index(chart_script)
+    assert all(font in script.group(1) for font in WARM_FONTS)
+    assert "</" not in script.group(1)  # nothing in it could end the script element early
+    # written again by a later build: one warm-up, the new list's
+    assert warm_fonts(warmed, STYLE_BUNDLE_LINK) == warmed
+    fewer = warm_fonts(warmed, STYLE_BUNDLE_LINK, WARM_FONTS[:2])
+    assert fewer.count('id="phb-warm-fonts"') == 1 and WARM_FONTS[2] not in fewer
+    # a page that draws no chart has no chart script to wait for: nothing to fill
+    text_page = f"<html><head>{link}</head><body><p>words</p></body></html>"
+    assert warm_fonts(text_page, STYLE_BUNDLE_LINK) == text_page
