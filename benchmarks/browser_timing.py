@@ -83,6 +83,19 @@ def first_chart_anchor(html: Path, path: str) -> str:
     return f"#{found.group(1)}" if found else ""
 
 
+def chart_pages_to_time(purpose: str, default_repeats: int = 5) -> tuple[int, Path, list[str]] | None:
+    """For a tool that times each chapter's first chart (chart_alone.py, first_layout.py): its
+    command line's repeats and built book (``[REPEATS [HTML_DIR]]``) and the book's pages that have
+    a chart, in the book's order; None, the reason printed, when Chromium is missing."""
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else default_repeats
+    html = Path(sys.argv[2]) if len(sys.argv) > 2 else HTML
+    missing = chromium_missing(purpose)
+    if missing:
+        print(missing, file=sys.stderr)
+        return None
+    return repeats, html, [path for path in toc_pages(ROOT) if first_chart_anchor(html, path)]
+
+
 def p95(values: list[float]) -> float:
     """The 95th percentile (inclusive method: never beyond the largest value measured)."""
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 from pathlib import Path
 
-from browser_timing import FIRST_CHART, FLOOR_PAGE, FLOOR_PATH, HTML, ROOT, first_chart_anchor
+from browser_timing import FIRST_CHART, FLOOR_PAGE, FLOOR_PATH, chart_pages_to_time, first_chart_anchor
 from browser_timing import _TimingHandler as FloorHandler
 
-from bookkit.browser import chromium_missing, launch, serve
-from bookkit.toc import toc_pages
+from bookkit.browser import launch, serve
 
 #: Run before the page's scripts: the first spec each vega-embed call draws, as JSON
 #: (``window.phbCaptured``). vega-embed's own function is the first value given to
@@ -58,15 +56,12 @@ def alone_page(spec: dict) -> bytes:
 
 
 def main() -> int:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    html = Path(sys.argv[2]) if len(sys.argv) > 2 else HTML
-    missing = chromium_missing("time the charts alone")
-    if missing:
-        print(missing, file=sys.stderr)
+    arguments = chart_pages_to_time("time the charts alone")
+    if arguments is None:
         return 1
+    repeats, html, paths = arguments
     from playwright.sync_api import sync_playwright
 
-    paths = [path for path in toc_pages(ROOT) if first_chart_anchor(html, path)]
     ratios_by_page = []
     with serve(html, _AloneHandler) as base, sync_playwright() as playwright:
         browser = launch(playwright)

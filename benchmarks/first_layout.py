@@ -23,14 +23,11 @@ from __future__ import annotations
 import collections
 import json
 import statistics
-import sys
-from pathlib import Path
 
-from browser_timing import FIRST_CHART, HTML, ROOT, first_chart_anchor
+from browser_timing import FIRST_CHART, chart_pages_to_time, first_chart_anchor
 from browser_timing import _TimingHandler as Handler
 
-from bookkit.browser import chromium_missing, launch, serve
-from bookkit.toc import toc_pages
+from bookkit.browser import launch, serve
 
 #: Trace categories: the main thread's tasks, user timing marks, and the font cache's events.
 CATEGORIES = ["devtools.timeline", "blink.user_timing", "fonts", "disabled-by-default-devtools.timeline"]
@@ -83,15 +80,12 @@ def first_layout(events: list[dict], queued_ms: float, drawn_ms: float) -> dict[
 
 
 def main() -> int:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    html = Path(sys.argv[2]) if len(sys.argv) > 2 else HTML
-    missing = chromium_missing("trace the first layout")
-    if missing:
-        print(missing, file=sys.stderr)
+    arguments = chart_pages_to_time("trace the first layout")
+    if arguments is None:
         return 1
+    repeats, html, paths = arguments
     from playwright.sync_api import sync_playwright
 
-    paths = [path for path in toc_pages(ROOT) if first_chart_anchor(html, path)]
     summaries = []
     with serve(html, Handler) as base, sync_playwright() as playwright:
         browser = launch(playwright)
