@@ -72,7 +72,7 @@ def warmup_script(fonts: tuple[str, ...] = WARM_FONTS) -> str:
 def warm_fonts(page: str, style_link: re.Pattern[str], fonts: tuple[str, ...] = WARM_FONTS) -> str:
     """``page`` with :func:`warmup_script` just after its first style sheet link matching
     ``style_link``, if the page draws a chart (any warm-up an earlier build wrote replaced);
-    otherwise ``page`` as it is. The script must follow the style sheet (it reads the theme's font
+    otherwise ``page`` without one. The script must follow the style sheet (it reads the theme's font
     variables, and the browser runs it once the sheet has loaded) and precede the chart script
     (whose wait it fills)."""
     page = WARMUP.sub("", page)

@@ -99,6 +99,38 @@ def test_no_page_lists_vega_lite_but_as_a_preload_for_narrow_screens(built_book)
     assert chapters and chapters <= preloading <= charts, (sorted(chapters - preloading), sorted(preloading - charts))
 
 
+def test_a_chart_page_makes_its_fonts_ready_while_it_waits_for_vega(built_book) -> None:
+    """On every page that draws a chart, the font warm-up (bookkit/font_warmup.py) stands after
+    the style sheet (it reads the theme's font variables) and before the script that brings vega,
+    whose arrival and compiling it fills; no other page has it. Which fonts it makes ready is
+    checked in every chapter's visit (tests/book/test_pages.py)."""
+    from bookkit.light_pages import STYLE_BUNDLE_LINK
+
+    misplaced, elsewhere, warmed = [], [], 0
+    for page in built_book.rglob("*.html"):
+        name = str(page.relative_to(built_book))
+        text = page.read_text(encoding="utf-8")
+        head = text[: text.find("</head>")]
+        warm = head.find('<script id="phb-warm-fonts">')
+        if "vegaEmbed(" not in text or name.startswith("_"):
+            if warm >= 0:
+                elsewhere.append(name)
+            continue
+        vega = -1
+        for script in re.finditer(r'<script src="[^"]*_static/(phb-scripts-[0-9a-f]+\.js)"', head):
+            with (built_book / "_static" / script.group(1)).open(encoding="utf-8") as file:
+                if "vendor/vega.min.js" in file.readline():
+                    vega = script.start()
+                    break
+        style = STYLE_BUNDLE_LINK.search(head)
+        if not (style and vega >= 0 and style.end() <= warm < vega):
+            misplaced.append(f"{name} (style sheet ends {style and style.end()}, warm-up {warm}, vega {vega})")
+        warmed += 1
+    assert warmed, "no page draws a chart"
+    assert not misplaced, f"pages whose fonts are not made ready between style sheet and vega: {misplaced[:5]}"
+    assert not elsewhere, f"pages without a chart that make fonts ready: {elsewhere[:5]}"
+
+
 def test_the_404_page_is_in_the_built_site(built_book) -> None:
     assert (built_book / "404.html").is_file()
 
