@@ -14,9 +14,10 @@ the layout before the chart needs them.
 :data:`WARM_FONTS` lists those fonts as CSS ``font`` values: sizes in ``rem`` (the reader's own
 text size applies) and families by the theme's variables (the theme's stacks apply). The browser
 test ``test_the_fonts_above_the_first_chart_are_made_ready_early`` checks every chapter's text
-above its first chart against it and names any font missing, so a theme change that uses another
-size shows up there. The icon font (Font Awesome, a web font) is left out: setting a letter in it
-would fetch it, beside the chart script, for icons it draws only once it has loaded.
+above its first chart against it, on a wide screen and on a phone, and names any font missing, so
+a theme change that uses another size shows up there. The icon font (Font Awesome, a web font) is
+left out: setting a letter in it would fetch it, beside the chart script, for icons it draws only
+once it has loaded.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import re
 BASE = "var(--pst-font-family-base)"
 MONOSPACE = "var(--pst-font-family-monospace)"
 
-#: The fonts of the theme's text above a chapter's first chart on a wide screen: body text, the
-#: sidebars, headings, buttons, the copy button's label, and the search box's keys and code.
+#: The fonts of the theme's text above a chapter's first chart: body text, the sidebars, headings,
+#: buttons, the copy button's label, and the search box's keys and code; on a screen narrower than
+#: the sidebars need, two more (1.1rem).
 WARM_FONTS: tuple[str, ...] = (
     f"400 .8rem {BASE}",
     f"400 .9rem {BASE}",
@@ -37,6 +39,8 @@ WARM_FONTS: tuple[str, ...] = (
     f"italic 400 1rem {BASE}",
     f"600 1rem {BASE}",
     f"700 1rem {BASE}",
+    f"400 1.1rem {BASE}",
+    f"600 1.1rem {BASE}",
     f"400 1.25rem {BASE}",
     f"400 1.3rem {BASE}",
     f"600 1.4rem {BASE}",

@@ -44,6 +44,7 @@ from urllib.parse import urlparse
 import pytest
 import reader_steps
 from book_pages import HTML, ROOT, toc_pages
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bookkit.edition import current_edition
 from bookkit.font_warmup import WARM_FONTS
@@ -178,7 +179,7 @@ class Visit:
     scaled_vega: list[dict] = field(default_factory=list)  # each chart's scaled compile, as vega-lite's
     formulas: list[int] = field(default_factory=list)  # [formulas on the page, those MathJax typeset]
     dropped_rules: list[str] = field(default_factory=list)  # style selectors the page uses, not kept
-    cold_fonts: list[str] | None = None  # fonts above the first chart the page does not make ready early
+    cold_fonts: dict[str, list[str] | None] = field(default_factory=dict)  # per width: fonts not made ready early
 
 
 #: On a page with a chart: the fonts (family, size, weight, style, as computed) of the text above its
@@ -230,6 +231,12 @@ def run_axe(page, within: str | None = None) -> list[dict]:
     return page.evaluate(RUN_AXE, [WCAG_TAGS, within])
 
 
+#: Whether the chart's (first) SVG differs from ``before``, its markup before a slider moved.
+SVG_CHANGED = (
+    "([chart, before]) => { const svg = chart.querySelector('svg'); return !!svg && svg.innerHTML !== before; }"
+)
+
+
 def _move_every_slider(page) -> list[str]:
     """Move each twin slider to its far end; return the labels of those whose chart did not change."""
     stuck = []
@@ -242,14 +249,9 @@ def _move_every_slider(page) -> list[str]:
                 " el.dispatchEvent(new Event('input', {bubbles: true})); }"
             )
             try:
-                chart.locator("svg").first.evaluate(
-                    "(svg, before) => new Promise(resolve => { if (svg.innerHTML !== before) return resolve();"
-                    " new MutationObserver((_, o) => { o.disconnect(); resolve(); })"
-                    ".observe(svg, {subtree: true, childList: true, attributes: true, characterData: true}); })",
-                    before,
-                    timeout=5_000,
-                )
-            except Exception:  # noqa: BLE001 - a timeout is the finding
+                # polled until it holds or the time is up: an SVG the redraw replaced counts too
+                page.wait_for_function(SVG_CHANGED, arg=[chart.element_handle(), before], timeout=5_000)
+            except PlaywrightTimeoutError:  # the finding
                 stuck.append(
                     f"chart {chart_index}: "
                     + slider.evaluate("(el) => (el.closest('label') || el.parentElement).innerText.trim()")
@@ -280,7 +282,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         seen.structure = page.evaluate(STRUCTURE)
         seen.footer = page.locator("footer.bd-footer-content").inner_text()
         seen.charts["1366 px"] = page.evaluate(CHART_FACTS)
-        seen.cold_fonts = page.evaluate(COLD_FONTS, list(WARM_FONTS))
+        seen.cold_fonts["1366 px"] = page.evaluate(COLD_FONTS, list(WARM_FONTS))
         page.wait_for_function(VEGA_LITE_LOADED, timeout=TIMEOUT_MS)
         seen.vega_lite = page.evaluate(VEGA_LITE_ASKED)  # before BUILT_VEGA, which asks for it
         seen.built_vega = page.evaluate(BUILT_VEGA)
@@ -291,6 +293,7 @@ def visit(browser, url: str, mode: str) -> Visit:
         _wait_for_charts(page)
         page.wait_for_function(SCROLL_STOPS_SET, timeout=TIMEOUT_MS)
         seen.charts["390 px"] = page.evaluate(CHART_FACTS)
+        seen.cold_fonts["390 px"] = page.evaluate(COLD_FONTS, list(WARM_FONTS))
         seen.overflow["390 px"] = page.evaluate(OVERFLOW)
         # axe runs twice a visit (it is the slowest step): toggles closed at 1366 px, open at 390 px,
         # which between them check every control in both states and everything the toggles hide.
@@ -440,10 +443,13 @@ def test_every_chart_is_drawn_readable_at_every_width(seen) -> None:
 
 
 #: Once MathJax has loaded (if the page loads it) and typeset the page: [formulas, typeset formulas].
+#: A MathJax that never loads or never finishes fails the visit after a minute, naming which.
 FORMULAS = """async () => {
+  const within = (promise, what) => Promise.race([promise, new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`${what}: not done within 60 s`)), 60000))]);
   if (window.phbMathJax) {
-    await window.phbMathJax;
-    if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+    await within(window.phbMathJax, 'MathJax loading');
+    if (window.MathJax && MathJax.startup) await within(MathJax.startup.promise, 'MathJax typesetting');
   }
   return [document.querySelectorAll('.math').length, document.querySelectorAll('.math mjx-container').length];
 }"""
@@ -635,15 +641,14 @@ def test_no_style_rule_the_page_uses_was_dropped(seen) -> None:
 
 
 def test_the_fonts_above_the_first_chart_are_made_ready_early(seen) -> None:
-    """Every font of the text above a page's first chart (at 1366 px) is one that the page's
-    font warm-up (bookkit/font_warmup.py) makes ready while it waits for its chart script; else the
-    layout before the first chart asks the browser for it then (about 0.5 ms a font, traced)."""
+    """Every font of the text above a page's first chart, at 1366 and at 390 px, is one that the
+    page's font warm-up (bookkit/font_warmup.py) makes ready while it waits for its chart script;
+    else the layout before the first chart asks the browser for it then (about 0.5 ms a font, traced)."""
     path, mode, found = seen
-    if found.cold_fonts is None:
-        return
-    assert not found.cold_fonts, (
+    cold = {width: fonts for width, fonts in found.cold_fonts.items() if fonts}
+    assert not cold, (
         f"{path} ({mode}): fonts above the first chart not in bookkit.font_warmup.WARM_FONTS "
-        f"(family | size | weight | style): {found.cold_fonts}"
+        f"(family | size | weight | style), per width: {cold}"
     )
 
 
@@ -781,11 +786,7 @@ def test_charts_below_the_screen_are_drawn_when_scrolled_to_or_asked_for(browser
         assert all(s["pending"].strip() for s in states if s["state"] == "waiting"), states
         last = page.locator(".phb-chart").last
         last.scroll_into_view_if_needed()
-        last.evaluate(
-            "(e) => new Promise(resolve => { const done = () => e.dataset.phbState === 'drawn' && resolve();"
-            " done(); new MutationObserver(done).observe(e, {attributes: true}); })",
-            timeout=TIMEOUT_MS,
-        )
+        page.wait_for_function("(e) => e.dataset.phbState === 'drawn'", arg=last.element_handle(), timeout=TIMEOUT_MS)
         assert not last.locator(".phb-chart-pending").count(), "the drawn chart kept its placeholder"
         page.evaluate("() => window.phbDrawAll()")
         assert {s["state"] for s in page.evaluate(CHART_STATES)} == {"drawn"}
