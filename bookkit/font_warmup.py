@@ -25,6 +25,8 @@ from __future__ import annotations
 import json
 import re
 
+from bookkit.vega_mime import DRAWS_A_CHART
+
 BASE = "var(--pst-font-family-base)"
 MONOSPACE = "var(--pst-font-family-monospace)"
 
@@ -53,8 +55,6 @@ WARM_FONTS: tuple[str, ...] = (
     f"400 .875rem {MONOSPACE}",
 )
 
-#: A page that draws a chart: bookkit/vega_mime.py writes ``vegaEmbed(`` into each chart's script.
-DRAWS_A_CHART = "vegaEmbed("
 #: The warm-up script's element, by its id (a page is given one, replacing any an earlier build wrote).
 WARMUP = re.compile(r'<script id="phb-warm-fonts">.*?</script>', re.DOTALL)
 

@@ -53,6 +53,7 @@ from bookkit.font_warmup import warm_fonts
 from bookkit.script_bundles import BUNDLE_PREFIX as SCRIPT_BUNDLE_PREFIX
 from bookkit.script_bundles import bundle_scripts
 from bookkit.script_bundles import remove_unlinked as remove_unlinked_scripts
+from bookkit.vega_mime import DRAWS_A_CHART
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The style purger, run by Node with the book's own node_modules (package.json pins purgecss).
@@ -148,10 +149,10 @@ CHART_SCRIPTS = re.compile(
 
 def drop_chart_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Leave the chart scripts out of a page that draws no chart (``html-page-context``): its body
-    queues no drawing (bookkit/vega_mime.py writes ``vegaEmbed(`` into each chart's script)."""
+    queues no drawing (no chart's script: bookkit.vega_mime.DRAWS_A_CHART)."""
     from sphinx.builders.html._assets import _JavaScript
 
-    if "script_files" not in context or "vegaEmbed(" in (context.get("body") or ""):
+    if "script_files" not in context or DRAWS_A_CHART in (context.get("body") or ""):
         return
     context["script_files"] = [
         js

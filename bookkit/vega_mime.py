@@ -134,11 +134,15 @@ def _element_id(spec_text: str) -> str:
     return f"phb-chart-{hashlib.sha256(spec_text.encode()).hexdigest()[:16]}"
 
 
+#: What each chart's script calls (:func:`_queue_drawing`): a page whose body has it draws a chart.
+DRAWS_A_CHART = "vegaEmbed("
+
+
 def _queue_drawing(element: str, spec_expression: str) -> str:
     """The script that queues a chart's drawing for book_assets/phb-charts.js (so the page needs no
     vega script while it is parsed, and no script from another host)."""
     return (
-        f"(window.phbCharts=window.phbCharts||[]).push(()=>vegaEmbed("
+        f"(window.phbCharts=window.phbCharts||[]).push(()=>{DRAWS_A_CHART}"
         f'"#{element}",{spec_expression},{_compact(EMBED_OPTIONS)}));'
     )
 
