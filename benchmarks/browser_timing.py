@@ -115,8 +115,9 @@ FIRST_CHART = """window.phbFirstChart = new Promise(resolve => {
 #: since charts are drawn one at a time, the first in view first), in the order they happen.
 STAGES = ("queued", "files", "draw", "laid-out", "drawn")
 
-# When each stage of the first chart was reached, DOMContentLoaded (ms from navigation start), and how
-# many layouts the first chart took.
+# When each stage of the first chart was reached, DOMContentLoaded (ms from navigation start), how
+# many layouts the first chart took, and how long the page spent compiling it with vega-lite (ms: the
+# phb-chart-compile measures before it was drawn; 0 where the build's compile was drawn).
 STAGE_TIMES = """(stages) => {
   const at = (name) => {
     const found = performance.getEntriesByName('phb-chart-' + name)[0];
@@ -124,10 +125,12 @@ STAGE_TIMES = """(stages) => {
   };
   const nav = performance.getEntriesByType('navigation')[0];
   const drawn = at('drawn');
-  const layouts = performance.getEntriesByName('phb-chart-layout')
-    .filter(e => drawn !== null && e.startTime <= drawn);
+  const before = (name) => performance.getEntriesByName(name).filter(e => drawn !== null && e.startTime <= drawn);
+  const compiling = before('phb-chart-compile').reduce((sum, e) => sum + e.duration, 0);
   return Object.assign(Object.fromEntries(stages.map(s => [s, at(s)])),
-    {domcontentloaded: nav ? nav.domContentLoadedEventStart : null, layouts: drawn === null ? null : layouts.length});
+    {domcontentloaded: nav ? nav.domContentLoadedEventStart : null,
+     layouts: drawn === null ? null : before('phb-chart-layout').length,
+     compiling: drawn === null ? null : compiling});
 }"""
 
 # Move one slider back and forth; each move is timed from the input event to the first animation
@@ -279,7 +282,8 @@ def print_phone(
     repeats: int,
 ) -> None:
     """The first-chart table for pages opened on a phone's width, with how many times the first chart
-    was laid out to find its fit (the build compiles it for a wide column only: see print_stages)."""
+    was laid out to find its fit, and where its time goes (print_stages): the build compiles it for a
+    wide column only, so on a phone the page compiles it itself."""
     floor = statistics.median(floors)
     print("### First chart on a phone's width")
     print()
@@ -302,19 +306,21 @@ def print_phone(
         counts = layouts.get(path) or []
         count = f"{statistics.median(counts):.0f}" if counts else "?"
         print(f"| {path} | {first:.0f} ms | {ratio:.2f} | {count} | {within} |")
+    print_stages(breakdown)
 
 
 def print_stages(breakdown: list[tuple[str, list[dict[str, float | None]]]]) -> None:
     """Where each page's first chart spends its time: the median time (ms from navigation start) at
     which its drawing was queued, had its files, started, was laid out and was drawn, beside
     DOMContentLoaded (a chart that waits for it is held up by the rest of the page)."""
-    columns = (*STAGES, "domcontentloaded", "layouts")
+    columns = (*STAGES, "domcontentloaded", "layouts", "compiling")
     print()
     print(
         "Where the first chart's time goes (medians, ms from navigation start; the marks "
         "book_assets/phb-charts.js sets: drawing queued by the page, its files there, drawing "
-        "started, laid out (its fit measured), drawn; DOMContentLoaded; and how many times the "
-        "chart was laid out to find its fit, the last of which is drawn):"
+        "started, laid out (its fit measured), drawn; DOMContentLoaded; how many times the "
+        "chart was laid out to find its fit, the last of which is drawn; and *compiling*, the ms the "
+        "page spent compiling it with vega-lite, 0 where it drew the build's compile):"
     )
     print()
     print("| page | " + " | ".join(columns) + " |")

@@ -406,10 +406,18 @@
   else window.addEventListener("load", loadVegaLiteNow, { once: true });
 
   /** `spec` compiled to Vega by vega-lite, as vega-embed compiles a Vega-Lite spec (the chart is
-   *  then drawn in vega-embed's "vega" mode: vega-embed itself never needs vega-lite). */
+   *  then drawn in vega-embed's "vega" mode: vega-embed itself never needs vega-lite). Each compile
+   *  is a performance measure, `phb-chart-compile` (benchmarks/browser_timing.py sums the first
+   *  chart's: on a phone its first compile, vega-lite's code run for the first time, is most of
+   *  what that chart takes beyond a wide screen's). */
   async function compiled(spec) {
     const vegaLite = window.vegaLite || (await loadVegaLite());
-    return vegaLite.compile(spec).spec;
+    const started = window.performance ? performance.now() : 0;
+    const vgSpec = vegaLite.compile(spec).spec;
+    if (window.performance && performance.measure) {
+      performance.measure("phb-chart-compile", { start: started, end: performance.now() });
+    }
+    return vgSpec;
   }
 
   /** The width by which `spec`'s views are all scaled, when that is all that scales: a single view,
