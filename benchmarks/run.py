@@ -306,15 +306,21 @@ def goal_suite_time() -> tuple[float, str]:
     slower or faster this machine is than that day's. (The notebook floor cannot say this: in the
     goal's environment the floor's work costs more than twice what it costs now; why.md.)"""
     tree = ROOT / "_build" / f"goal-suite-{GOAL_COMMIT[:7]}"
-    if not (tree / ".git").exists():
-        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(tree), GOAL_COMMIT],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    subprocess.run(["make", "-s", "setup"], cwd=tree, check=True, stdout=subprocess.DEVNULL)
+    try:
+        if not (tree / ".git").exists():
+            subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True, capture_output=True)
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", str(tree), GOAL_COMMIT],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+        subprocess.run(["make", "-s", "setup"], cwd=tree, check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as error:
+        raise SystemExit(
+            f"make bench: {' '.join(error.cmd)} failed in {tree}:\n{(error.stderr or '')[-3000:]}"
+        ) from None
     start = time.perf_counter()
     result = subprocess.run(["make", "-s", "test"], cwd=tree, capture_output=True, text=True)
     total = time.perf_counter() - start
@@ -367,7 +373,7 @@ def suite_section(repeats: int) -> list[str]:
         f"The machine's speed in this run, against the day issue 18 set the goals: the suite it "
         f"timed (`make test` at {GOAL_COMMIT[:7]}, in its own worktree and pinned environment: "
         f"{fmt_seconds(GOAL_SUITE_S)} on 2026-11-23), run just before, took **{fmt_seconds(goal_suite)}** "
-        f"({goal_summary}): this machine takes **{speed:.2f}** times that day's time, so the goals are "
+        f"({goal_summary}): this machine takes **{speed:.3f}** times that day's time, so the goals are "
         f"**{fmt_seconds(SUITE_GOAL_S * speed)}** for `make test` and **{fmt_seconds(FAST_GOAL_S * speed)}** "
         f"for `make test-fast` on it today. This suite took {total / goal_suite:.2f} of the goal's "
         f"suite's time (the goal: {SUITE_GOAL_S / GOAL_SUITE_S:.2f}). The notebook floor, timed just "
@@ -413,22 +419,21 @@ def existing_sections() -> dict[str, list[str]]:
     return found
 
 
-def against_goal(name: str, seconds: float, goal: float, speed: float | None) -> str:
-    """One line of the goals section: a time against its goal, in this machine's seconds when the
-    goal's own suite was timed beside it (``speed``: its time over the goal day's), else in seconds
-    as they stand (a machine faster than the goal day's meets a goal in seconds that the same suite
-    misses on a slower one, so that verdict is marked as not corrected for the machine)."""
-    if speed is None:
+def against_goal(name: str, seconds: float, goal: float, today: float | None, speed: str = "") -> str:
+    """One line of the goals section: a time against its goal, in this machine's seconds (``today``)
+    when the goal's own suite was timed beside it (``speed``: its time over the goal day's), else in
+    seconds as they stand (a machine faster than the goal day's meets a goal in seconds that the
+    same suite misses on a slower one, so that verdict is marked as not corrected for the machine)."""
+    if today is None:
         verdict = "meets" if seconds <= goal else "**misses**"
         return (
             f"{name} took {fmt_seconds(seconds)} against the goal's {fmt_seconds(goal)}: it {verdict} "
             "the goal in seconds, not corrected for the machine (the goal's own suite was not timed)."
         )
-    today = goal * speed
     verdict = "meets" if seconds <= today else "**misses**"
     return (
         f"{name} took {fmt_seconds(seconds)} against the goal's {fmt_seconds(goal)}, which is "
-        f"{fmt_seconds(today)} on this machine today (the goal's own suite took {speed:.2f} times its "
+        f"{fmt_seconds(today)} on this machine today (the goal's own suite took {speed} times its "
         f"time on the goal's day): it {verdict} the goal."
     )
 
@@ -443,12 +448,18 @@ def goals_section(sections: dict[str, list[str]]) -> list[str]:
     suite = "\n".join(sections.get("suite", []))
     total = re.search(r"Total wall time ([\d.]+) s", suite)
     fast = re.search(r"`make test-fast` \(the unit[^*]*?\*\*([\d.]+) s\*\*", suite)
-    speed = re.search(r"this machine takes \*\*([\d.]+)\*\* times", suite)
-    factor = float(speed.group(1)) if speed else None
-    timed = (("The whole suite (`make test`)", total, SUITE_GOAL_S), ("`make test-fast`", fast, FAST_GOAL_S))
-    for name, found, goal in timed:
+    speed = re.search(
+        r"this machine takes \*\*([\d.]+)\*\* times.*?the goals are \*\*([\d.]+) s\*\* for `make test` "
+        r"and \*\*([\d.]+) s\*\* for `make test-fast`",
+        suite,
+        re.S,
+    )
+    timed = (("The whole suite (`make test`)", total, SUITE_GOAL_S, 2), ("`make test-fast`", fast, FAST_GOAL_S, 3))
+    for name, found, goal, group in timed:
         if found:
-            lines += ["", against_goal(name, float(found.group(1)), goal, factor)]
+            today = float(speed.group(group)) if speed else None
+            factor = speed.group(1) if speed else ""
+            lines += ["", against_goal(name, float(found.group(1)), goal, today, factor)]
     why = ROOT / "benchmarks" / "why.md"
     if why.exists():
         lines += ["", why.read_text().strip()]

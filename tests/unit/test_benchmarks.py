@@ -46,7 +46,13 @@ def test_goals_are_decided_in_the_machines_seconds_that_the_goals_own_suite_give
     def goals(speed: str | None) -> tuple[str, str]:
         suite = [
             "Total wall time 236.0 s (the set-up ...) ...",
-            (f"... this machine takes **{speed}** times that day's time, so the goals ..." if speed else "..."),
+            (
+                f"... this machine takes **{speed}** times that day's time, so the goals are "
+                f"**{240 * float(speed):.1f} s** for `make test` and **{20 * float(speed):.1f} s** for "
+                "`make test-fast` on it today."
+                if speed
+                else "..."
+            ),
             "`make test-fast` (the unit and data tests ...) in the same minutes: **19.5 s**, 7.9 floors.",
         ]
         lines = run.goals_section({"suite": suite})
@@ -55,10 +61,10 @@ def test_goals_are_decided_in_the_machines_seconds_that_the_goals_own_suite_give
             next(line for line in lines if line.startswith("`make test-fast`")),
         )
 
-    whole, fast = goals("1.10")
+    whole, fast = goals("1.100")
     assert "236.0 s against the goal's 240.0 s, which is 264.0 s on this machine today" in whole
     assert "it meets the goal" in whole and "it meets the goal" in fast
-    whole, fast = goals("0.90")
+    whole, fast = goals("0.900")
     assert "216.0 s on this machine today" in whole and "it **misses** the goal" in whole
     assert "18.0 s on this machine today" in fast and "it **misses** the goal" in fast
     whole, fast = goals(None)
