@@ -334,6 +334,7 @@ def suite_section(repeats: int) -> list[str]:
     the goals in this machine's seconds (the same commit's suite took 251 s on one day and 424 s on
     the next, on machines of the same kind). ``make test-fast`` and the notebook floor are timed in
     the same minutes."""
+    load_first = os.getloadavg()[0]
     floor = notebook_floor(repeats)
     fast = median_time(lambda: run(["make", "-s", "test-fast"]), repeats=repeats, warmup=1)
     goal_suite, goal_summary = goal_suite_time()
@@ -359,11 +360,13 @@ def suite_section(repeats: int) -> list[str]:
         f"Command: `make test` once, timed from outside (one run: it takes minutes), with "
         f"`PYTEST_ARGS=--junitxml=...` to split it. Result: {summary}. Total wall time "
         f"{fmt_seconds(total)} (the set-up was already done; on a fresh machine add the installs). "
-        f"Load average (1 min) on this 2-core machine: {load_before:.1f} before, {load_after:.1f} after "
+        f"Load average (1 min) on this 2-core machine: {load_first:.1f} before the section began, "
+        f"{load_before:.1f} before this suite (the goal's suite, run just before it, counts in that), "
+        f"{load_after:.1f} after "
         + (
-            "(other work was running: above 2 the parts below wait for a core). "
-            if load_before > 2
-            else "(the suite's own load: its browsers and kernels run beside its two processes). "
+            "(other work was running when the section began: above 2 the parts below wait for a core). "
+            if load_first > 2
+            else "(the suites' own load: their browsers and kernels run beside their processes). "
         )
         + "pytest's 20 slowest "
         f"tests are in `_build/bench-suite.log`. make test shares its tests between "
