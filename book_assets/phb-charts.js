@@ -409,7 +409,7 @@
    *  then drawn in vega-embed's "vega" mode: vega-embed itself never needs vega-lite). Each compile
    *  is a performance measure, `phb-chart-compile` (benchmarks/browser_timing.py sums the first
    *  chart's: on a phone its first compile, vega-lite's code run for the first time, is the largest
-   *  single part of what that chart takes beyond a wide screen's, 22-46 ms of about 100). */
+   *  single part of what that chart takes beyond a wide screen's; figures in benchmarks/why.md). */
   async function compiled(spec) {
     const vegaLite = window.vegaLite || (await loadVegaLite());
     const started = window.performance ? performance.now() : 0;
